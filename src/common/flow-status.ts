@@ -1,0 +1,23 @@
+/**
+ * The statuses a MediaConnect flow reports (DescribeFlow's `flow.status`, ListFlows' `status`).
+ * Kept here, not imported from the AWS SDK, so that workflow code can use them without
+ * pulling the SDK into the workflow bundle.
+ */
+export const FlowStatus = {
+  STANDBY: 'STANDBY',
+  STARTING: 'STARTING',
+  ACTIVE: 'ACTIVE',
+  UPDATING: 'UPDATING',
+  STOPPING: 'STOPPING',
+  DELETING: 'DELETING',
+  ERROR: 'ERROR',
+} as const;
+
+export type FlowStatus = (typeof FlowStatus)[keyof typeof FlowStatus];
+
+const knownStatuses = new Set<string>(Object.values(FlowStatus));
+
+/** True when `value` is one of the statuses MediaConnect documents. */
+export function isFlowStatus(value: unknown): value is FlowStatus {
+  return typeof value === 'string' && knownStatuses.has(value);
+}

@@ -1,0 +1,3 @@
+export * from './arn';
+export * from './failure-types';
+export * from './flow-status';
