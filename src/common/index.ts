@@ -1,3 +1,4 @@
 export * from './arn';
 export * from './failure-types';
 export * from './flow-status';
+export * from './duration';

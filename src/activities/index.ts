@@ -1,0 +1,2 @@
+export * from './mediaconnect-activities';
+export * from './classify-error';

@@ -1,0 +1,199 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  DescribeFlowCommand,
+  ListFlowsCommand,
+  MediaConnectClient,
+  StartFlowCommand,
+  StopFlowCommand,
+} from '@aws-sdk/client-mediaconnect';
+import { parseFlowArn } from '../common/arn';
+import { FailureType } from '../common/failure-types';
+import { FlowStatus, isFlowStatus } from '../common/flow-status';
+import { classifyMediaConnectError } from './classify-error';
+
+/** What every activity of this package needs. */
+export interface MediaConnectActivityDependencies {
+  /**
+   * The MediaConnect client the activities call. Build it with the AWS SDK's retries off
+   * (`maxAttempts: 1`): Temporal's activity retries are the one retry layer (see the README).
+   */
+  client: MediaConnectClient;
+}
+
+export interface FlowRef {
+  /** The ARN of the flow, for example `arn:aws:mediaconnect:us-east-1:111122223333:flow:1-...:AwardsShow`. */
+  flowArn: string;
+}
+
+export interface StartFlowResult {
+  flowArn: string;
+  /** The status MediaConnect reported: normally `STARTING`. */
+  status: FlowStatus;
+  /** True when the flow was already starting or active, so no new start was needed. */
+  alreadyStarted: boolean;
+}
+
+export interface DescribeFlowResult {
+  flowArn: string;
+  status: FlowStatus;
+  /** DescribeFlow's `messages.errors`: why a flow is in ERROR. Empty when MediaConnect gave none. */
+  errors: string[];
+}
+
+export interface ListFlowStatusesInput {
+  /** Page size for ListFlows. @default 1000 (the service's maximum) */
+  maxResults?: number;
+}
+
+export interface ListFlowStatusesResult {
+  /** Status of every flow in the account and region, by ARN. */
+  statuses: Record<string, FlowStatus>;
+  /** ListFlows calls made (one per page). */
+  calls: number;
+}
+
+/** Statuses that mean a start has already happened: starting again is unnecessary. */
+const ALREADY_STARTED: ReadonlySet<string> = new Set([FlowStatus.STARTING, FlowStatus.ACTIVE, FlowStatus.UPDATING]);
+
+/**
+ * Creates the MediaConnect activities around one client.
+ *
+ * ```ts
+ * const activities = createActivities({ client: new MediaConnectClient({ maxAttempts: 1 }) });
+ * await Worker.create({ activities, ... });
+ * ```
+ */
+export function createActivities({ client }: MediaConnectActivityDependencies) {
+  /** Sends one command, tied to the activity's cancellation, and turns errors into ApplicationFailures. */
+  async function call<T>(operation: string, flowArn: string | undefined, send: (abortSignal?: AbortSignal) => Promise<T>): Promise<T> {
+    const signal = activitySignal();
+    try {
+      return await send(signal);
+    } catch (error) {
+      if (signal?.aborted) throw error; // cancelled or timed out: let the worker report it as such
+      throw toApplicationFailure(operation, flowArn, error);
+    }
+  }
+
+  async function describe(flowArn: string): Promise<DescribeFlowResult> {
+    const output = await call('DescribeFlow', flowArn, (abortSignal) =>
+      client.send(new DescribeFlowCommand({ FlowArn: flowArn }), { abortSignal }),
+    );
+    return {
+      flowArn,
+      status: knownStatus(output.Flow?.Status, flowArn),
+      errors: output.Messages?.Errors ?? [],
+    };
+  }
+
+  return {
+    /**
+     * Starts a flow (MediaConnect StartFlow). Idempotent: when MediaConnect refuses the start
+     * because the flow is already STARTING, ACTIVE or UPDATING (for example when an earlier
+     * attempt of this activity reached the service but its answer was lost), it reports that
+     * status with `alreadyStarted: true` instead of failing.
+     *
+     * Fails with an ApplicationFailure whose `type` is the AWS error name; retryable for 429,
+     * 5xx, 409 and network failures, non-retryable for 400, 403, 404.
+     */
+    async startFlow({ flowArn }: FlowRef): Promise<StartFlowResult> {
+      parseFlowArn(flowArn);
+      try {
+        const output = await call('StartFlow', flowArn, (abortSignal) =>
+          client.send(new StartFlowCommand({ FlowArn: flowArn }), { abortSignal }),
+        );
+        return { flowArn, status: knownStatus(output.Status, flowArn), alreadyStarted: false };
+      } catch (failure) {
+        if (!(failure instanceof ApplicationFailure) || failure.type !== 'BadRequestException') throw failure;
+        const current = await describe(flowArn);
+        if (!ALREADY_STARTED.has(current.status)) throw failure;
+        return { flowArn, status: current.status, alreadyStarted: true };
+      }
+    },
+
+    /** Reads a flow's status and error messages (MediaConnect DescribeFlow). Same failures as startFlow. */
+    async describeFlow({ flowArn }: FlowRef): Promise<DescribeFlowResult> {
+      parseFlowArn(flowArn);
+      return describe(flowArn);
+    },
+
+    /** Stops a flow (MediaConnect StopFlow). Same failures as startFlow. */
+    async stopFlow({ flowArn }: FlowRef): Promise<{ flowArn: string; status: FlowStatus }> {
+      parseFlowArn(flowArn);
+      const output = await call('StopFlow', flowArn, (abortSignal) =>
+        client.send(new StopFlowCommand({ FlowArn: flowArn }), { abortSignal }),
+      );
+      return { flowArn, status: knownStatus(output.Status, flowArn) };
+    },
+
+    /**
+     * Reads the status of every flow in the account and region with ListFlows, up to 1000 flows
+     * per call: the cheap way to watch many flows at once.
+     */
+    async listFlowStatuses({ maxResults = 1000 }: ListFlowStatusesInput = {}): Promise<ListFlowStatusesResult> {
+      const statuses: Record<string, FlowStatus> = {};
+      let nextToken: string | undefined;
+      let calls = 0;
+      do {
+        const page = await call('ListFlows', undefined, (abortSignal) =>
+          client.send(new ListFlowsCommand({ MaxResults: maxResults, NextToken: nextToken }), { abortSignal }),
+        );
+        calls += 1;
+        for (const flow of page.Flows ?? []) {
+          if (flow.FlowArn && isFlowStatus(flow.Status)) statuses[flow.FlowArn] = flow.Status;
+        }
+        nextToken = page.NextToken;
+      } while (nextToken);
+      return { statuses, calls };
+    },
+  };
+}
+
+/** The activities' type, for `proxyActivities<MediaConnectActivities>()` in workflow code. */
+export type MediaConnectActivities = ReturnType<typeof createActivities>;
+
+function activitySignal(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined; // called outside an activity (a plain unit test): nothing to cancel
+  }
+}
+
+function knownStatus(status: string | undefined, flowArn: string): FlowStatus {
+  if (isFlowStatus(status)) return status;
+  throw ApplicationFailure.create({
+    type: FailureType.UnknownFlowStatus,
+    message: `MediaConnect reported status "${status}" for ${flowArn}, which this package does not know`,
+    nonRetryable: true,
+  });
+}
+
+/**
+ * Wraps a MediaConnect SDK error in the ApplicationFailure Temporal records: `type` is the AWS
+ * error name, the message carries the service's message and the flow, and the details carry the
+ * HTTP status and request id (never the request, its headers or credentials).
+ */
+export function toApplicationFailure(operation: string, flowArn: string | undefined, error: unknown): ApplicationFailure {
+  const classified = classifyMediaConnectError(error, Date.now());
+  const subject = flowArn ? ` for ${flowArn}` : '';
+  const where = classified.httpStatus === undefined
+    ? ` (no answer from MediaConnect${classified.networkCode ? `: ${classified.networkCode}` : ''})`
+    : ` (HTTP ${classified.httpStatus}${classified.requestId ? `, request id ${classified.requestId}` : ''})`;
+  return ApplicationFailure.create({
+    type: classified.name,
+    message: `${operation}${subject} failed: ${classified.message}${where}`,
+    nonRetryable: !classified.retryable,
+    details: [
+      {
+        operation,
+        flowArn,
+        httpStatus: classified.httpStatus,
+        requestId: classified.requestId,
+        networkCode: classified.networkCode,
+      },
+    ],
+    ...(classified.retryAfterMs !== undefined && { nextRetryDelay: classified.retryAfterMs }),
+  });
+}

@@ -1,0 +1,64 @@
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowHandle, type WorkflowStartOptions } from '@temporalio/client';
+import { parseFlowArn, type FlowArnParts } from '../common/arn';
+import { invalidInput } from '../common/duration';
+import type { bringFlowOnline, BringFlowOnlineInput } from '../workflows/bring-flow-online';
+
+/** The task queue the worker polls unless told otherwise. */
+export const DEFAULT_TASK_QUEUE = 'mediaconnect';
+
+/**
+ * The workflow id of the bring-up of a flow. One flow, one id: a second start for the same flow
+ * attaches to the bring-up already running instead of starting another.
+ */
+export function bringFlowOnlineWorkflowId(flowArn: string): string {
+  return `bring-flow-online:${parseFlowArn(flowArn).arn}`;
+}
+
+export interface StartBringFlowOnlineOptions {
+  /** Task queue of the worker that runs this package. @default 'mediaconnect' */
+  taskQueue?: string;
+  /** Other start options (memo, search attributes, ...), merged over this helper's. */
+  workflowOptions?: Partial<Omit<WorkflowStartOptions<typeof bringFlowOnline>, 'args' | 'workflowId' | 'taskQueue'>>;
+}
+
+/**
+ * Starts `bringFlowOnline` for a flow, or attaches to the bring-up already running for it.
+ * The ARN is checked here first, so bad input never reaches Temporal.
+ *
+ * ```ts
+ * const handle = await startBringFlowOnline(client, { flowArn });
+ * const { activeAt } = await handle.result();
+ * ```
+ *
+ * @throws ApplicationFailure of type `InvalidFlowArn` for a malformed ARN (nothing is started).
+ */
+export async function startBringFlowOnline(
+  client: Client,
+  input: BringFlowOnlineInput,
+  options: StartBringFlowOnlineOptions = {},
+): Promise<WorkflowHandle<typeof bringFlowOnline>> {
+  if (typeof input !== 'object' || input === null) throw invalidInput('startBringFlowOnline expects { flowArn, pollInterval?, timeout? }');
+  const flow = parseFlowArn(input.flowArn);
+  return client.workflow.start<typeof bringFlowOnline>('bringFlowOnline', {
+    args: [input],
+    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+    workflowId: bringFlowOnlineWorkflowId(flow.arn),
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    // Once a bring-up has finished, the same flow may be brought online again later.
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    staticSummary: `Bring ${flow.flowName} online`,
+    staticDetails: flowDetailsMarkdown(flow),
+    ...options.workflowOptions,
+  });
+}
+
+/** The Markdown shown as a bring-up's static details in the Temporal Web UI. */
+export function flowDetailsMarkdown(flow: FlowArnParts): string {
+  return [
+    `**MediaConnect flow** ${flow.flowName}`,
+    `- region: ${flow.region}`,
+    `- account: ${flow.accountId}`,
+    `- flow id: ${flow.flowId}`,
+    `- ARN: \`${flow.arn}\``,
+  ].join('\n');
+}

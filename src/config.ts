@@ -1,0 +1,93 @@
+/**
+ * The worker's configuration: read from the environment once, validated once, passed down typed.
+ * No other module reads `process.env`.
+ */
+import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
+import { DEFAULT_TASK_QUEUE } from './client';
+
+/** Raised for a setting that cannot work; its message names the setting and what to do. */
+export class ConfigurationError extends Error {
+  override name = 'ConfigurationError';
+}
+
+export interface WorkerSettings {
+  /** Temporal connection and namespace, from `@temporalio/envconfig` (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*, TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE). */
+  temporal: ClientConnectConfig & { namespace: string; address: string };
+  /** TEMPORAL_TASK_QUEUE. @default 'mediaconnect' */
+  taskQueue: string;
+  /**
+   * MEDIACONNECT_MAX_REQUESTS_PER_SECOND: the server-side rate limit of MediaConnect activities
+   * on the whole task queue, shared by every worker. @default 5 (MediaConnect's account quota)
+   */
+  maxRequestsPerSecond: number;
+  /** TEMPORAL_METRICS_BIND_ADDRESS: where Prometheus metrics are served, for example `0.0.0.0:9464`. Off when unset. */
+  metricsBindAddress?: string;
+  /** WORKFLOW_BUNDLE_PATH: a pre-built workflow bundle (production); when unset, workflows are bundled at start-up. */
+  workflowBundlePath?: string;
+  /** LOG_FORMAT: `json` (one JSON object a line) or `pretty`. @default 'pretty' */
+  logFormat: 'json' | 'pretty';
+  /** LOG_LEVEL. @default 'INFO' */
+  logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** AWS_ENDPOINT_URL_MEDIACONNECT / AWS_ENDPOINT_URL, as the AWS SDK reads them; shown in messages only. */
+  mediaConnectEndpoint?: string;
+}
+
+const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+
+/** Reads and validates the worker's settings. @throws ConfigurationError naming the setting. */
+export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
+  let temporal: ClientConnectConfig;
+  try {
+    temporal = loadClientConnectConfig({ overrideEnvVars: definedOnly(env) });
+  } catch (err) {
+    throw new ConfigurationError(`Temporal connection settings are invalid (TEMPORAL_* variables or the TEMPORAL_CONFIG_FILE profile): ${(err as Error).message}`);
+  }
+  const address = temporal.connectionOptions.address ?? 'localhost:7233';
+  if (!/^[^\s/:]+:\d{1,5}$/.test(address) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(address)) {
+    throw new ConfigurationError(`TEMPORAL_ADDRESS must be host:port (for example localhost:7233), got "${address}"`);
+  }
+
+  const taskQueue = env.TEMPORAL_TASK_QUEUE?.trim() || DEFAULT_TASK_QUEUE;
+
+  const rateText = env.MEDIACONNECT_MAX_REQUESTS_PER_SECOND ?? '5';
+  const maxRequestsPerSecond = Number(rateText);
+  if (!Number.isFinite(maxRequestsPerSecond) || maxRequestsPerSecond <= 0) {
+    throw new ConfigurationError(`MEDIACONNECT_MAX_REQUESTS_PER_SECOND must be a positive number, got "${rateText}"`);
+  }
+
+  const metricsBindAddress = env.TEMPORAL_METRICS_BIND_ADDRESS?.trim() || undefined;
+  if (metricsBindAddress && !/^[^\s/]+:\d{1,5}$/.test(metricsBindAddress)) {
+    throw new ConfigurationError(`TEMPORAL_METRICS_BIND_ADDRESS must be host:port (for example 0.0.0.0:9464), got "${metricsBindAddress}"`);
+  }
+
+  const logFormat = (env.LOG_FORMAT ?? 'pretty').toLowerCase();
+  if (logFormat !== 'json' && logFormat !== 'pretty') throw new ConfigurationError(`LOG_FORMAT must be "json" or "pretty", got "${env.LOG_FORMAT}"`);
+  const logLevel = (env.LOG_LEVEL ?? 'INFO').toUpperCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new ConfigurationError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+
+  const mediaConnectEndpoint = env.AWS_ENDPOINT_URL_MEDIACONNECT || env.AWS_ENDPOINT_URL || undefined;
+  if (mediaConnectEndpoint) {
+    try {
+      const url = new URL(mediaConnectEndpoint);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
+    } catch {
+      const name = env.AWS_ENDPOINT_URL_MEDIACONNECT ? 'AWS_ENDPOINT_URL_MEDIACONNECT' : 'AWS_ENDPOINT_URL';
+      throw new ConfigurationError(`${name} must be an http(s) URL such as http://127.0.0.1:5000, got "${mediaConnectEndpoint}"`);
+    }
+  }
+
+  return {
+    temporal: { ...temporal, namespace: temporal.namespace ?? 'default', address },
+    taskQueue,
+    maxRequestsPerSecond,
+    metricsBindAddress,
+    workflowBundlePath: env.WORKFLOW_BUNDLE_PATH || undefined,
+    logFormat,
+    logLevel: logLevel as WorkerSettings['logLevel'],
+    mediaConnectEndpoint,
+  };
+}
+
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}

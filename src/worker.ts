@@ -1,0 +1,160 @@
+/**
+ * The worker: runs this package's workflows and MediaConnect activities on one task queue.
+ *
+ * `npm run worker` (or `node lib/worker.js`) reads its configuration from the environment (see
+ * `config.ts` and the README), checks it, and runs until SIGINT or SIGTERM.
+ */
+import { ListFlowsCommand, MediaConnectClient } from '@aws-sdk/client-mediaconnect';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogEntry, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from './activities';
+import { classifyMediaConnectError } from './activities/classify-error';
+import { ConfigurationError, workerSettingsFromEnv, type WorkerSettings } from './config';
+
+export interface CreateWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  /** The MediaConnect client the activities use; build it with `createMediaConnectClient()`. */
+  mediaConnect: MediaConnectClient;
+  /**
+   * Server-side limit on MediaConnect activities per second across the whole task queue (every
+   * worker), so that the account's API quota is shared instead of fought over. Undefined: no limit.
+   */
+  maxRequestsPerSecond?: number;
+  /** A pre-built workflow bundle (`bundleWorkflowCode`); when absent, workflows are bundled now. */
+  workflowBundlePath?: string;
+  /** Anything else for `Worker.create`. */
+  workerOptions?: Partial<WorkerOptions>;
+}
+
+/** The MediaConnect client as the activities expect it: the AWS SDK's own retries off. */
+export function createMediaConnectClient(config: ConstructorParameters<typeof MediaConnectClient>[0] = {}): MediaConnectClient {
+  // One retry layer: Temporal's activity retries are durable and visible in the UI; the SDK's are neither.
+  return new MediaConnectClient({ maxAttempts: 1, ...config });
+}
+
+/** Creates (but does not run) a worker for this package's workflows and activities. */
+export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  const rateLimited = options.maxRequestsPerSecond !== undefined;
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: createActivities({ client: options.mediaConnect }),
+    ...(options.workflowBundlePath
+      ? { workflowBundle: { codePath: options.workflowBundlePath } }
+      : { workflowsPath: require.resolve('./workflows') }),
+    ...(rateLimited && {
+      maxTaskQueueActivitiesPerSecond: options.maxRequestsPerSecond,
+      // Eagerly dispatched activities would bypass the task queue's rate limit.
+      maxEagerActivityReservationsPerWorkflowTask: 0,
+    }),
+    ...options.workerOptions,
+  });
+}
+
+/**
+ * Checks that the AWS SDK can find a region and credentials and that the MediaConnect endpoint
+ * answers, so that a misconfigured worker stops at start-up with a message instead of failing
+ * every activity later. @throws ConfigurationError
+ */
+export async function checkMediaConnectAccess(client: MediaConnectClient, endpointHint?: string): Promise<void> {
+  try {
+    await client.config.region();
+  } catch {
+    throw new ConfigurationError('No AWS region is set: set AWS_REGION (or AWS_DEFAULT_REGION, or a region in your AWS profile)');
+  }
+  try {
+    await client.config.credentials();
+  } catch (err) {
+    throw new ConfigurationError(
+      `No AWS credentials found (${(err as Error).message}): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with an IAM role`,
+    );
+  }
+  try {
+    await client.send(new ListFlowsCommand({ MaxResults: 1 }), { abortSignal: AbortSignal.timeout(10_000) });
+  } catch (err) {
+    const classified = classifyMediaConnectError(err, Date.now());
+    const where = endpointHint ?? `MediaConnect in ${await client.config.region()}`;
+    if (classified.httpStatus === undefined) {
+      throw new ConfigurationError(
+        `Cannot reach ${where} (${classified.networkCode ?? classified.message}): check AWS_ENDPOINT_URL_MEDIACONNECT / AWS_ENDPOINT_URL and the network`,
+      );
+    }
+    if (classified.name === 'UnrecognizedClientException' || classified.name === 'InvalidSignatureException' || classified.httpStatus === 401) {
+      throw new ConfigurationError(`MediaConnect rejected the AWS credentials (${classified.name}): check them`);
+    }
+    // Reachable; a ListFlows refusal (403, throttling) is not fatal for starting flows.
+  }
+}
+
+/** Installs the Temporal runtime: logs (pretty or JSON lines) and optional Prometheus metrics. */
+export function installRuntime(settings: Pick<WorkerSettings, 'logFormat' | 'logLevel' | 'metricsBindAddress'>): void {
+  const logger = new DefaultLogger(settings.logLevel, settings.logFormat === 'json' ? writeJsonLog : undefined);
+  Runtime.install({
+    logger,
+    ...(settings.metricsBindAddress && { telemetryOptions: { metrics: { prometheus: { bindAddress: settings.metricsBindAddress } } } }),
+  });
+}
+
+function writeJsonLog(entry: LogEntry): void {
+  const { level, message, meta, timestampNanos } = entry;
+  const line = { time: new Date(Number(timestampNanos / 1_000_000n)).toISOString(), level, message, ...serializableMeta(meta) };
+  process.stderr.write(`${JSON.stringify(line)}\n`);
+}
+
+function serializableMeta(meta: LogEntry['meta']): Record<string, unknown> {
+  if (!meta) return {};
+  return Object.fromEntries(
+    Object.entries(meta).map(([k, v]) => [k, v instanceof Error ? { name: v.name, message: v.message } : typeof v === 'bigint' ? String(v) : v]),
+  );
+}
+
+/** Entry point: configuration from the environment, checks, then run until a signal. */
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const settings = workerSettingsFromEnv(env);
+  installRuntime(settings);
+  const mediaConnect = createMediaConnectClient();
+  await checkMediaConnectAccess(mediaConnect, settings.mediaConnectEndpoint);
+
+  let connection: NativeConnection;
+  try {
+    connection = await NativeConnection.connect(settings.temporal.connectionOptions);
+  } catch (err) {
+    throw new ConfigurationError(
+      `Cannot connect to Temporal at ${settings.temporal.address} (${(err as Error).message}): check TEMPORAL_ADDRESS, TEMPORAL_TLS_* and TEMPORAL_API_KEY`,
+    );
+  }
+  try {
+    const worker = await createWorker({
+      connection,
+      namespace: settings.temporal.namespace,
+      taskQueue: settings.taskQueue,
+      mediaConnect,
+      maxRequestsPerSecond: settings.maxRequestsPerSecond,
+      workflowBundlePath: settings.workflowBundlePath,
+    });
+    Runtime.instance().logger.info('Worker running', {
+      address: settings.temporal.address,
+      namespace: settings.temporal.namespace,
+      taskQueue: settings.taskQueue,
+      mediaConnectEndpoint: settings.mediaConnectEndpoint ?? 'AWS default',
+    });
+    // The runtime shuts the worker down on SIGINT and SIGTERM; run() resolves once it has.
+    await worker.run();
+  } finally {
+    await connection.close();
+    mediaConnect.destroy();
+  }
+}
+
+if (require.main === module) {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      const message = err instanceof ConfigurationError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+      process.stderr.write(`temporal-mediaconnect worker: ${message}\n`);
+      process.exit(err instanceof ConfigurationError ? 78 : 1); // 78 = EX_CONFIG
+    },
+  );
+}

@@ -1,0 +1,274 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
+import type { MediaConnectActivities } from '../activities/mediaconnect-activities';
+import { parseFlowArn, type FlowArnParts } from '../common/arn';
+import { durationOption, invalidInput } from '../common/duration';
+import { FailureType } from '../common/failure-types';
+import { FlowStatus } from '../common/flow-status';
+
+/** Input of {@link bringFlowOnline}. */
+export interface BringFlowOnlineInput {
+  /** ARN of the MediaConnect flow to bring online. */
+  flowArn: string;
+  /**
+   * Time between two status checks (DescribeFlow) while the flow is STARTING. A
+   * `flowStatusChanged` signal cuts a wait short.
+   * @default '2s'
+   */
+  pollInterval?: Duration;
+  /**
+   * How long the flow may take to become ACTIVE, from the workflow's start, before the
+   * workflow fails with `FlowStartTimeout`. Continue-as-new does not reset it.
+   * @default '10m'
+   */
+  timeout?: Duration;
+  /**
+   * Status checks per workflow run before continuing as new, which keeps history bounded
+   * (the workflow also continues as new whenever the server suggests it).
+   * @default 500
+   */
+  pollsPerRun?: number;
+  /** Progress carried across continue-as-new. Not for callers. @internal */
+  carried?: BringFlowOnlineProgress;
+}
+
+/** Defaults of {@link BringFlowOnlineInput}, in one place. */
+export const BRING_FLOW_ONLINE_DEFAULTS = { pollInterval: '2s', timeout: '10m', pollsPerRun: 500 } as const;
+
+/** What {@link bringFlowOnline} returns once the flow is ACTIVE. */
+export interface BringFlowOnlineResult {
+  flowArn: string;
+  status: 'ACTIVE';
+  /** DescribeFlow calls made, over every run. */
+  polls: number;
+  /** When the bring-up began (ISO 8601). */
+  startedAt: string;
+  /** When the workflow saw the flow ACTIVE (ISO 8601). */
+  activeAt: string;
+  /** False when the flow was already STARTING or ACTIVE, so this workflow did not start it. */
+  startedByWorkflow: boolean;
+}
+
+/** Live progress, as the `progress` query returns it and continue-as-new carries it. */
+export interface BringFlowOnlineProgress {
+  flowArn: string;
+  /** Last status seen; undefined before the first check. */
+  lastStatus?: FlowStatus;
+  /** DescribeFlow calls made so far, over every run. */
+  polls: number;
+  /** Epoch ms when the bring-up began. */
+  startedAtMs: number;
+  /** Epoch ms after which the bring-up fails with `FlowStartTimeout`. */
+  deadlineMs: number;
+  /** Milliseconds since the bring-up began (filled in by the query). */
+  elapsedMs: number;
+  /** True once a start was sent, or the flow was found already starting. */
+  startRequested: boolean;
+  startedByWorkflow: boolean;
+  /** The last retryable failure met (throttling, server fault), if any. */
+  lastError?: string;
+  /** Which run of the workflow this is: 1, then +1 per continue-as-new. */
+  run: number;
+}
+
+/** Query: live progress of a bring-up. */
+export const progressQuery = defineQuery<BringFlowOnlineProgress>('progress');
+
+/**
+ * Signal: the flow's status changed (for example forwarded from EventBridge's "MediaConnect
+ * Flow Status Change" event). Wakes the waiting workflow for an immediate check; the timer
+ * loop remains the guarantee when no event arrives.
+ */
+export const flowStatusChangedSignal = defineSignal<[{ currentStatus?: string }?]>('flowStatusChanged');
+
+/**
+ * Activity options. Each call's schedule-to-close timeout is also capped by the time left before
+ * the bring-up's deadline, so retries never outlive the bring-up. Retries back off from 1 s to
+ * at most 10 s; a 429's Retry-After overrides the next delay. Status checks give up after 60 s of
+ * retrying, the workflow records why, and the next check follows: throttling shows up in the
+ * query, the UI and the final failure instead of silently eating the deadline.
+ */
+const ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s' },
+};
+const STATUS_CHECK_RETRY_BUDGET_MS = 60_000;
+
+/**
+ * Brings a MediaConnect flow online: starts it (unless it is already STARTING or ACTIVE), then
+ * checks its status on a durable timer until it is ACTIVE.
+ *
+ * Fails, non-retryably, with type:
+ * - `InvalidFlowArn` / `InvalidInput`: bad input, before any MediaConnect call;
+ * - `FlowError`: the flow went to ERROR (details carry its error messages);
+ * - `FlowStopped` / `FlowDeleted`: someone stopped or deleted the flow meanwhile;
+ * - `FlowStartTimeout`: not ACTIVE before the deadline (names the last status and error);
+ * - an AWS error name (`NotFoundException`, `ForbiddenException`, ...) MediaConnect refused with.
+ */
+export async function bringFlowOnline(input: BringFlowOnlineInput): Promise<BringFlowOnlineResult> {
+  if (typeof input !== 'object' || input === null) throw invalidInput('bringFlowOnline expects an object { flowArn, pollInterval?, timeout? }');
+  const flow = parseFlowArn(input.flowArn);
+  const pollIntervalMs = durationOption('pollInterval', input.pollInterval, BRING_FLOW_ONLINE_DEFAULTS.pollInterval, { minMs: 100, maxMs: 3_600_000 });
+  const timeoutMs = durationOption('timeout', input.timeout, BRING_FLOW_ONLINE_DEFAULTS.timeout, { minMs: 1_000, maxMs: 7 * 24 * 3_600_000 });
+  const pollsPerRun = input.pollsPerRun ?? BRING_FLOW_ONLINE_DEFAULTS.pollsPerRun;
+  if (!Number.isInteger(pollsPerRun) || pollsPerRun < 1) throw invalidInput(`pollsPerRun must be a positive integer, got ${JSON.stringify(input.pollsPerRun)}`);
+
+  const progress: BringFlowOnlineProgress = input.carried
+    ? { ...input.carried, run: input.carried.run + 1 }
+    : { flowArn: flow.arn, polls: 0, startedAtMs: Date.now(), deadlineMs: Date.now() + timeoutMs, elapsedMs: 0, startRequested: false, startedByWorkflow: false, run: 1 };
+  let woken = false;
+  setHandler(progressQuery, () => ({ ...progress, elapsedMs: Date.now() - progress.startedAtMs }));
+  setHandler(flowStatusChangedSignal, () => {
+    woken = true;
+  });
+
+  const remainingMs = () => progress.deadlineMs - Date.now();
+  const activities = (summary: string, retryBudgetMs = Infinity) =>
+    proxyActivities<MediaConnectActivities>({
+      ...ACTIVITY_OPTIONS,
+      scheduleToCloseTimeout: Math.max(1_000, Math.min(remainingMs(), retryBudgetMs)),
+      summary,
+    });
+
+  /** One status check. Retryable failures are recorded and the last known status kept. */
+  const check = async (): Promise<{ status?: FlowStatus; errors: string[] }> => {
+    progress.polls += 1;
+    try {
+      const { status, errors } = await activities(`DescribeFlow ${flow.flowName}`, STATUS_CHECK_RETRY_BUDGET_MS).describeFlow({ flowArn: flow.arn });
+      record(status);
+      return { status, errors };
+    } catch (err) {
+      progress.lastError = failIfPermanent(err);
+      report(flow, progress);
+      return { status: progress.lastStatus, errors: [] };
+    }
+  };
+
+  const record = (status: FlowStatus) => {
+    if (status !== progress.lastStatus) log.info('Flow status', { flowArn: flow.arn, status, polls: progress.polls });
+    progress.lastStatus = status;
+    report(flow, progress);
+  };
+
+  report(flow, progress);
+  let { status, errors } = input.carried ? { status: progress.lastStatus, errors: [] as string[] } : await check();
+  for (let checksThisRun = 0; ; checksThisRun++) {
+    if (status === FlowStatus.ACTIVE) {
+      const activeAt = new Date(Date.now()).toISOString();
+      return { flowArn: flow.arn, status: 'ACTIVE', polls: progress.polls, startedAt: new Date(progress.startedAtMs).toISOString(), activeAt, startedByWorkflow: progress.startedByWorkflow };
+    }
+    if (status === FlowStatus.DELETING) throw flowFailure(FailureType.FlowDeleted, `Flow ${flow.flowName} is being deleted`, flow, progress);
+    if (status === FlowStatus.ERROR && progress.startRequested) {
+      const reason = errors.length > 0 ? errors.join('; ') : 'MediaConnect gave no error message';
+      throw flowFailure(FailureType.FlowError, `Flow ${flow.flowName} went to ERROR: ${reason}`, flow, progress, { errors });
+    }
+    if ((status === FlowStatus.STANDBY || status === FlowStatus.STOPPING) && progress.startRequested) {
+      throw flowFailure(FailureType.FlowStopped, `Flow ${flow.flowName} went to ${status} while starting: it was stopped`, flow, progress);
+    }
+    if (status === FlowStatus.STANDBY || status === FlowStatus.ERROR) {
+      ({ status, errors } = await start(flow, progress, activities, record));
+      continue;
+    }
+    // Someone else's start counts as ours: no second start, and a later STANDBY means a stop.
+    if (status === FlowStatus.STARTING) progress.startRequested = true;
+
+    if (remainingMs() <= 0) throw timeoutFailure(flow, progress);
+    if (checksThisRun >= pollsPerRun || workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof bringFlowOnline>({ ...input, carried: progress });
+    }
+    woken = false;
+    const waitMs = Math.min(pollIntervalMs, remainingMs());
+    await condition(() => woken, waitMs, { summary: `wait ${formatSeconds(waitMs)} for ACTIVE` });
+    ({ status, errors } = await check());
+  }
+}
+
+async function start(
+  flow: FlowArnParts,
+  progress: BringFlowOnlineProgress,
+  activities: (summary: string) => MediaConnectActivities,
+  record: (status: FlowStatus) => void,
+): Promise<{ status?: FlowStatus; errors: string[] }> {
+  try {
+    const started = await activities(`StartFlow ${flow.flowName}`).startFlow({ flowArn: flow.arn });
+    progress.startRequested = true;
+    progress.startedByWorkflow = !started.alreadyStarted;
+    record(started.status);
+    return { status: started.status, errors: [] };
+  } catch (err) {
+    progress.lastError = failIfPermanent(err);
+    throw timeoutFailure(flow, progress);
+  }
+}
+
+/**
+ * A failed activity either could never succeed (non-retryable: rethrown as the workflow's own
+ * failure, keeping the AWS error name as its type) or ran out of retries within its budget
+ * (returned as a one-line description for progress and the final timeout).
+ */
+function failIfPermanent(err: unknown): string {
+  if (!(err instanceof ActivityFailure)) throw err;
+  const cause = deepestApplicationFailure(err);
+  if (cause?.nonRetryable) {
+    throw ApplicationFailure.create({ type: cause.type ?? 'Error', message: cause.message, nonRetryable: true, details: cause.details ?? undefined, cause: err });
+  }
+  return cause ? `${cause.type}: ${cause.message}` : `${err.cause?.name ?? 'ActivityFailure'}: ${err.cause?.message ?? err.message}`;
+}
+
+function deepestApplicationFailure(err: Error): ApplicationFailure | undefined {
+  let found: ApplicationFailure | undefined;
+  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+    if (e instanceof ApplicationFailure) found = e;
+  }
+  return found;
+}
+
+function flowFailure(type: string, message: string, flow: FlowArnParts, progress: BringFlowOnlineProgress, extra: object = {}): ApplicationFailure {
+  return ApplicationFailure.create({
+    type,
+    message,
+    nonRetryable: true,
+    details: [{ flowArn: flow.arn, lastStatus: progress.lastStatus, polls: progress.polls, ...extra }],
+  });
+}
+
+function timeoutFailure(flow: FlowArnParts, progress: BringFlowOnlineProgress): ApplicationFailure {
+  const waited = formatSeconds(Date.now() - progress.startedAtMs);
+  const lastError = progress.lastError ? `; last error: ${progress.lastError}` : '';
+  return flowFailure(
+    FailureType.FlowStartTimeout,
+    `Flow ${flow.flowName} was not ACTIVE after ${waited}; last status ${progress.lastStatus ?? 'unknown'}${lastError}`,
+    flow,
+    progress,
+    { lastError: progress.lastError },
+  );
+}
+
+/** Keeps the Web UI's "current details" in step with the bring-up. */
+function report(flow: FlowArnParts, progress: BringFlowOnlineProgress): void {
+  const lines = [
+    `**${flow.flowName}** (${flow.region}, account ${flow.accountId})`,
+    `- status: **${progress.lastStatus ?? 'checking'}**`,
+    `- status checks: ${progress.polls}`,
+    `- elapsed: ${formatSeconds(Date.now() - progress.startedAtMs)}`,
+  ];
+  if (progress.lastError) lines.push(`- last error: ${progress.lastError}`);
+  setCurrentDetails(lines.join('\n'));
+}
+
+function formatSeconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10}s`;
+}

@@ -1,0 +1,5 @@
+/**
+ * Every workflow of this package. A worker's `workflowsPath` points here; so does a user's own
+ * workflows module when it runs these as children (`export * from 'temporal-mediaconnect/workflows'`).
+ */
+export * from './bring-flow-online';
