@@ -1,4 +1,4 @@
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowHandle, type WorkflowStartOptions } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowHandleWithFirstExecutionRunId, type WorkflowStartOptions } from '@temporalio/client';
 import { parseFlowArn, type FlowArnParts } from '../common/arn';
 import { invalidInput } from '../common/duration';
 import type { bringFlowOnline, BringFlowOnlineInput } from '../workflows/bring-flow-online';
@@ -36,7 +36,7 @@ export async function startBringFlowOnline(
   client: Client,
   input: BringFlowOnlineInput,
   options: StartBringFlowOnlineOptions = {},
-): Promise<WorkflowHandle<typeof bringFlowOnline>> {
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof bringFlowOnline>> {
   if (typeof input !== 'object' || input === null) throw invalidInput('startBringFlowOnline expects { flowArn, pollInterval?, timeout? }');
   const flow = parseFlowArn(input.flowArn);
   return client.workflow.start<typeof bringFlowOnline>('bringFlowOnline', {

@@ -165,7 +165,7 @@ export async function bringFlowOnline(input: BringFlowOnlineInput): Promise<Brin
 
   report(flow, progress);
   let { status, errors } = input.carried ? { status: progress.lastStatus, errors: [] as string[] } : await check();
-  for (let checksThisRun = 0; ; checksThisRun++) {
+  for (let checksThisRun = input.carried ? 0 : 1; ; ) {
     if (status === FlowStatus.ACTIVE) {
       const activeAt = new Date(Date.now()).toISOString();
       return { flowArn: flow.arn, status: 'ACTIVE', polls: progress.polls, startedAt: new Date(progress.startedAtMs).toISOString(), activeAt, startedByWorkflow: progress.startedByWorkflow };
@@ -193,6 +193,7 @@ export async function bringFlowOnline(input: BringFlowOnlineInput): Promise<Brin
     const waitMs = Math.min(pollIntervalMs, remainingMs());
     await condition(() => woken, waitMs, { summary: `wait ${formatSeconds(waitMs)} for ACTIVE` });
     ({ status, errors } = await check());
+    checksThisRun += 1;
   }
 }
 
@@ -205,7 +206,7 @@ async function start(
   try {
     const started = await activities(`StartFlow ${flow.flowName}`).startFlow({ flowArn: flow.arn });
     progress.startRequested = true;
-    progress.startedByWorkflow = !started.alreadyStarted;
+    progress.startedByWorkflow = true; // even when a lost first attempt had already started it
     record(started.status);
     return { status: started.status, errors: [] };
   } catch (err) {

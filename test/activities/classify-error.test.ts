@@ -15,11 +15,12 @@ const NOW = Date.parse('2026-11-25T12:00:00Z');
 
 /** A service exception as the AWS SDK builds it from an HTTP answer. */
 function serviceError<T extends MediaConnectServiceException>(
-  Ctor: new (opts: { message: string; $metadata: object }) => T,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each class has its own option type
+  Ctor: new (opts: any) => T,
   httpStatusCode: number,
   headers: Record<string, string> = {},
 ): T {
-  const err = new Ctor({ message: `service says ${httpStatusCode}`, $metadata: { httpStatusCode, requestId: 'req-123' } });
+  const err = new Ctor({ message: `service says ${httpStatusCode}`, Message: `service says ${httpStatusCode}`, $metadata: { httpStatusCode, requestId: 'req-123' } });
   Object.defineProperty(err, '$response', { value: { statusCode: httpStatusCode, headers } });
   return err;
 }

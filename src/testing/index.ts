@@ -1,0 +1,2 @@
+/** Test helpers: a local MediaConnect simulator with scripted faults and call counts. */
+export * from './simulator';

@@ -1,0 +1,181 @@
+/**
+ * bringFlowOnline on the time-skipping test server, against the MediaConnect simulator over
+ * real HTTP through @aws-sdk/client-mediaconnect. Timers skip; HTTP is real.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { MediaConnectSimulator } from '../../src/testing';
+import { createWorker, createMediaConnectClient } from '../../src/worker';
+import { progressQuery, type BringFlowOnlineInput, type bringFlowOnline } from '../../src/workflows/bring-flow-online';
+import { createTimeSkippingServer } from '../support/temporal';
+import { activityAttempts, activityStartDelaysMs, countEvents, historyOf, scheduledActivities } from '../support/history';
+import { workflowFailure } from '../support/failures';
+
+const taskQueue = 'bring-flow-online-test';
+let env: TestWorkflowEnvironment;
+let sim: MediaConnectSimulator;
+let worker: Worker;
+let running: Promise<void>;
+
+beforeAll(async () => {
+  [env, sim] = await Promise.all([createTimeSkippingServer(), MediaConnectSimulator.start({ rateLimit: false })]);
+  const mediaConnect = createMediaConnectClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, mediaConnect });
+  running = worker.run();
+}, 120_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+  await sim?.stop();
+});
+
+beforeEach(() => sim.reset());
+
+function start(input: BringFlowOnlineInput) {
+  return env.client.workflow.start<typeof bringFlowOnline>('bringFlowOnline', { args: [input], taskQueue, workflowId: `test-${randomUUID()}` });
+}
+
+describe('bringFlowOnline', () => {
+  it('starts the flow and completes once it is ACTIVE, after several status checks', async () => {
+    const flowArn = sim.createFlow({ name: 'AwardsShow', startingDescribes: 3 });
+    const handle = await start({ flowArn });
+    const result = await handle.result();
+    // One check before the start, then three that see STARTING and one that sees ACTIVE.
+    expect(result).toMatchObject({ flowArn, status: 'ACTIVE', startedByWorkflow: true, polls: 5 });
+    expect(Date.parse(result.activeAt)).toBeGreaterThanOrEqual(Date.parse(result.startedAt));
+    expect(sim.flowStatus(flowArn)).toBe('ACTIVE');
+    expect(sim.calls({ operation: 'StartFlow' })).toHaveLength(1);
+    const events = await historyOf(handle);
+    expect(scheduledActivities(events)).toEqual(['describeFlow', 'startFlow', 'describeFlow', 'describeFlow', 'describeFlow', 'describeFlow']);
+    expect(countEvents(events, 'EVENT_TYPE_TIMER_STARTED')).toBe(4);
+  });
+
+  it('fails with FlowError carrying the flow’s own error messages when the flow goes to ERROR', async () => {
+    const flowArn = sim.createFlow({ name: 'BrokenSource', startingDescribes: 1, outcome: 'ERROR', errorMessages: ['Source 10.0.0.1:5000 is not reachable', 'Output "main" has no destination'] });
+    const failure = await workflowFailure(start({ flowArn }).then((h) => h.result()));
+    expect(failure.type).toBe('FlowError');
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.message).toContain('Source 10.0.0.1:5000 is not reachable');
+    expect(failure.details?.[0]).toMatchObject({ errors: ['Source 10.0.0.1:5000 is not reachable', 'Output "main" has no destination'], lastStatus: 'ERROR' });
+  });
+
+  it('fails with NotFoundException after exactly one attempt for an unknown flow', async () => {
+    const flowArn = 'arn:aws:mediaconnect:us-east-1:111122223333:flow:1-0000000000000000-000000000000:Nowhere';
+    const handle = await start({ flowArn });
+    const failure = await workflowFailure(handle.result());
+    expect(failure.type).toBe('NotFoundException');
+    expect(failure.message).toContain(flowArn);
+    expect(activityAttempts(await historyOf(handle), 'describeFlow')).toEqual([1]);
+    expect(sim.calls()).toHaveLength(1);
+  });
+
+  it.each([
+    ['forbidden', 'ForbiddenException'],
+    ['badRequest', 'BadRequestException'],
+    ['notFound', 'NotFoundException'],
+  ] as const)('fails at once when StartFlow answers %s, with the service message', async (kind, type) => {
+    const flowArn = sim.createFlow({ name: `Refused-${kind}` });
+    sim.injectFault({ operation: 'StartFlow', kind, message: `simulated ${kind} for the test` });
+    const handle = await start({ flowArn });
+    const failure = await workflowFailure(handle.result());
+    expect(failure.type).toBe(type);
+    expect(failure.message).toContain(`simulated ${kind} for the test`);
+    expect(activityAttempts(await historyOf(handle), 'startFlow')).toEqual([1]);
+  });
+
+  it('retries a throttled StartFlow (429, honouring Retry-After) and a 503 DescribeFlow, then succeeds', async () => {
+    const flowArn = sim.createFlow({ name: 'Throttled', startingDescribes: 1 });
+    sim.injectFault({ operation: 'StartFlow', kind: 'throttle', retryAfterSeconds: 2, times: 2 });
+    sim.injectFault({ operation: 'DescribeFlow', kind: 'unavailable', times: 1 });
+    const handle = await start({ flowArn });
+    expect(await handle.result()).toMatchObject({ status: 'ACTIVE' });
+    const events = await historyOf(handle);
+    expect(activityAttempts(events, 'startFlow')).toEqual([3]);
+    expect(activityAttempts(events, 'describeFlow')[0]).toBe(2);
+    expect(sim.calls({ operation: 'StartFlow' }).map((c) => c.httpStatus)).toEqual([429, 429, 202]);
+    // Time skips here, so read the server's clock: two Retry-After: 2 waits, not the 1 s + 2 s backoff.
+    expect(activityStartDelaysMs(events, 'startFlow')[0]).toBeGreaterThanOrEqual(4000);
+  });
+
+  it('does not fail when a StartFlow that reached the service lost its answer and the retry finds the flow STARTING', async () => {
+    const flowArn = sim.createFlow({ name: 'LostAnswer', startingDescribes: 2 });
+    sim.injectFault({ operation: 'StartFlow', kind: 'drop', applied: true });
+    const handle = await start({ flowArn });
+    expect(await handle.result()).toMatchObject({ status: 'ACTIVE' });
+    expect(sim.calls({ operation: 'StartFlow' }).map((c) => c.httpStatus)).toEqual([undefined, 400]);
+    expect(activityAttempts(await historyOf(handle), 'startFlow')).toEqual([2]);
+  });
+
+  it('fails with FlowStartTimeout naming the last status when the deadline passes', async () => {
+    const flowArn = sim.createFlow({ name: 'Slowpoke', startingDuration: 1e9 });
+    const failure = await workflowFailure(start({ flowArn, timeout: '1m', pollInterval: '10s' }).then((h) => h.result()));
+    expect(failure.type).toBe('FlowStartTimeout');
+    expect(failure.message).toMatch(/not ACTIVE after 60(\.\d)?s; last status STARTING/);
+  });
+
+  it('returns at once, without a start, for a flow that is already ACTIVE', async () => {
+    const flowArn = sim.createFlow({ name: 'OnAir', status: 'ACTIVE' });
+    const handle = await start({ flowArn });
+    expect(await handle.result()).toMatchObject({ status: 'ACTIVE', polls: 1, startedByWorkflow: false });
+    expect(sim.calls({ operation: 'StartFlow' })).toHaveLength(0);
+    expect(countEvents(await historyOf(handle), 'EVENT_TYPE_TIMER_STARTED')).toBe(0);
+  });
+
+  it('waits without a second start for a flow someone else is already starting', async () => {
+    const flowArn = sim.createFlow({ name: 'AlreadyStarting', status: 'STARTING', startingDescribes: 2 });
+    const result = await (await start({ flowArn })).result();
+    expect(result).toMatchObject({ status: 'ACTIVE', startedByWorkflow: false });
+    expect(sim.calls({ operation: 'StartFlow' })).toHaveLength(0);
+  });
+
+  it.each([
+    ['an ARN of another service', { flowArn: 'arn:aws:medialive:us-east-1:111122223333:flow:1-abc-def:X' }, 'InvalidFlowArn', 'not "mediaconnect"'],
+    ['an S3 ARN', { flowArn: 'arn:aws:s3:::my-bucket' }, 'InvalidFlowArn', '8 colon-separated parts'],
+    ['an empty ARN', { flowArn: '' }, 'InvalidFlowArn', 'empty'],
+    ['a bad pollInterval', { flowArn: 'arn:aws:mediaconnect:us-east-1:111122223333:flow:1-abc-def:X', pollInterval: 'often' }, 'InvalidInput', 'pollInterval'],
+  ])('fails %s with a clear non-retryable failure and schedules no activity', async (_label, input, type, says) => {
+    const handle = await start(input as BringFlowOnlineInput);
+    const failure = await workflowFailure(handle.result());
+    expect(failure.type).toBe(type);
+    expect(failure.message).toContain(says);
+    expect(scheduledActivities(await historyOf(handle))).toEqual([]);
+    expect(sim.calls()).toHaveLength(0);
+  });
+
+  it('continues as new during a long wait, carrying its progress', async () => {
+    const flowArn = sim.createFlow({ name: 'LongWait', startingDescribes: 7 });
+    const handle = await start({ flowArn, pollsPerRun: 3 });
+    const result = await handle.result();
+    expect(result).toMatchObject({ status: 'ACTIVE', polls: 9, startedByWorkflow: true });
+    const firstRun = env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId);
+    expect(countEvents(await historyOf(firstRun), 'EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW')).toBe(1);
+    expect(scheduledActivities(await historyOf(firstRun))).toEqual(["describeFlow", "startFlow", "describeFlow", "describeFlow"]); // 3 checks, then a new run
+    const latest = await env.client.workflow.getHandle(handle.workflowId).describe();
+    expect(latest.runId).not.toBe(handle.firstExecutionRunId);
+    expect(sim.calls({ operation: 'StartFlow' })).toHaveLength(1);
+  });
+
+  it('answers the progress query with the last status, polls and elapsed time', async () => {
+    const flowArn = sim.createFlow({ name: 'Watched', startingDuration: 1e9 });
+    const handle = await start({ flowArn, pollInterval: '5s' });
+    await env.sleep('12s');
+    const progress = await handle.query(progressQuery);
+    expect(progress).toMatchObject({ flowArn, lastStatus: 'STARTING', startRequested: true, startedByWorkflow: true, run: 1 });
+    expect(progress.polls).toBeGreaterThanOrEqual(2);
+    expect(progress.elapsedMs).toBeGreaterThanOrEqual(10_000);
+    await handle.terminate('test done');
+  });
+
+  it('fails with FlowStopped when someone stops the flow while it is starting', async () => {
+    const flowArn = sim.createFlow({ name: 'StoppedMeanwhile', startingDuration: 1e9 });
+    const handle = await start({ flowArn, pollInterval: '5s' });
+    await env.sleep('6s');
+    sim.updateFlow(flowArn, { status: 'STANDBY' });
+    const failure = await workflowFailure(handle.result());
+    expect(failure.type).toBe('FlowStopped');
+    expect(failure.message).toContain('STANDBY');
+  });
+});
