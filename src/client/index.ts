@@ -1,6 +1,7 @@
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowHandleWithFirstExecutionRunId, type WorkflowStartOptions } from '@temporalio/client';
 import { parseFlowArn, type FlowArnParts } from '../common/arn';
 import { invalidInput } from '../common/duration';
+import { FlowNameSearchAttribute, FlowRegionSearchAttribute } from '../common/search-attributes';
 import type { bringFlowOnline, BringFlowOnlineInput } from '../workflows/bring-flow-online';
 
 /** The task queue the worker polls unless told otherwise. */
@@ -17,7 +18,14 @@ export function bringFlowOnlineWorkflowId(flowArn: string): string {
 export interface StartBringFlowOnlineOptions {
   /** Task queue of the worker that runs this package. @default 'mediaconnect' */
   taskQueue?: string;
-  /** Other start options (memo, search attributes, ...), merged over this helper's. */
+  /**
+   * Set the `MediaConnectFlowName` and `MediaConnectRegion` search attributes, which also makes
+   * the workflow keep `MediaConnectFlowStatus` up to date. The namespace must declare them (see
+   * the README); pass false on a namespace that does not.
+   * @default true
+   */
+  searchAttributes?: boolean;
+  /** Other start options (memo, ...), merged over this helper's. */
   workflowOptions?: Partial<Omit<WorkflowStartOptions<typeof bringFlowOnline>, 'args' | 'workflowId' | 'taskQueue'>>;
 }
 
@@ -39,6 +47,7 @@ export async function startBringFlowOnline(
 ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof bringFlowOnline>> {
   if (typeof input !== 'object' || input === null) throw invalidInput('startBringFlowOnline expects { flowArn, pollInterval?, timeout? }');
   const flow = parseFlowArn(input.flowArn);
+  const searchAttributes = options.searchAttributes ?? true;
   return client.workflow.start<typeof bringFlowOnline>('bringFlowOnline', {
     args: [input],
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
@@ -48,7 +57,21 @@ export async function startBringFlowOnline(
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
     staticSummary: `Bring ${flow.flowName} online`,
     staticDetails: flowDetailsMarkdown(flow),
+    ...(searchAttributes && {
+      typedSearchAttributes: [
+        { key: FlowNameSearchAttribute, value: flow.flowName },
+        { key: FlowRegionSearchAttribute, value: flow.region },
+      ],
+    }),
     ...options.workflowOptions,
+  }).catch((err: Error) => {
+    if (searchAttributes && /search attribute .*(not defined|not registered|unknown)/i.test(err.message)) {
+      throw new Error(
+        `The namespace does not declare this package's search attributes (${err.message}). Declare them (README: "Search attributes") or pass { searchAttributes: false }.`,
+        { cause: err },
+      );
+    }
+    throw err;
   });
 }
 

@@ -2,3 +2,4 @@ export * from './arn';
 export * from './failure-types';
 export * from './flow-status';
 export * from './duration';
+export * from './search-attributes';

@@ -9,6 +9,7 @@ import {
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
@@ -17,7 +18,8 @@ import type { MediaConnectActivities } from '../activities/mediaconnect-activiti
 import { parseFlowArn, type FlowArnParts } from '../common/arn';
 import { durationOption, invalidInput } from '../common/duration';
 import { FailureType } from '../common/failure-types';
-import { FlowStatus } from '../common/flow-status';
+import { FlowStatus, isFlowStatus } from '../common/flow-status';
+import { FlowNameSearchAttribute, FlowStatusSearchAttribute } from '../common/search-attributes';
 
 /** Input of {@link bringFlowOnline}. */
 export interface BringFlowOnlineInput {
@@ -41,6 +43,12 @@ export interface BringFlowOnlineInput {
    * @default 500
    */
   pollsPerRun?: number;
+  /**
+   * The flow's status as the caller just read it (for example from ListFlows), which saves the
+   * first DescribeFlow. A fleet bring-up passes it for each flow.
+   * @default undefined (the workflow checks the status itself)
+   */
+  knownStatus?: FlowStatus;
   /** Progress carried across continue-as-new. Not for callers. @internal */
   carried?: BringFlowOnlineProgress;
 }
@@ -87,12 +95,25 @@ export interface BringFlowOnlineProgress {
 /** Query: live progress of a bring-up. */
 export const progressQuery = defineQuery<BringFlowOnlineProgress>('progress');
 
+/** Payload of {@link flowStatusChangedSignal}. */
+export interface FlowStatusChange {
+  /** The flow's new status, as the event reported it. */
+  currentStatus?: string;
+  /**
+   * True when the sender read `currentStatus` from MediaConnect just now (a fleet's ListFlows):
+   * the workflow then takes it as a status check of its own. Otherwise (EventBridge events can
+   * arrive late or out of order) the workflow wakes and confirms with DescribeFlow.
+   * @default false
+   */
+  confirmed?: boolean;
+}
+
 /**
  * Signal: the flow's status changed (for example forwarded from EventBridge's "MediaConnect
- * Flow Status Change" event). Wakes the waiting workflow for an immediate check; the timer
- * loop remains the guarantee when no event arrives.
+ * Flow Status Change" event). Wakes the waiting workflow at once instead of at its next timer;
+ * the timer loop remains the guarantee when no event arrives.
  */
-export const flowStatusChangedSignal = defineSignal<[{ currentStatus?: string }?]>('flowStatusChanged');
+export const flowStatusChangedSignal = defineSignal<[FlowStatusChange?]>('flowStatusChanged');
 
 /**
  * Activity options. Each call's schedule-to-close timeout is also capped by the time left before
@@ -129,11 +150,16 @@ export async function bringFlowOnline(input: BringFlowOnlineInput): Promise<Brin
   const progress: BringFlowOnlineProgress = input.carried
     ? { ...input.carried, run: input.carried.run + 1 }
     : { flowArn: flow.arn, polls: 0, startedAtMs: Date.now(), deadlineMs: Date.now() + timeoutMs, elapsedMs: 0, startRequested: false, startedByWorkflow: false, run: 1 };
-  let woken = false;
+  if (input.knownStatus !== undefined && !isFlowStatus(input.knownStatus)) {
+    throw invalidInput(`knownStatus must be one of ${Object.values(FlowStatus).join(', ')}, got ${JSON.stringify(input.knownStatus)}`);
+  }
+  let woken: FlowStatusChange | undefined;
   setHandler(progressQuery, () => ({ ...progress, elapsedMs: Date.now() - progress.startedAtMs }));
-  setHandler(flowStatusChangedSignal, () => {
-    woken = true;
+  setHandler(flowStatusChangedSignal, (change = {}) => {
+    woken = change;
   });
+  // Update the status search attribute only where the starter set ours: then the namespace has them.
+  const searchable = workflowInfo().typedSearchAttributes.get(FlowNameSearchAttribute) !== undefined;
 
   const remainingMs = () => progress.deadlineMs - Date.now();
   const activities = (summary: string, retryBudgetMs = Infinity) =>
@@ -158,13 +184,20 @@ export async function bringFlowOnline(input: BringFlowOnlineInput): Promise<Brin
   };
 
   const record = (status: FlowStatus) => {
-    if (status !== progress.lastStatus) log.info('Flow status', { flowArn: flow.arn, status, polls: progress.polls });
+    if (status !== progress.lastStatus) {
+      log.info('Flow status', { flowArn: flow.arn, status, polls: progress.polls });
+      if (searchable) upsertSearchAttributes([{ key: FlowStatusSearchAttribute, value: status }]);
+    }
     progress.lastStatus = status;
     report(flow, progress);
   };
 
   report(flow, progress);
-  let { status, errors } = input.carried ? { status: progress.lastStatus, errors: [] as string[] } : await check();
+  let { status, errors } = input.carried
+    ? { status: progress.lastStatus, errors: [] as string[] }
+    : input.knownStatus !== undefined
+      ? (record(input.knownStatus), { status: input.knownStatus, errors: [] as string[] })
+      : await check();
   for (let checksThisRun = input.carried ? 0 : 1; ; ) {
     if (status === FlowStatus.ACTIVE) {
       const activeAt = new Date(Date.now()).toISOString();
@@ -189,11 +222,17 @@ export async function bringFlowOnline(input: BringFlowOnlineInput): Promise<Brin
     if (checksThisRun >= pollsPerRun || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof bringFlowOnline>({ ...input, carried: progress });
     }
-    woken = false;
+    woken = undefined;
     const waitMs = Math.min(pollIntervalMs, remainingMs());
-    await condition(() => woken, waitMs, { summary: `wait ${formatSeconds(waitMs)} for ACTIVE` });
-    ({ status, errors } = await check());
-    checksThisRun += 1;
+    await condition(() => woken !== undefined, waitMs, { summary: `wait ${formatSeconds(waitMs)} for ACTIVE` });
+    const change = woken as FlowStatusChange | undefined;
+    if (change?.confirmed && isFlowStatus(change.currentStatus) && change.currentStatus !== FlowStatus.ERROR) {
+      record(change.currentStatus); // a fresh read by the sender: no call needed (ERROR needs its messages)
+      ({ status, errors } = { status: change.currentStatus, errors: [] });
+    } else {
+      ({ status, errors } = await check());
+      checksThisRun += 1;
+    }
   }
 }
 

@@ -5,6 +5,7 @@
 import { CreateFlowCommand, DescribeFlowCommand, type MediaConnectClient } from '@aws-sdk/client-mediaconnect';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startBringFlowOnline } from '../../src/client';
+import { FlowNameSearchAttribute, FlowStatusSearchAttribute } from '../../src/common/search-attributes';
 import { createDevServer } from '../support/temporal';
 import { startMoto, type MotoServer } from '../support/moto';
 import { mediaConnectClientFor } from '../support/aws';
@@ -61,6 +62,10 @@ describe('end to end against moto', () => {
     expect(result).toMatchObject({ flowArn, status: 'ACTIVE', startedByWorkflow: true });
     const { Flow } = await mediaConnect.send(new DescribeFlowCommand({ FlowArn: flowArn }));
     expect(Flow?.Status).toBe('ACTIVE');
+    const description = await handle.describe();
+    expect(description.typedSearchAttributes.get(FlowNameSearchAttribute)).toBe('AwardsShow');
+    expect(description.typedSearchAttributes.get(FlowStatusSearchAttribute)).toBe('ACTIVE');
+    expect(await description.staticSummary()).toBe('Bring AwardsShow online');
   });
 
   it('attaches a second start for the same flow to the running bring-up', async () => {

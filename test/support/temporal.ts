@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../src/common/search-attributes';
 import { TestWorkflowEnvironment, type LocalTestWorkflowEnvironmentOptions, type TimeSkippingTestWorkflowEnvironmentOptions } from '@temporalio/testing';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -26,8 +27,6 @@ export function testServerPath(): string | undefined {
   return existsSync(local) ? local : onPath('temporal-test-server');
 }
 
-/** Custom search attributes this package uses; the dev server must declare them. */
-export const SEARCH_ATTRIBUTES = {};
 
 /** A dev server (full Temporal with SQLite) from an installed binary when there is one. */
 export function createDevServer(options: LocalTestWorkflowEnvironmentOptions = {}): Promise<TestWorkflowEnvironment> {
@@ -36,7 +35,7 @@ export function createDevServer(options: LocalTestWorkflowEnvironmentOptions = {
     ...options,
     server: {
       ...(cli && { executable: { type: 'existing-path', path: cli } }),
-      searchAttributes: [],
+      searchAttributes: [...SEARCH_ATTRIBUTE_KEYS],
       ...options.server,
     },
   });
