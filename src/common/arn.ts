@@ -43,14 +43,14 @@ export function flowArnProblem(value: unknown): string | undefined {
     return `flowArn must have 8 colon-separated parts (arn:partition:mediaconnect:region:account:flow:id:name), got ${parts.length}`;
   }
   const [, partition, service, region, accountId, resourceType, flowId, flowName] = parts;
-  if (!PARTITION.test(partition)) return `"${partition}" is not an AWS partition (aws, aws-cn, aws-us-gov, ...)`;
-  if (service !== 'mediaconnect') return `flowArn is for the service "${service}", not "mediaconnect"`;
-  if (!REGION.test(region)) return `"${region}" is not an AWS region name (for example us-east-1)`;
-  if (!ACCOUNT.test(accountId)) return `the account id "${accountId}" is not 12 digits`;
-  if (resourceType !== 'flow') return `flowArn names a "${resourceType}", not a "flow"`;
-  if (!FLOW_ID.test(flowId)) return `the flow id "${flowId}" may contain only letters, digits and hyphens`;
+  if (!PARTITION.test(partition)) return `${quote(partition)} is not an AWS partition (aws, aws-cn, aws-us-gov, ...)`;
+  if (service !== 'mediaconnect') return `flowArn is for the service ${quote(service)}, not "mediaconnect"`;
+  if (!REGION.test(region)) return `${quote(region)} is not an AWS region name (for example us-east-1)`;
+  if (!ACCOUNT.test(accountId)) return `the account id ${quote(accountId)} is not 12 digits`;
+  if (resourceType !== 'flow') return `flowArn names a ${quote(resourceType)}, not a "flow"`;
+  if (!FLOW_ID.test(flowId)) return `the flow id ${quote(flowId)} may contain only letters, digits and hyphens`;
   if (!FLOW_NAME.test(flowName)) {
-    return `the flow name "${flowName}" may contain only letters, digits, ".", "_" and "-" (at most 128)`;
+    return `the flow name ${quote(flowName)} may contain only letters, digits, ".", "_" and "-" (at most 128)`;
   }
   return undefined;
 }
@@ -66,6 +66,11 @@ export function parseFlowArn(value: unknown): FlowArnParts {
   if (problem !== undefined) throw invalidFlowArn(problem);
   const [, partition, , region, accountId, , flowId, flowName] = (value as string).split(':');
   return { arn: value as string, partition, region, accountId, flowId, flowName };
+}
+
+/** Input echoed in a message: escaped (no control characters reach a log) and cut short. */
+function quote(text: string): string {
+  return JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}…` : text);
 }
 
 function invalidFlowArn(problem: string): ApplicationFailure {
