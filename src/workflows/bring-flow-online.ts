@@ -222,10 +222,11 @@ export async function bringFlowOnline(input: BringFlowOnlineInput): Promise<Brin
     if (checksThisRun >= pollsPerRun || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof bringFlowOnline>({ ...input, carried: progress });
     }
-    woken = undefined;
+    // A signal that arrived during the last check is not lost: the wait then ends at once.
     const waitMs = Math.min(pollIntervalMs, remainingMs());
     await condition(() => woken !== undefined, waitMs, { summary: `wait ${formatSeconds(waitMs)} for ACTIVE` });
     const change = woken as FlowStatusChange | undefined;
+    woken = undefined;
     if (change?.confirmed && isFlowStatus(change.currentStatus) && change.currentStatus !== FlowStatus.ERROR) {
       record(change.currentStatus); // a fresh read by the sender: no call needed (ERROR needs its messages)
       ({ status, errors } = { status: change.currentStatus, errors: [] });
