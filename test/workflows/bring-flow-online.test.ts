@@ -7,7 +7,7 @@ import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { MediaConnectSimulator } from '../../src/testing';
 import { createWorker, createMediaConnectClient } from '../../src/worker';
-import { progressQuery, type BringFlowOnlineInput, type bringFlowOnline } from '../../src/workflows/bring-flow-online';
+import { flowStatusChangedSignal, progressQuery, type BringFlowOnlineInput, type bringFlowOnline } from '../../src/workflows/bring-flow-online';
 import { createTimeSkippingServer } from '../support/temporal';
 import { activityAttempts, activityStartDelaysMs, countEvents, historyOf, scheduledActivities } from '../support/history';
 import { workflowFailure } from '../support/failures';
@@ -178,4 +178,19 @@ describe('bringFlowOnline', () => {
     expect(failure.type).toBe('FlowStopped');
     expect(failure.message).toContain('STANDBY');
   });
+
+  it('takes a confirmed status signal as a check of its own and wakes at once, without waiting for its timer', async () => {
+    const flowArn = sim.createFlow({ name: 'Signalled', startingDuration: 1e9 });
+    const handle = await start({ flowArn, pollInterval: '1h' });
+    await waitUntil(async () => (await handle.query(progressQuery)).lastStatus === 'STARTING');
+    await handle.signal(flowStatusChangedSignal, { currentStatus: 'ACTIVE', confirmed: true });
+    expect(await handle.result()).toMatchObject({ status: 'ACTIVE', polls: 1 });
+    const events = await historyOf(handle);
+    expect(countEvents(events, 'EVENT_TYPE_TIMER_FIRED')).toBe(0);
+    expect(sim.calls({ operation: 'DescribeFlow' })).toHaveLength(1);
+  });
 });
+
+async function waitUntil(predicate: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100 && !(await predicate()); i++) await new Promise((r) => setTimeout(r, 50));
+}
