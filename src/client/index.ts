@@ -79,6 +79,7 @@ export async function startBringFlowOnline(
 export function flowDetailsMarkdown(flow: FlowArnParts): string {
   return [
     `**MediaConnect flow** ${flow.flowName}`,
+    '', // the Web UI renders a list only after a blank line
     `- region: ${flow.region}`,
     `- account: ${flow.accountId}`,
     `- flow id: ${flow.flowId}`,

@@ -206,6 +206,7 @@ export async function bringFlowOnline(input: BringFlowOnlineInput): Promise<Brin
     if (status === FlowStatus.DELETING) throw flowFailure(FailureType.FlowDeleted, `Flow ${flow.flowName} is being deleted`, flow, progress);
     if (status === FlowStatus.ERROR && progress.startRequested) {
       const reason = errors.length > 0 ? errors.join('; ') : 'MediaConnect gave no error message';
+      report(flow, progress, errors);
       throw flowFailure(FailureType.FlowError, `Flow ${flow.flowName} went to ERROR: ${reason}`, flow, progress, { errors });
     }
     if ((status === FlowStatus.STANDBY || status === FlowStatus.STOPPING) && progress.startRequested) {
@@ -299,14 +300,16 @@ function timeoutFailure(flow: FlowArnParts, progress: BringFlowOnlineProgress): 
 }
 
 /** Keeps the Web UI's "current details" in step with the bring-up. */
-function report(flow: FlowArnParts, progress: BringFlowOnlineProgress): void {
+function report(flow: FlowArnParts, progress: BringFlowOnlineProgress, flowErrors: string[] = []): void {
   const lines = [
     `**${flow.flowName}** (${flow.region}, account ${flow.accountId})`,
+    '', // the Web UI renders a list only after a blank line
     `- status: **${progress.lastStatus ?? 'checking'}**`,
     `- status checks: ${progress.polls}`,
     `- elapsed: ${formatSeconds(Date.now() - progress.startedAtMs)}`,
   ];
   if (progress.lastError) lines.push(`- last error: ${progress.lastError}`);
+  for (const message of flowErrors) lines.push(`- flow error: ${message}`);
   setCurrentDetails(lines.join('\n'));
 }
 
