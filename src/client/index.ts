@@ -8,11 +8,14 @@ import type { bringFlowOnline, BringFlowOnlineInput } from '../workflows/bring-f
 export const DEFAULT_TASK_QUEUE = 'mediaconnect';
 
 /**
- * The workflow id of the bring-up of a flow. One flow, one id: a second start for the same flow
- * attaches to the bring-up already running instead of starting another.
+ * The workflow id of the bring-up of a flow: `bring-flow-online:<name>:<region>:<account>:<flow id>`.
+ * One flow, one id: a second start for the same flow attaches to the bring-up already running
+ * instead of starting another. The flow's name comes first so that it is what operators read in
+ * the Web UI's list (the region determines the partition, so the id stays unique).
  */
 export function bringFlowOnlineWorkflowId(flowArn: string): string {
-  return `bring-flow-online:${parseFlowArn(flowArn).arn}`;
+  const { flowName, region, accountId, flowId } = parseFlowArn(flowArn);
+  return `bring-flow-online:${flowName}:${region}:${accountId}:${flowId}`;
 }
 
 export interface StartBringFlowOnlineOptions {
