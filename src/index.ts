@@ -17,6 +17,5 @@ export type {
   BringFlowOnlineResult,
   BringFlowOnlineProgress,
 } from './workflows/bring-flow-online';
-export { BRING_FLOW_ONLINE_DEFAULTS } from './workflows/bring-flow-online';
 export { createWorker, createMediaConnectClient, checkMediaConnectAccess, type CreateWorkerOptions } from './worker';
 export { ConfigurationError } from './config';

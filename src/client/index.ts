@@ -1,6 +1,6 @@
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowHandleWithFirstExecutionRunId, type WorkflowStartOptions } from '@temporalio/client';
 import { parseFlowArn, type FlowArnParts } from '../common/arn';
-import { invalidInput } from '../common/duration';
+import { checkBringFlowOnlineInput } from '../common/bring-flow-online-input';
 import { FlowNameSearchAttribute, FlowRegionSearchAttribute } from '../common/search-attributes';
 import type { bringFlowOnline, BringFlowOnlineInput } from '../workflows/bring-flow-online';
 
@@ -34,22 +34,22 @@ export interface StartBringFlowOnlineOptions {
 
 /**
  * Starts `bringFlowOnline` for a flow, or attaches to the bring-up already running for it.
- * The ARN is checked here first, so bad input never reaches Temporal.
+ * The input is checked here first (the workflow's own checks), so bad input never reaches Temporal.
  *
  * ```ts
  * const handle = await startBringFlowOnline(client, { flowArn });
  * const { activeAt } = await handle.result();
  * ```
  *
- * @throws ApplicationFailure of type `InvalidFlowArn` for a malformed ARN (nothing is started).
+ * @throws ApplicationFailure of type `InvalidFlowArn` for a malformed ARN, or `InvalidInput` for a
+ * malformed option (nothing is started).
  */
 export async function startBringFlowOnline(
   client: Client,
   input: BringFlowOnlineInput,
   options: StartBringFlowOnlineOptions = {},
 ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof bringFlowOnline>> {
-  if (typeof input !== 'object' || input === null) throw invalidInput('startBringFlowOnline expects { flowArn, pollInterval?, timeout? }');
-  const flow = parseFlowArn(input.flowArn);
+  const { flow } = checkBringFlowOnlineInput(input, 'startBringFlowOnline');
   const searchAttributes = options.searchAttributes ?? true;
   return client.workflow.start<typeof bringFlowOnline>('bringFlowOnline', {
     args: [input],

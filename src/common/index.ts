@@ -3,3 +3,4 @@ export * from './failure-types';
 export * from './flow-status';
 export * from './duration';
 export * from './search-attributes';
+export * from './bring-flow-online-input';

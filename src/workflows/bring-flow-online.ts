@@ -15,11 +15,13 @@ import {
 } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import type { MediaConnectActivities } from '../activities/mediaconnect-activities';
-import { parseFlowArn, type FlowArnParts } from '../common/arn';
-import { durationOption, invalidInput } from '../common/duration';
+import type { FlowArnParts } from '../common/arn';
+import { BRING_FLOW_ONLINE_BOUNDS, BRING_FLOW_ONLINE_DEFAULTS, checkBringFlowOnlineInput } from '../common/bring-flow-online-input';
 import { FailureType } from '../common/failure-types';
 import { FlowStatus, isFlowStatus } from '../common/flow-status';
 import { FlowNameSearchAttribute, FlowStatusSearchAttribute } from '../common/search-attributes';
+
+export { BRING_FLOW_ONLINE_BOUNDS, BRING_FLOW_ONLINE_DEFAULTS };
 
 /** Input of {@link bringFlowOnline}. */
 export interface BringFlowOnlineInput {
@@ -53,8 +55,6 @@ export interface BringFlowOnlineInput {
   carried?: BringFlowOnlineProgress;
 }
 
-/** Defaults of {@link BringFlowOnlineInput}, in one place. */
-export const BRING_FLOW_ONLINE_DEFAULTS = { pollInterval: '2s', timeout: '10m', pollsPerRun: 500 } as const;
 
 /** What {@link bringFlowOnline} returns once the flow is ACTIVE. */
 export interface BringFlowOnlineResult {
@@ -140,19 +140,11 @@ const STATUS_CHECK_RETRY_BUDGET_MS = 60_000;
  * - an AWS error name (`NotFoundException`, `ForbiddenException`, ...) MediaConnect refused with.
  */
 export async function bringFlowOnline(input: BringFlowOnlineInput): Promise<BringFlowOnlineResult> {
-  if (typeof input !== 'object' || input === null) throw invalidInput('bringFlowOnline expects an object { flowArn, pollInterval?, timeout? }');
-  const flow = parseFlowArn(input.flowArn);
-  const pollIntervalMs = durationOption('pollInterval', input.pollInterval, BRING_FLOW_ONLINE_DEFAULTS.pollInterval, { minMs: 100, maxMs: 3_600_000 });
-  const timeoutMs = durationOption('timeout', input.timeout, BRING_FLOW_ONLINE_DEFAULTS.timeout, { minMs: 1_000, maxMs: 7 * 24 * 3_600_000 });
-  const pollsPerRun = input.pollsPerRun ?? BRING_FLOW_ONLINE_DEFAULTS.pollsPerRun;
-  if (!Number.isInteger(pollsPerRun) || pollsPerRun < 1) throw invalidInput(`pollsPerRun must be a positive integer, got ${JSON.stringify(input.pollsPerRun)}`);
+  const { flow, pollIntervalMs, timeoutMs, pollsPerRun } = checkBringFlowOnlineInput(input, 'bringFlowOnline');
 
   const progress: BringFlowOnlineProgress = input.carried
     ? { ...input.carried, run: input.carried.run + 1 }
     : { flowArn: flow.arn, polls: 0, startedAtMs: Date.now(), deadlineMs: Date.now() + timeoutMs, elapsedMs: 0, startRequested: false, startedByWorkflow: false, run: 1 };
-  if (input.knownStatus !== undefined && !isFlowStatus(input.knownStatus)) {
-    throw invalidInput(`knownStatus must be one of ${Object.values(FlowStatus).join(', ')}, got ${JSON.stringify(input.knownStatus)}`);
-  }
   let woken: FlowStatusChange | undefined;
   setHandler(progressQuery, () => ({ ...progress, elapsedMs: Date.now() - progress.startedAtMs }));
   setHandler(flowStatusChangedSignal, (change = {}) => {

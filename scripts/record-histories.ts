@@ -1,0 +1,144 @@
+/**
+ * Records the histories that `test/replay/replay.test.ts` replays: real bring-ups on a Temporal
+ * dev server, against the MediaConnect simulator, one per path through `bringFlowOnline`
+ * (success, ERROR, throttled with retries, continue-as-new, already ACTIVE, ...). Each run's
+ * history is written as JSON to `test/replay/histories/<scenario>.json` (`-runN` per run after a
+ * continue-as-new), in protobufjs' JSON form (`History.toObject` with longs, enums and bytes as
+ * strings), which `History.fromObject` reads back exactly. Not the SDK's `historyToJSON` form:
+ * with the protobufjs copies this install has, `historyToJSON` / `historyFromJSON` throw
+ * "type must be a Type" (see the replay test).
+ *
+ * Run it again after an intended change to the workflow's commands (and say why in the commit):
+ *
+ *     npx tsx scripts/record-histories.ts
+ */
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { startBringFlowOnline } from '../src/client';
+import { MediaConnectSimulator } from '../src/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { createMediaConnectClient, createWorker } from '../src/worker';
+import { flowStatusChangedSignal, type BringFlowOnlineInput } from '../src/workflows/bring-flow-online';
+import { createDevServer } from '../test/support/temporal';
+
+const OUT_DIR = path.resolve(__dirname, '..', 'test', 'replay', 'histories');
+const taskQueue = 'record-histories';
+/** How a history is turned into plain JSON; `History.fromObject` reverses it. */
+const HISTORY_JSON = { longs: String, enums: String, bytes: String } as const;
+
+interface Scenario {
+  /** File name (without `.json`) and what the history shows. */
+  name: string;
+  /** Prepares the simulator and returns the workflow input. */
+  prepare(sim: MediaConnectSimulator): Omit<BringFlowOnlineInput, 'carried'>;
+  /** Something to do while the workflow runs (signals). */
+  during?(handle: WorkflowHandle, flowArn: string): Promise<void>;
+}
+
+const SCENARIOS: Scenario[] = [
+  { name: 'success', prepare: (sim) => ({ flowArn: sim.createFlow({ name: 'Success', startingDuration: 1_500 }), pollInterval: '500ms' }) },
+  {
+    name: 'flow-error',
+    prepare: (sim) => ({
+      flowArn: sim.createFlow({ name: 'FlowError', startingDuration: 1_000, outcome: 'ERROR', errorMessages: ['Source 10.0.0.1:5000 is not reachable'] }),
+      pollInterval: '500ms',
+    }),
+  },
+  {
+    name: 'throttled',
+    prepare: (sim) => {
+      const flowArn = sim.createFlow({ name: 'Throttled', startingDuration: 1_000 });
+      sim.injectFault({ operation: 'StartFlow', flowArn, kind: 'throttle', retryAfterSeconds: 1, times: 2 });
+      sim.injectFault({ operation: 'DescribeFlow', flowArn, kind: 'throttle', times: 1 });
+      sim.injectFault({ operation: 'DescribeFlow', flowArn, kind: 'unavailable', times: 1 });
+      return { flowArn, pollInterval: '500ms' };
+    },
+  },
+  { name: 'continue-as-new', prepare: (sim) => ({ flowArn: sim.createFlow({ name: 'LongWait', startingDuration: 2_500 }), pollInterval: '300ms', pollsPerRun: 3 }) },
+  { name: 'already-active', prepare: (sim) => ({ flowArn: sim.createFlow({ name: 'OnAir', status: 'ACTIVE' }) }) },
+  { name: 'already-starting', prepare: (sim) => ({ flowArn: sim.createFlow({ name: 'AlreadyStarting', status: 'STARTING', startingDuration: 1_000 }), pollInterval: '500ms' }) },
+  { name: 'known-status', prepare: (sim) => ({ flowArn: sim.createFlow({ name: 'KnownStandby', startingDuration: 800 }), knownStatus: 'STANDBY', pollInterval: '500ms' }) },
+  {
+    name: 'start-refused',
+    prepare: (sim) => {
+      const flowArn = sim.createFlow({ name: 'Forbidden' });
+      sim.injectFault({ operation: 'StartFlow', flowArn, kind: 'forbidden', message: 'User is not authorized to perform mediaconnect:StartFlow' });
+      return { flowArn };
+    },
+  },
+  { name: 'start-timeout', prepare: (sim) => ({ flowArn: sim.createFlow({ name: 'Slowpoke', startingDuration: 1e9 }), timeout: '2s', pollInterval: '500ms' }) },
+  {
+    name: 'signalled',
+    prepare: (sim) => ({ flowArn: sim.createFlow({ name: 'Signalled', startingDuration: 500 }), pollInterval: '1h' }),
+    async during(handle) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await handle.signal(flowStatusChangedSignal, { currentStatus: 'ACTIVE' }); // unconfirmed: the workflow checks
+    },
+  },
+  {
+    name: 'signalled-confirmed',
+    prepare: (sim) => ({ flowArn: sim.createFlow({ name: 'Confirmed', startingDuration: 500 }), pollInterval: '1h' }),
+    async during(handle) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await handle.signal(flowStatusChangedSignal, { currentStatus: 'ACTIVE', confirmed: true });
+    },
+  },
+];
+
+/** Every run of a workflow, first to last, following continue-as-new. */
+async function runsOf(client: Client, handle: WorkflowHandle & { firstExecutionRunId: string }): Promise<WorkflowHandle[]> {
+  const runs: WorkflowHandle[] = [];
+  let runId: string | undefined = handle.firstExecutionRunId;
+  while (runId) {
+    const run: WorkflowHandle = client.workflow.getHandle(handle.workflowId, runId);
+    runs.push(run);
+    const events: temporal.api.history.v1.IHistoryEvent[] = (await run.fetchHistory()).events ?? [];
+    runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+  }
+  return runs;
+}
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') }); // the expected failures' WARN lines are noise here
+  const [env, sim] = await Promise.all([createDevServer(), MediaConnectSimulator.start({ rateLimit: false })]);
+  const mediaConnect = createMediaConnectClient({ endpoint: sim.endpoint, region: sim.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, mediaConnect });
+  const written: string[] = [];
+  try {
+    await worker.runUntil(async () => {
+      rmSync(OUT_DIR, { recursive: true, force: true });
+      mkdirSync(OUT_DIR, { recursive: true });
+      for (const scenario of SCENARIOS) {
+        const input = scenario.prepare(sim);
+        const handle = await startBringFlowOnline(env.client, input, { taskQueue });
+        await scenario.during?.(handle, input.flowArn);
+        const outcome = await handle.result().then(
+          (result) => result.status,
+          (err: Error) => (err.cause as { type?: string } | undefined)?.type ?? err.name,
+        );
+        const runs = await runsOf(env.client, handle);
+        for (const [i, run] of runs.entries()) {
+          const file = runs.length === 1 ? `${scenario.name}.json` : `${scenario.name}-run${i + 1}.json`;
+          const { History } = temporal.api.history.v1;
+          const history = History.toObject(History.fromObject(await run.fetchHistory()), HISTORY_JSON);
+          const json = JSON.stringify(history, null, 2);
+          writeFileSync(path.join(OUT_DIR, file), `${json}\n`);
+          written.push(file);
+        }
+        process.stdout.write(`${scenario.name}: ${outcome}, ${runs.length} run(s)\n`);
+      }
+    });
+  } finally {
+    await env.teardown();
+    await sim.stop();
+    mediaConnect.destroy();
+  }
+  process.stdout.write(`Wrote ${written.length} histories to ${path.relative(process.cwd(), OUT_DIR)}: ${readdirSync(OUT_DIR).sort().join(', ')}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`record-histories: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

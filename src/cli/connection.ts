@@ -1,0 +1,123 @@
+/**
+ * Where the CLI's Temporal is: `@temporalio/envconfig` (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+ * TEMPORAL_API_KEY, TEMPORAL_TLS_*, TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE), overridden by the
+ * `--address` and `--namespace` flags. Read once, at the entry point, and passed down.
+ */
+import { Client, Connection, isGrpcServiceError, type ConnectionOptions } from '@temporalio/client';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { durationOption } from '../common/duration';
+import { CliError, ExitCode } from './exit-codes';
+
+/** The flags every command takes to reach Temporal. */
+export interface ConnectionFlags {
+  /** `--address host:port`. @default TEMPORAL_ADDRESS, else 'localhost:7233' */
+  address?: string;
+  /** `--namespace`. @default TEMPORAL_NAMESPACE, else 'default' */
+  namespace?: string;
+  /** `--connect-timeout`: how long to wait for the server to answer at all. @default '10s' */
+  connectTimeout?: string;
+}
+
+/** A resolved Temporal target: what to connect to, and how. */
+export interface TemporalTarget {
+  address: string;
+  namespace: string;
+  connectionOptions: ConnectionOptions;
+  /** Milliseconds to wait for the server before giving up with exit code 3. */
+  connectTimeoutMs: number;
+}
+
+export const DEFAULT_ADDRESS = 'localhost:7233';
+export const DEFAULT_CONNECT_TIMEOUT = '10s';
+
+/** gRPC status codes that mean "the server is not there, or will not talk to us". */
+const UNREACHABLE_GRPC_CODES = new Set([
+  14, // UNAVAILABLE
+  4, // DEADLINE_EXCEEDED
+  16, // UNAUTHENTICATED
+  7, // PERMISSION_DENIED
+]);
+
+/**
+ * Resolves the target from the environment and the flags.
+ * @throws CliError with exit code 2 for a setting that cannot work, naming it.
+ */
+export function resolveTemporalTarget(flags: ConnectionFlags, env: NodeJS.ProcessEnv): TemporalTarget {
+  let config;
+  try {
+    config = loadClientConnectConfig({ overrideEnvVars: definedOnly(env) });
+  } catch (err) {
+    throw new CliError(`Temporal connection settings are invalid (TEMPORAL_* variables or the TEMPORAL_CONFIG_FILE profile): ${(err as Error).message}`, ExitCode.BadInput);
+  }
+  const address = flags.address ?? config.connectionOptions.address ?? DEFAULT_ADDRESS;
+  if (!/^[^\s/:]+:\d{1,5}$/.test(address) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(address)) {
+    const source = flags.address !== undefined ? '--address' : 'TEMPORAL_ADDRESS';
+    throw new CliError(`${source} must be host:port (for example localhost:7233), got ${JSON.stringify(address)}`, ExitCode.BadInput);
+  }
+  const namespace = flags.namespace ?? config.namespace ?? 'default';
+  if (namespace.trim() === '') throw new CliError('--namespace must not be empty', ExitCode.BadInput);
+  let connectTimeoutMs: number;
+  try {
+    connectTimeoutMs = durationOption('--connect-timeout', flags.connectTimeout, DEFAULT_CONNECT_TIMEOUT, { minMs: 100, maxMs: 600_000 });
+  } catch (err) {
+    throw new CliError((err as Error).message, ExitCode.BadInput);
+  }
+  const { tls, apiKey, metadata } = config.connectionOptions;
+  return {
+    address,
+    namespace,
+    connectTimeoutMs,
+    connectionOptions: { address, connectTimeout: connectTimeoutMs, ...(tls !== undefined && { tls }), ...(apiKey !== undefined && { apiKey }), ...(metadata && { metadata }) },
+  };
+}
+
+/** Connects and returns a client, or throws CliError with exit code 3 naming TEMPORAL_ADDRESS. */
+export async function connectToTemporal(target: TemporalTarget): Promise<Client> {
+  let connection: Connection;
+  try {
+    connection = await Connection.connect(target.connectionOptions);
+  } catch (err) {
+    throw unreachable(target, err);
+  }
+  return new Client({ connection, namespace: target.namespace });
+}
+
+/** True for errors that mean Temporal cannot be reached or used, anywhere in the cause chain. */
+export function isTemporalUnavailable(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+    if (e.name === 'NamespaceNotFoundError') return true;
+    if (isGrpcServiceError(e) && UNREACHABLE_GRPC_CODES.has(e.code)) return true;
+  }
+  return false;
+}
+
+/** The exit-3 error for `err`, with a message that says what to check. */
+export function unreachable(target: TemporalTarget, err: unknown): CliError {
+  const reason = innermostMessage(err);
+  if (chainHasName(err, 'NamespaceNotFoundError')) {
+    return new CliError(
+      `Temporal at ${target.address} has no namespace ${JSON.stringify(target.namespace)} (${reason}): check TEMPORAL_NAMESPACE or --namespace`,
+      ExitCode.TemporalUnavailable,
+    );
+  }
+  return new CliError(
+    `Cannot reach Temporal at ${target.address} (namespace ${target.namespace}): ${reason}. ` +
+      'Check that the server is running and TEMPORAL_ADDRESS (or --address), TEMPORAL_TLS_* and TEMPORAL_API_KEY; --connect-timeout sets how long to wait.',
+    ExitCode.TemporalUnavailable,
+  );
+}
+
+function chainHasName(err: unknown, name: string): boolean {
+  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) if (e.name === name) return true;
+  return false;
+}
+
+function innermostMessage(err: unknown): string {
+  let message = String(err);
+  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) message = e.message;
+  return message.replace(/\s+/g, ' ').trim();
+}
+
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}

@@ -1,0 +1,34 @@
+/** The CLI's exit codes, so that scripts can branch on what went wrong. */
+export const ExitCode = {
+  /** Every flow is ACTIVE (`start --wait`), every bring-up was started (`start`), or found and not failed (`status`). */
+  Success: 0,
+  /** A bring-up failed (the flow went to ERROR, timed out, ...), or `status` found no bring-up for a flow. */
+  FlowFailed: 1,
+  /** Bad input: a malformed flow ARN, a bad duration, an unknown option. Nothing reached Temporal. */
+  BadInput: 2,
+  /** Temporal could not be reached or used (address, TLS, API key, namespace). */
+  TemporalUnavailable: 3,
+} as const;
+
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** The exit-code table, as `--help` shows it. */
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0  success: every flow ACTIVE (start --wait), every bring-up started (start),
+     every bring-up found and none failed (status)
+  1  a bring-up failed (FlowError, FlowStartTimeout, ...), or status found none for a flow
+  2  bad input (malformed flow ARN, bad duration, unknown option): nothing was started
+  3  cannot reach Temporal (check TEMPORAL_ADDRESS or --address, TEMPORAL_NAMESPACE,
+     TEMPORAL_TLS_*, TEMPORAL_API_KEY)`;
+
+/** An error the CLI reports as one line on stderr, ending the command with `exitCode`. */
+export class CliError extends Error {
+  override name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+/**
+ * `temporal-mediaconnect`: the operators' command line. Starts bring-ups of MediaConnect flows on
+ * a Temporal cluster where this package's worker runs, follows them, and reports their status.
+ *
+ *   temporal-mediaconnect start <flowArn...> [--wait] [--json]
+ *   temporal-mediaconnect status <flowArn...> [--json]
+ *
+ * Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*,
+ * TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE (through @temporalio/envconfig), or --address and
+ * --namespace. Exit codes: see `EXIT_CODES_HELP`.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_TASK_QUEUE } from '../client';
+import { DEFAULT_CONNECT_TIMEOUT } from './connection';
+import { CliError, EXIT_CODES_HELP, ExitCode } from './exit-codes';
+import type { CliIo } from './io';
+import { startCommand, type StartCommandOptions } from './start-command';
+import { statusCommand, type StatusCommandOptions } from './status-command';
+
+const CONNECTION_HELP = `
+Connection (flags win over the environment):
+  TEMPORAL_ADDRESS      host:port of the Temporal frontend (default localhost:7233)
+  TEMPORAL_NAMESPACE    namespace (default "default")
+  TEMPORAL_API_KEY      API key (turns TLS on)
+  TEMPORAL_TLS_*        client certificate, key, server CA, server name
+  TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE   a profile of the Temporal CLI's config file`;
+
+/** Adds the flags every command takes to reach Temporal. */
+function withConnectionOptions(command: Command): Command {
+  return command
+    .option('--address <host:port>', 'Temporal frontend address (default: TEMPORAL_ADDRESS, else localhost:7233)')
+    .option('--namespace <name>', 'Temporal namespace (default: TEMPORAL_NAMESPACE, else "default")')
+    .option('--connect-timeout <duration>', 'how long to wait for Temporal to answer before exit code 3', DEFAULT_CONNECT_TIMEOUT);
+}
+
+/** The command tree; `exitCode` receives what the command that ran returned. */
+function buildProgram(io: CliIo, setExitCode: (code: ExitCode) => void): Command {
+  const program = new Command('temporal-mediaconnect')
+    .description('Bring AWS Elemental MediaConnect flows online with Temporal, and follow them.')
+    .version(packageVersion(), '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', `${CONNECTION_HELP}\n${EXIT_CODES_HELP}`);
+
+  withConnectionOptions(
+    program
+      .command('start')
+      .description('Start bringing flows online (one bring-up per flow; a flow already being brought online is attached to, not restarted).')
+      .argument('<flowArn...>', 'ARNs of the MediaConnect flows; all are checked first, and one malformed ARN starts nothing')
+      .option('--wait', 'follow the bring-ups until every flow is ACTIVE or has failed (Ctrl-C stops following; the bring-ups go on)', false)
+      .option('--poll-interval <duration>', "time between status checks while a flow is STARTING, e.g. 2s (default: the workflow's, 2s)")
+      .option('--timeout <duration>', "how long a flow may take to become ACTIVE, e.g. 10m (default: the workflow's, 10m)")
+      .option('--task-queue <name>', 'task queue of the worker', DEFAULT_TASK_QUEUE)
+      .option('--json', 'print one JSON document on stdout; progress and errors go to stderr', false)
+      .option('--no-search-attributes', "do not set this package's search attributes (for a namespace that does not declare them)")
+      .addOption(new Option('--refresh-ms <ms>', 'milliseconds between progress refreshes').argParser(Number).hideHelp()),
+  )
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (flowArns: string[], options: StartCommandOptions) => setExitCode(await startCommand(flowArns, options, io)));
+
+  withConnectionOptions(
+    program
+      .command('status')
+      .description("Show each flow's bring-up: running (flow status, polls, elapsed), ACTIVE, failed (failure type and message), or not found.")
+      .argument('<flowArn...>', 'ARNs of the MediaConnect flows')
+      .option('--json', 'print one JSON document on stdout', false),
+  )
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (flowArns: string[], options: StatusCommandOptions) => setExitCode(await statusCommand(flowArns, options, io)));
+
+  return program;
+}
+
+/**
+ * Runs the CLI on `argv` (the arguments after the program name) and returns its exit code;
+ * never calls `process.exit`, so tests run it in-process.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  let exitCode: ExitCode = ExitCode.Success;
+  const program = buildProgram(io, (code) => (exitCode = code));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has written its message (unknown option, missing argument) or the help already.
+      return err.exitCode === 0 ? ExitCode.Success : ExitCode.BadInput;
+    }
+    if (err instanceof CliError) {
+      io.stderr.write(`temporal-mediaconnect: ${err.message}\n`);
+      return err.exitCode;
+    }
+    io.stderr.write(`temporal-mediaconnect: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return ExitCode.FlowFailed;
+  }
+}
+
+function packageVersion(): string {
+  // A require, not an import: package.json sits outside the compiled sources' root.
+  return (require('../../package.json') as { version: string }).version;
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`temporal-mediaconnect: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = ExitCode.FlowFailed;
+    },
+  );
+}

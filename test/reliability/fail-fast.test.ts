@@ -1,0 +1,81 @@
+/**
+ * Refusals no retry can fix (400, 403, 404 on StartFlow) end the bring-up at once: one attempt,
+ * the service's own message, and well under a second between the activity's scheduling and its
+ * failure, as the server's history records it.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
+import { startBringFlowOnline } from '../../src/client';
+import { MediaConnectSimulator, type SimulatedFaultKind } from '../../src/testing';
+import { createDevServer } from '../support/temporal';
+import { activityAttempts, historyOf } from '../support/history';
+import { workflowFailure } from '../support/failures';
+import type { WorkerProcess } from '../support/worker-process';
+import { printFigures, startWorkerProcess, workerEnvFor } from './fleet';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+const EventType = temporal.api.enums.v1.EventType;
+const taskQueue = 'reliability-fail-fast';
+/** "Well under a second" of worker time, from the server's clock. */
+const FAIL_FAST_LIMIT_MS = 1_000;
+let env: TestWorkflowEnvironment;
+let sim: MediaConnectSimulator;
+let worker: WorkerProcess | undefined;
+const figures: Record<string, unknown> = {};
+
+beforeAll(async () => {
+  [env, sim] = await Promise.all([createDevServer(), MediaConnectSimulator.start({ rateLimit: false })]);
+  worker = await startWorkerProcess(workerEnvFor(env.address, sim, taskQueue));
+}, 120_000);
+
+afterAll(async () => {
+  printFigures('fail-fast', figures);
+  await worker?.stop('SIGKILL');
+  await env?.teardown();
+  await sim?.stop();
+});
+
+function timeMs(event: HistoryEvent | undefined): number {
+  return Number(event?.eventTime?.seconds ?? 0) * 1000 + Math.floor((event?.eventTime?.nanos ?? 0) / 1e6);
+}
+
+/** Server time from scheduling the (only) startFlow activity to its failure. */
+function startFlowScheduledToFailedMs(events: HistoryEvent[]): number {
+  const scheduled = events.find((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && e.activityTaskScheduledEventAttributes?.activityType?.name === 'startFlow');
+  const failed = events.find((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED && String(e.activityTaskFailedEventAttributes?.scheduledEventId) === String(scheduled?.eventId));
+  if (!scheduled || !failed) throw new Error('the history has no failed startFlow activity');
+  return timeMs(failed) - timeMs(scheduled);
+}
+
+function startToCloseMs(events: HistoryEvent[]): number {
+  const started = events.find((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
+  const closed = events.find((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
+  return timeMs(closed) - timeMs(started);
+}
+
+describe('StartFlow refused with a status no retry can fix', () => {
+  it.each([
+    ['badRequest', 400, 'BadRequestException'],
+    ['forbidden', 403, 'ForbiddenException'],
+    ['notFound', 404, 'NotFoundException'],
+  ] as [SimulatedFaultKind, number, string][])('%s (HTTP %i): fails after one attempt with the service’s message, in well under a second', async (kind, httpStatus, type) => {
+    const flowArn = sim.createFlow({ name: `Refused-${httpStatus}` });
+    const message = `Simulated ${httpStatus}: the account may not start ${flowArn.split(':').pop()}`;
+    sim.injectFault({ operation: 'StartFlow', flowArn, kind, message });
+
+    const handle = await startBringFlowOnline(env.client, { flowArn }, { taskQueue });
+    const failure = await workflowFailure(handle.result());
+    expect(failure).toMatchObject({ type, nonRetryable: true });
+    expect(failure.message).toContain(message);
+    expect(failure.message).toContain(`HTTP ${httpStatus}`);
+
+    const events = await historyOf(handle);
+    expect(activityAttempts(events, 'startFlow')).toEqual([1]);
+    expect(sim.calls({ operation: 'StartFlow', flowArn }).map((c) => c.httpStatus)).toEqual([httpStatus]);
+    const activityMs = startFlowScheduledToFailedMs(events);
+    const workflowMs = startToCloseMs(events);
+    figures[`HTTP ${httpStatus}`] = { type, startFlowAttempts: 1, activityScheduledToFailedMs: activityMs, workflowStartToCloseMs: workflowMs };
+    expect(activityMs).toBeLessThan(FAIL_FAST_LIMIT_MS);
+    expect(workflowMs).toBeLessThan(FAIL_FAST_LIMIT_MS);
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * No credentials in logs, failure details or workflow histories. The real worker runs in its own
+ * process with distinctive AWS credentials (access key id, secret key, session token) and DEBUG
+ * JSON logs; it brings flows online through a recording proxy in front of the simulator (which
+ * proves the credentials were really used to sign the requests). Then neither value may appear
+ * in the worker's output, in any history (raw, or with every payload decoded), or in the
+ * failures a caller sees.
+ */
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
+import { startBringFlowOnline } from '../../src/client';
+import { MediaConnectSimulator } from '../../src/testing';
+import { createDevServer } from '../support/temporal';
+import type { WorkerProcess } from '../support/worker-process';
+import { outcomeOf, printFigures, startWorkerProcess, workerEnvFor } from '../reliability/fleet';
+
+const CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: 'AKIAZZSECURITYTEST42',
+  AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI-K7MDENG-bPxRfiCYSECRETNEVERLOG',
+  AWS_SESSION_TOKEN: 'FwoGZXIvYXdzEXAMPLESESSIONTOKENNEVERLOG0123456789',
+};
+const taskQueue = 'security-secrets';
+let env: TestWorkflowEnvironment;
+let sim: MediaConnectSimulator;
+let proxy: Server;
+let worker: WorkerProcess | undefined;
+/** What the proxy saw of each signed request. */
+const signed: { authorization?: string; securityToken?: string }[] = [];
+
+/** Forwards every request to the simulator, recording its signature headers on the way. */
+function startRecordingProxy(target: string): Promise<Server> {
+  const server = createServer((req, res) => {
+    signed.push({ authorization: req.headers.authorization, securityToken: req.headers['x-amz-security-token'] as string | undefined });
+    const upstream = request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+beforeAll(async () => {
+  [env, sim] = await Promise.all([createDevServer(), MediaConnectSimulator.start({ rateLimit: false })]);
+  proxy = await startRecordingProxy(sim.endpoint);
+  const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  worker = await startWorkerProcess({ ...workerEnvFor(env.address, sim, taskQueue), AWS_ENDPOINT_URL_MEDIACONNECT: endpoint, ...CREDENTIALS, LOG_LEVEL: 'DEBUG' });
+}, 120_000);
+
+afterAll(async () => {
+  await worker?.stop('SIGKILL');
+  await env?.teardown();
+  proxy?.closeAllConnections();
+  await new Promise((resolve) => proxy?.close(resolve));
+  await sim?.stop();
+});
+
+/** Every run's history as text twice over: as the client returns it, and with every payload's bytes decoded. */
+async function historyTexts(handle: WorkflowHandle): Promise<string[]> {
+  const { History } = temporal.api.history.v1;
+  const history = await handle.fetchHistory();
+  const decoded = JSON.stringify(History.toObject(History.fromObject(history), { longs: String, enums: String }), (_key, value: unknown) => {
+    if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+    const buffer = value as { type?: string; data?: number[] } | null;
+    return buffer?.type === 'Buffer' && Array.isArray(buffer.data) ? Buffer.from(buffer.data).toString('utf8') : value;
+  });
+  return [JSON.stringify(history), decoded];
+}
+
+describe('credentials', () => {
+  it('appear in no worker log line, failure or workflow history, though every request was signed with them', async () => {
+    const success = sim.createFlow({ name: 'Success', startingDuration: 500 });
+    const flowError = sim.createFlow({ name: 'Broken', startingDuration: 500, outcome: 'ERROR', errorMessages: ['Source is not reachable'] });
+    const throttled = sim.createFlow({ name: 'Throttled', startingDuration: 500 });
+    sim.injectFault({ operation: 'StartFlow', flowArn: throttled, kind: 'throttle', retryAfterSeconds: 1, times: 2 });
+    sim.injectFault({ operation: 'DescribeFlow', flowArn: throttled, kind: 'unavailable', times: 1 });
+    const forbidden = sim.createFlow({ name: 'Forbidden' });
+    sim.injectFault({ operation: 'StartFlow', flowArn: forbidden, kind: 'forbidden', message: 'User is not authorized to perform: mediaconnect:StartFlow' });
+    const unknown = 'arn:aws:mediaconnect:us-east-1:111122223333:flow:1-0000000000000000-000000000000:Nowhere';
+    const cases = { success, flowError, throttled, forbidden, unknown };
+
+    const handles = await Promise.all(Object.values(cases).map((flowArn) => startBringFlowOnline(env.client, { flowArn, pollInterval: '500ms' }, { taskQueue })));
+    const outcomes = await Promise.all(handles.map((handle) => outcomeOf(handle)));
+    expect(outcomes).toEqual(['ACTIVE', 'FlowError', 'ACTIVE', 'ForbiddenException', 'NotFoundException']);
+    // What callers see of a failure: message, type, details and stack, as text.
+    const failures = await Promise.all(handles.map((handle) => handle.result().then(() => '', (err: Error) => `${err.stack}\n${JSON.stringify(err.cause)}\n${(err.cause as Error | undefined)?.stack}`)));
+    const histories = (await Promise.all(handles.map(historyTexts))).flat();
+    const logs = worker!.output();
+
+    // The test is not vacuous: the worker logged, and signed every request with these credentials.
+    expect(logs).toContain('Worker running');
+    expect(signed.length).toBeGreaterThan(0);
+    expect(signed.every((s) => s.authorization?.includes(`Credential=${CREDENTIALS.AWS_ACCESS_KEY_ID}/`))).toBe(true);
+    expect(signed.every((s) => s.securityToken === CREDENTIALS.AWS_SESSION_TOKEN)).toBe(true);
+    // ...and the decoded histories really show payloads (the workflow input is only there once decoded).
+    expect(histories.some((text) => text.includes('pollInterval'))).toBe(true);
+
+    const leaks = (text: string) => Object.entries(CREDENTIALS).filter(([, secret]) => text.includes(secret) || text.includes(Buffer.from(secret).toString('base64'))).map(([name]) => name);
+    expect({ logs: leaks(logs), failures: leaks(failures.join('\n')), histories: leaks(histories.join('\n')) }).toEqual({ logs: [], failures: [], histories: [] });
+
+    printFigures('secrets', {
+      workflowsRun: handles.length,
+      outcomes,
+      signedRequestsSeen: signed.length,
+      workerLogBytes: logs.length,
+      workerLogLines: logs.split('\n').length,
+      historyBytesSearched: histories.join('').length,
+      failureTextBytesSearched: failures.join('').length,
+      leaks: 0,
+    });
+  }, 180_000);
+});
