@@ -28,3 +28,9 @@ if [ ${#need_pip[@]} -gt 0 ]; then
   [ -x "$VENV/bin/pip" ] || python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "${need_pip[@]}"
 fi
+
+# Headless Chromium for the Web UI browser test (Debian's package). Where it cannot be installed
+# (not Debian, not root), say so and go on: that one test then fails with the same advice.
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  bash scripts/install-chromium.sh || echo "setup: could not install Chromium; the browser test (test/ui) will fail until you run scripts/install-chromium.sh or set CHROMIUM_PATH" >&2
+fi
