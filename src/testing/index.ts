@@ -1,2 +1,3 @@
 /** Test helpers: a local MediaConnect simulator with scripted faults and call counts. */
 export * from './simulator';
+export { seededRandom } from './seeded-random';

@@ -14,6 +14,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { flowArnProblem } from '../common/arn';
 import { AwsErrorName } from '../common/failure-types';
 import { FlowStatus, isFlowStatus } from '../common/flow-status';
+import { seededRandom } from './seeded-random';
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -257,18 +258,6 @@ class SimulatorError extends Error {
   ) {
     super(message);
   }
-}
-
-/** mulberry32: small, fast and good enough for fault dice and ids. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

@@ -11,6 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { startDevServer } from '../../src/demo/dev-server';
 import { temporalCliPath } from '../../src/demo/temporal-cli';
 import { waitFor } from '../support/worker-process';
+import { freePort } from '../support/ports';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'mediaconnect-demo-'));
@@ -18,17 +19,6 @@ const dbFile = path.join(dataDir, 'temporal.db');
 const interruptedDbFile = path.join(dataDir, 'interrupted.db');
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -5,7 +5,6 @@
  * against the Temporal dev server and the MediaConnect simulator.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -15,6 +14,7 @@ import { MediaConnectSimulator } from '../../src/testing';
 import { bundleWorkflows, type WorkflowBundleFile } from '../../scripts/bundle-workflows';
 import { createDevServer } from '../support/temporal';
 import { spawnWorker, waitFor, type WorkerProcess } from '../support/worker-process';
+import { freePort } from '../support/ports';
 
 const taskQueue = 'deploy-production';
 // A value that must never reach the logs, whatever the log level.
@@ -30,16 +30,6 @@ let stderr = '';
 let stdout = '';
 let startupMs: number;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function logLines(): string[] {
   return stderr.split('\n').filter((line) => line.trim() !== '');

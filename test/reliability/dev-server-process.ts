@@ -4,10 +4,10 @@
  * `createLocal` can do neither).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_DECLARATIONS } from '../../src/common/search-attributes';
 import { temporalCliPath } from '../support/temporal';
+import { freePort } from '../support/ports';
 
 /** How long a dev server may take to answer after it is spawned. */
 const STARTUP_TIMEOUT_MS = 60_000;
@@ -92,14 +92,3 @@ export class DevServerProcess {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -5,6 +5,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { MediaConnectSimulator } from '../../src/testing';
 import { spawnWorker, waitFor, type WorkerProcess } from '../support/worker-process';
+import { seededRandom } from '../../src/testing/seeded-random';
 
 /** One flow of a fleet and how its bring-up must end. */
 export interface FleetFlow {
@@ -27,7 +28,7 @@ export interface FleetOptions {
 
 /** Creates the fleet in the simulator, every flow in STANDBY. */
 export function createFleet(sim: MediaConnectSimulator, options: FleetOptions): FleetFlow[] {
-  const random = mulberry32(options.seed ?? 7);
+  const random = seededRandom(options.seed ?? 7);
   const [min, max] = options.startingMs;
   return Array.from({ length: options.count }, (_, i) => {
     const fails = (i + 1) % options.errorEvery === 0;
@@ -98,17 +99,6 @@ export async function startWorkerProcess(env: Record<string, string>, timeoutMs 
   return worker;
 }
 
-/** mulberry32: a small seeded generator, so fleets repeat from run to run. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -3,9 +3,9 @@
  * (no Playwright browser download), plus the small page helpers the test shares.
  */
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+export { freePort } from '../support/ports';
 
 const REPO = path.resolve(__dirname, '..', '..');
 
@@ -43,17 +43,6 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A free TCP port on 127.0.0.1, for servers that must be told their port up front (the Web UI). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface ScreenshotOptions {
   /** Scrolled to the top of the view first. The UI scrolls inside its own content pane, so a
