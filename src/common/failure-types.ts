@@ -18,6 +18,8 @@ export const FailureType = {
   FlowDeleted: 'FlowDeleted',
   /** The deadline passed before the flow became ACTIVE. Details name the last status seen. */
   FlowStartTimeout: 'FlowStartTimeout',
+  /** A `failFast` fleet stopped at its first failed flow. Details carry the per-flow report. */
+  FleetFailed: 'FleetFailed',
   /** MediaConnect answered with a status this package does not know. */
   UnknownFlowStatus: 'UnknownFlowStatus',
 } as const;

@@ -3,3 +3,4 @@
  * workflows module when it runs these as children (`export * from 'temporal-mediaconnect/workflows'`).
  */
 export * from './bring-flow-online';
+export * from './bring-fleet-online';

@@ -1,0 +1,152 @@
+/**
+ * Benchmarks: `npx tsx bench/run.ts [--quick]` (smoke run: `--durations 5 --runs 1 --fleets 40`;
+ * one fleet contender: `--durations '' --fleets 100 --contenders fleet`).
+ *
+ * Runs against the MediaConnect simulator (in this process) and a real Temporal dev server
+ * (`temporal server start-dev`, started here) with an in-process worker, every contender in the
+ * same run, and prints Markdown tables. In-process means the CPU and memory figures include the
+ * simulator and the client as well as the worker (the same for every contender).
+ *
+ * Bounded time: the full run takes about 25-30 minutes and at most about 75 (single flows wait
+ * at most 10 min; every fleet contender is capped at 6 min for 100 flows, 12 min for 500);
+ * `--quick` (D = 5 and 30 s, fleet of 100) about 6-8 minutes and at most about 20.
+ */
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { MediaConnectClient } from '@aws-sdk/client-mediaconnect';
+import { randomUUID } from 'node:crypto';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { MediaConnectSimulator } from '../src/testing';
+import { createMediaConnectClient, createWorker } from '../src/worker';
+import { createDevServer } from '../test/support/temporal';
+import { benchmarkFleet, BUDGET, FLEET_CONTENDERS, type FleetRow } from './fleet';
+import { benchmarkSingleFlow, type SingleFlowRow } from './single-flow';
+import { seconds, table } from './support';
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    /** Overrides, for a smoke run: comma-separated seconds / flow counts, and runs per D. */
+    durations: { type: 'string' },
+    fleets: { type: 'string' },
+    runs: { type: 'string' },
+    /** Comma-separated subset of fleet contenders: fleet, independent, sdk. */
+    contenders: { type: 'string' },
+  },
+});
+const quick = args.quick ?? false;
+const list = (text: string | undefined, fallback: number[]) => (text === undefined ? fallback : text.split(',').filter(Boolean).map(Number));
+const DURATIONS_S = list(args.durations, quick ? [5, 30] : [5, 30, 60, 90]);
+const RUNS = Number(args.runs ?? 3);
+const FLEETS = list(args.fleets, quick ? [100] : [100, 500]);
+const CONTENDERS = args.contenders?.split(',') ?? FLEET_CONTENDERS;
+const capMs = (flows: number) => (flows <= 100 ? 6 : 12) * 60_000;
+
+function load(): string {
+  return `load average ${loadavg().map((l) => l.toFixed(2)).join(' / ')} on ${cpus().length} cores`;
+}
+
+function singleFlowTable(rows: SingleFlowRow[]): string {
+  const baseline = new Map(rows.filter((r) => r.contender === 'SDK waitUntilFlowActive').map((r) => [r.durationS, r]));
+  return table(
+    ['contender', 'D (s)', 'runs', 'lag median (s)', 'lag worst (s)', 'status calls median / worst', 'target calls (D/2+3)', 'history events', 'failed', 'worst lag vs SDK'],
+    rows.map((r) => [
+      r.contender,
+      r.durationS,
+      r.runs,
+      seconds(r.medianLagMs, 2),
+      seconds(r.worstLagMs, 2),
+      `${r.medianStatusCalls} / ${r.worstStatusCalls}`,
+      Math.floor(r.durationS / 2 + 3),
+      r.historyEvents ?? '-',
+      r.failures,
+      r.contender === 'SDK waitUntilFlowActive' ? 'baseline' : `${(r.worstLagMs / (baseline.get(r.durationS)?.worstLagMs ?? NaN)).toFixed(2)}x`,
+    ]),
+  );
+}
+
+function fleetTable(rows: FleetRow[]): string {
+  return table(
+    ['contender', 'flows', 'total (s)', 'floor (s)', 'vs floor', 'starts done (s)', 'ACTIVE', 'failed', 'calls', 'throttled', 'Start/Describe/List', 'peak calls/s', 'calls 1st s', 'CPU (s)', 'peak RSS (MiB)', 'note'],
+    rows.map((r) => [
+      r.contender,
+      r.flows,
+      seconds(r.totalMs),
+      seconds(r.floorMs),
+      Number.isFinite(r.totalMs) ? `${((r.totalMs / r.floorMs - 1) * 100).toFixed(1)}%` : 'n/a',
+      seconds(r.startsDoneMs),
+      `${r.active}/${r.flows}`,
+      r.failedWorkflows,
+      r.calls,
+      `${r.throttled} (${((r.throttled / Math.max(1, r.calls)) * 100).toFixed(1)}%)`,
+      `${r.byOperation.StartFlow ?? 0}/${r.byOperation.DescribeFlow ?? 0}/${r.byOperation.ListFlows ?? 0}`,
+      r.peakCallsPerSecond,
+      r.firstSecondCalls,
+      seconds(r.cpuMs),
+      r.peakRssMiB,
+      r.note ?? '',
+    ]),
+  );
+}
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const began = Date.now();
+  console.log(`# temporal-mediaconnect benchmarks${quick ? ' (--quick)' : ''}\n\nStarted ${new Date().toISOString()}, ${load()}; Node ${process.version}.\n`);
+
+  const dir = mkdtempSync(path.join(tmpdir(), 'mc-bench-'));
+  const env = await createDevServer();
+  try {
+    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), logger: new DefaultLogger('WARN') });
+    const workflowBundlePath = path.join(dir, 'workflows.js');
+    writeFileSync(workflowBundlePath, code);
+    const namespace = env.namespace ?? 'default';
+
+    // 1. Single flow.
+    if (DURATIONS_S.length > 0) {
+      const sim = await MediaConnectSimulator.start({ rateLimit: false });
+      const taskQueue = `bench-single-${randomUUID()}`;
+      const mediaConnect = createMediaConnectClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+      const worker = await createWorker({ connection: env.nativeConnection, namespace, taskQueue, mediaConnect, workflowBundlePath });
+      const running = worker.run();
+      const sdk = new MediaConnectClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+      console.log(`## 1. Single flow, STARTING for D seconds (real time, ${RUNS} runs each, all at once; rate limits off)\n`);
+      const single = await benchmarkSingleFlow({ sim, client: env.client, taskQueue, sdk }, DURATIONS_S, RUNS);
+      worker.shutdown();
+      await running;
+      sdk.destroy();
+      mediaConnect.destroy();
+      await sim.stop();
+      console.log(singleFlowTable(single.rows));
+      for (const failed of single.samples.filter((s) => s.error)) console.log(`- ${failed.contender} D=${failed.durationS}: ${failed.error}`);
+      console.log(`\n(${load()})\n`);
+    }
+
+    // 2. Fleets.
+    console.log(
+      `## 2. Fleet, STARTING for 30 s, budget ${BUDGET.requestsPerSecond} requests/s burst ${BUDGET.burst} (simulator) and task-queue limit ${BUDGET.requestsPerSecond}/s (worker)\n`,
+    );
+    const fleetRows: FleetRow[] = [];
+    for (const flows of FLEETS) {
+      const rows = await benchmarkFleet({ client: env.client, connection: env.nativeConnection, namespace, workflowBundlePath }, flows, capMs(flows), CONTENDERS);
+      fleetRows.push(...rows);
+      console.log(`(${flows} flows done, ${load()})`);
+    }
+    console.log(`\n${fleetTable(fleetRows)}\n`);
+    console.log(`Finished in ${seconds(Date.now() - began, 0)} s, ${load()}.`);
+    console.log(`Re-run: npx tsx bench/run.ts ${process.argv.slice(2).join(' ')}`);
+  } finally {
+    await env.teardown();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,195 @@
+/**
+ * bringFleetOnline on the time-skipping test server, against the MediaConnect simulator over real
+ * HTTP. Timers skip but the simulator's clock is real, so flows start in a short real time
+ * (startingDuration) and the tests assert outcomes and call budgets, not exact poll counts.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { MediaConnectSimulator } from '../../src/testing';
+import { createWorker, createMediaConnectClient } from '../../src/worker';
+import { flowStatusChangedSignal, type bringFlowOnline } from '../../src/workflows/bring-flow-online';
+import { fleetProgressQuery, type BringFleetOnlineInput, type bringFleetOnline } from '../../src/workflows/bring-fleet-online';
+import { createTimeSkippingServer } from '../support/temporal';
+import { countEvents, historyOf, scheduledActivities } from '../support/history';
+import { workflowFailure } from '../support/failures';
+import { GOOD_ARN } from '../support/bad-inputs';
+import { temporal } from '@temporalio/proto';
+
+const EventType = temporal.api.enums.v1.EventType;
+
+const taskQueue = 'bring-fleet-online-test';
+let env: TestWorkflowEnvironment;
+let sim: MediaConnectSimulator;
+let worker: Worker;
+let running: Promise<void>;
+
+beforeAll(async () => {
+  [env, sim] = await Promise.all([createTimeSkippingServer(), MediaConnectSimulator.start({ rateLimit: false })]);
+  const mediaConnect = createMediaConnectClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, mediaConnect });
+  running = worker.run();
+}, 120_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+  await sim?.stop();
+});
+
+beforeEach(() => sim.reset());
+
+function startFleet(input: BringFleetOnlineInput) {
+  return env.client.workflow.start<typeof bringFleetOnline>('bringFleetOnline', { args: [input], taskQueue, workflowId: `fleet-${randomUUID()}` });
+}
+
+/** Waits in real time (no time skipping: nothing awaits a result) until `check` holds. */
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('bringFleetOnline', () => {
+  it('reports 8 ACTIVE and 2 FAILED with their FlowError messages, and completes', async () => {
+    const good = Array.from({ length: 8 }, (_, i) => sim.createFlow({ name: `Camera${i}`, startingDuration: 300 }));
+    const broken = [
+      sim.createFlow({ name: 'BrokenA', startingDuration: 300, outcome: 'ERROR', errorMessages: ['Source 10.0.0.1:5000 is not reachable'] }),
+      sim.createFlow({ name: 'BrokenB', startingDuration: 300, outcome: 'ERROR', errorMessages: ['Output "main" has no destination'] }),
+    ];
+    const handle = await startFleet({ flowArns: [...good.slice(0, 4), broken[0], ...good.slice(4), broken[1]] });
+    const report = await handle.result();
+
+    expect(report).toMatchObject({ active: 8, failed: 2, cancelled: 0 });
+    expect(report.results.map((r) => r.flowArn)).toEqual([...good.slice(0, 4), broken[0], ...good.slice(4), broken[1]]);
+    for (const arn of good) expect(report.results.find((r) => r.flowArn === arn)).toMatchObject({ outcome: 'ACTIVE', lastStatus: 'ACTIVE', activeAt: expect.any(String) });
+    expect(report.results.find((r) => r.flowArn === broken[0])).toMatchObject({
+      outcome: 'FAILED',
+      lastStatus: 'ERROR',
+      failure: { type: 'FlowError', message: expect.stringContaining('Source 10.0.0.1:5000 is not reachable') },
+    });
+    expect(report.results.find((r) => r.flowArn === broken[1])?.failure).toMatchObject({ type: 'FlowError', message: expect.stringContaining('Output "main" has no destination') });
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+  });
+
+  it('watches with ListFlows: StartFlow once per flow, DescribeFlow only for the flows in ERROR', async () => {
+    const flows = Array.from({ length: 10 }, (_, i) => sim.createFlow({ name: `Watched${i}`, startingDuration: 300, ...(i < 2 && { outcome: 'ERROR' as const }) }));
+    const handle = await startFleet({ flowArns: flows });
+    const report = await handle.result();
+
+    expect(report).toMatchObject({ active: 8, failed: 2 });
+    for (const arn of flows) expect(sim.calls({ operation: 'StartFlow', flowArn: arn })).toHaveLength(1);
+    // Each ERROR flow costs one DescribeFlow for its messages; the small constant covers a
+    // bring-up whose fallback timer fires while the test server skips time.
+    expect(sim.calls({ operation: 'DescribeFlow' }).length).toBeLessThanOrEqual(2 + 2);
+    expect(report.listReads).toBe(sim.calls({ operation: 'ListFlows' }).length);
+    // Child bring-ups are their own workflows, named after the fleet and the flow.
+    const child = env.client.workflow.getHandle(`${handle.workflowId}/Watched5-${flows[5].split(':')[6]}`);
+    expect((await child.describe()).status.name).toBe('COMPLETED');
+  });
+
+  it('with failFast, fails with FleetFailed at the first failure and cancels the other bring-ups', async () => {
+    const slow = Array.from({ length: 3 }, (_, i) => sim.createFlow({ name: `Slow${i}`, startingDuration: 1e9 }));
+    const broken = sim.createFlow({ name: 'Broken', startingDuration: 300, outcome: 'ERROR', errorMessages: ['Source is not reachable'] });
+    const handle = await startFleet({ flowArns: [...slow, broken], failFast: true });
+    const failure = await workflowFailure(handle.result());
+
+    expect(failure.type).toBe('FleetFailed');
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.message).toContain('Flow Broken failed (FlowError');
+    const report = failure.details?.[0] as { results: Array<{ flowArn: string; outcome: string; lastStatus?: string }>; failed: number; cancelled: number };
+    expect(report).toMatchObject({ failed: 1, cancelled: 3 });
+    for (const arn of slow) {
+      expect(report.results.find((r) => r.flowArn === arn)).toMatchObject({ outcome: 'CANCELLED', lastStatus: 'STARTING' });
+      const child = env.client.workflow.getHandle(`${handle.workflowId}/${arn.split(':')[7]}-${arn.split(':')[6]}`);
+      expect((await child.describe()).status.name).toBe('CANCELLED');
+    }
+  });
+
+  it('when cancelled, cancels the bring-ups still waiting and returns the last status of each flow', async () => {
+    const done = sim.createFlow({ name: 'AlreadyOn', status: 'ACTIVE' });
+    const slow = Array.from({ length: 3 }, (_, i) => sim.createFlow({ name: `Stuck${i}`, startingDuration: 1e9 }));
+    const handle = await startFleet({ flowArns: [done, ...slow] });
+    await until(async () => slow.every((arn) => sim.flowStatus(arn) === 'STARTING') && (await handle.query(fleetProgressQuery)).active === 1);
+    await handle.cancel();
+    const report = await handle.result();
+
+    expect(report).toMatchObject({ active: 1, failed: 0, cancelled: 3 });
+    expect(report.results[0]).toMatchObject({ flowArn: done, outcome: 'ACTIVE' });
+    for (const arn of slow) {
+      expect(report.results.find((r) => r.flowArn === arn)).toMatchObject({ outcome: 'CANCELLED', lastStatus: 'STARTING' });
+      const child = env.client.workflow.getHandle(`${handle.workflowId}/${arn.split(':')[7]}-${arn.split(':')[6]}`);
+      expect((await child.describe()).status.name).toBe('CANCELLED');
+    }
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+  });
+
+  it('keeps going when ListFlows reads fail after the snapshot: later reads and the bring-ups’ own timers take over', async () => {
+    const flows = Array.from({ length: 3 }, (_, i) => sim.createFlow({ name: `Unread${i}`, startingDuration: 300 }));
+    const handle = await startFleet({ flowArns: flows });
+    await until(() => sim.calls({ operation: 'StartFlow' }).length === 3);
+    sim.injectFault({ operation: 'ListFlows', kind: 'forbidden', times: 3 });
+    const report = await handle.result();
+
+    expect(report).toMatchObject({ active: 3, failed: 0 });
+    expect(sim.calls({ operation: 'ListFlows' }).filter((c) => c.httpStatus === 403)).toHaveLength(3);
+  });
+
+  it('waits for a free slot beyond maxConcurrent and still brings every flow online', async () => {
+    const flows = Array.from({ length: 5 }, (_, i) => sim.createFlow({ name: `Queued${i}`, startingDuration: 300 }));
+    const handle = await startFleet({ flowArns: flows, maxConcurrent: 2 });
+    expect(await handle.result()).toMatchObject({ active: 5, failed: 0 });
+    const events = await historyOf(handle);
+    expect(countEvents(events, 'EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED')).toBe(5);
+    // Never more than two bring-ups at once: each start beyond the second follows a completion.
+    let inFlight = 0;
+    let most = 0;
+    for (const e of events) {
+      if (e.eventType === EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED) most = Math.max(most, ++inFlight);
+      if (e.eventType === EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED) inFlight -= 1;
+    }
+    expect(most).toBe(2);
+  });
+
+  it.each([
+    ['an empty list', { flowArns: [] }, 'InvalidInput', 'flowArns is empty'],
+    ['a duplicate ARN', { flowArns: [GOOD_ARN, GOOD_ARN] }, 'InvalidInput', 'flowArns[1] repeats flowArns[0]'],
+    ['a malformed ARN among good ones', { flowArns: [GOOD_ARN, 'arn:aws:s3:::my-bucket'] }, 'InvalidFlowArn', 'flowArns[1]: Invalid MediaConnect flow ARN'],
+    ['no list at all', {}, 'InvalidInput', 'expects an object { flowArns'],
+    ['a bad maxConcurrent', { flowArns: [GOOD_ARN], maxConcurrent: 0 }, 'InvalidInput', 'maxConcurrent'],
+    ['too many reads for the history', { flowArns: [GOOD_ARN], timeout: '24h', pollInterval: '1s' }, 'InvalidInput', 'lengthen pollInterval or shorten timeout'],
+  ])('fails at once on %s, before any activity or MediaConnect call', async (_label, input, type, says) => {
+    const handle = await startFleet(input as BringFleetOnlineInput);
+    const failure = await workflowFailure(handle.result());
+    expect(failure.type).toBe(type);
+    expect(failure.message).toContain(says);
+    const events = await historyOf(handle);
+    expect(scheduledActivities(events)).toEqual([]);
+    expect(countEvents(events, 'EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED')).toBe(0);
+    expect(sim.calls()).toHaveLength(0);
+  });
+});
+
+describe('bringFlowOnline signal fast path', () => {
+  it('wakes on a flowStatusChanged signal instead of its 1 h timer and confirms with one DescribeFlow', async () => {
+    const flowArn = sim.createFlow({ name: 'Signalled', startingDuration: 300 });
+    const handle = await env.client.workflow.start<typeof bringFlowOnline>('bringFlowOnline', {
+      args: [{ flowArn, pollInterval: '1h' }],
+      taskQueue,
+      workflowId: `signalled-${randomUUID()}`,
+    });
+    // Nothing awaits the result yet, so time does not skip: the 1 h timer is pending.
+    await until(async () => sim.flowStatus(flowArn) === 'ACTIVE' && countEvents(await historyOf(handle), 'EVENT_TYPE_TIMER_STARTED') === 1);
+    await handle.signal(flowStatusChangedSignal, { currentStatus: 'ACTIVE' });
+    expect(await handle.result()).toMatchObject({ status: 'ACTIVE', polls: 2 });
+
+    const events = await historyOf(handle);
+    expect(scheduledActivities(events)).toEqual(['describeFlow', 'startFlow', 'describeFlow']);
+    expect(countEvents(events, 'EVENT_TYPE_TIMER_STARTED')).toBe(1);
+    expect(countEvents(events, 'EVENT_TYPE_TIMER_FIRED')).toBe(0);
+    expect(countEvents(events, 'EVENT_TYPE_TIMER_CANCELED')).toBe(1);
+  });
+});
