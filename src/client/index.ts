@@ -1,8 +1,12 @@
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowHandleWithFirstExecutionRunId, type WorkflowStartOptions } from '@temporalio/client';
-import { parseFlowArn, type FlowArnParts } from '../common/arn';
+import { ApplicationFailure } from '@temporalio/common';
+import { flowArnProblem, parseFlowArn, type FlowArnParts } from '../common/arn';
+import { invalidInput } from '../common/duration';
+import { FailureType } from '../common/failure-types';
 import { checkBringFlowOnlineInput } from '../common/bring-flow-online-input';
 import { FlowNameSearchAttribute, FlowRegionSearchAttribute } from '../common/search-attributes';
 import type { bringFlowOnline, BringFlowOnlineInput } from '../workflows/bring-flow-online';
+import type { bringFleetOnline, BringFleetOnlineInput } from '../workflows/bring-fleet-online';
 
 /** The task queue the worker polls unless told otherwise. */
 export const DEFAULT_TASK_QUEUE = 'mediaconnect';
@@ -88,4 +92,44 @@ export function flowDetailsMarkdown(flow: FlowArnParts): string {
     `- flow id: ${flow.flowId}`,
     `- ARN: \`${flow.arn}\``,
   ].join('\n');
+}
+
+export interface StartBringFleetOnlineOptions {
+  /** The fleet's workflow id, for example `event-day-2026-11-26`; its bring-ups are `<id>/<flow name>-<flow id>`. */
+  workflowId: string;
+  /** Task queue of the worker that runs this package. @default 'mediaconnect' */
+  taskQueue?: string;
+  /** Set the package's search attributes on the fleet, and so on every bring-up. @default true */
+  searchAttributes?: boolean;
+}
+
+/**
+ * Starts `bringFleetOnline` for a list of flows under the caller's workflow id. Every ARN is checked
+ * here first: one malformed ARN starts nothing.
+ *
+ * @throws ApplicationFailure of type `InvalidFlowArn` naming the position of a malformed ARN.
+ */
+export async function startBringFleetOnline(
+  client: Client,
+  input: BringFleetOnlineInput,
+  options: StartBringFleetOnlineOptions,
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof bringFleetOnline>> {
+  if (typeof input !== 'object' || input === null || !Array.isArray(input.flowArns) || input.flowArns.length === 0) {
+    throw invalidInput('startBringFleetOnline expects { flowArns: [at least one flow ARN], ... }');
+  }
+  if (typeof options?.workflowId !== 'string' || options.workflowId.trim() === '') throw invalidInput('startBringFleetOnline needs a workflowId, for example "event-day-2026-11-26"');
+  const flows = input.flowArns.map((flowArn, index) => {
+    const problem = flowArnProblem(flowArn);
+    if (problem !== undefined) throw ApplicationFailure.create({ type: FailureType.InvalidFlowArn, message: `flowArns[${index}]: ${problem}`, nonRetryable: true });
+    return parseFlowArn(flowArn);
+  });
+  const regions = [...new Set(flows.map((flow) => flow.region))];
+  return client.workflow.start<typeof bringFleetOnline>('bringFleetOnline', {
+    args: [input],
+    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+    workflowId: options.workflowId,
+    staticSummary: `Bring ${flows.length} flows online`,
+    staticDetails: [`**MediaConnect fleet** of ${flows.length} flows`, '', ...flows.slice(0, 50).map((flow) => `- ${flow.flowName} (${flow.region})`), ...(flows.length > 50 ? [`- ... and ${flows.length - 50} more`] : [])].join('\n'),
+    ...((options.searchAttributes ?? true) && regions.length === 1 && { typedSearchAttributes: [{ key: FlowRegionSearchAttribute, value: regions[0] }] }),
+  });
 }

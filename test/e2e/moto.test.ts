@@ -4,7 +4,7 @@
  */
 import { CreateFlowCommand, DescribeFlowCommand, type MediaConnectClient } from '@aws-sdk/client-mediaconnect';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startBringFlowOnline } from '../../src/client';
+import { startBringFleetOnline, startBringFlowOnline } from '../../src/client';
 import { FlowNameSearchAttribute, FlowStatusSearchAttribute } from '../../src/common/search-attributes';
 import { createDevServer } from '../support/temporal';
 import { startMoto, type MotoServer } from '../support/moto';
@@ -77,6 +77,25 @@ describe('end to end against moto', () => {
     expect(second.workflowId).toBe(first.workflowId);
     expect(second.firstExecutionRunId).toBe(first.firstExecutionRunId);
     expect(await first.result()).toMatchObject({ status: 'ACTIVE' });
+  });
+
+  it('brings a fleet of moto flows online with one ListFlows-watched bring-up per flow', async () => {
+    const flowArns = await Promise.all(['FleetA', 'FleetB', 'FleetC'].map(createMotoFlow));
+    // moto moves a flow from STARTING to ACTIVE only when it is described, never on its own, so
+    // ListFlows alone would wait for ever: the bring-ups' own fallback checks do it here.
+    const handle = await startBringFleetOnline(env.client, { flowArns, pollInterval: '1s', childPollInterval: '1s' }, { workflowId: 'e2e-fleet', taskQueue });
+    const result = await handle.result();
+    expect(result).toMatchObject({ active: 3, failed: 0, cancelled: 0 });
+    expect(result.results.map((r) => r.outcome)).toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE']);
+    const child = await env.client.workflow.getHandle(`e2e-fleet/FleetA-${flowArns[0].split(':')[6]}`).describe();
+    expect(child.typedSearchAttributes.get(FlowStatusSearchAttribute)).toBe('ACTIVE');
+    expect(await (await handle.describe()).staticSummary()).toBe('Bring 3 flows online');
+  });
+
+  it('refuses a fleet with a malformed ARN before anything starts', async () => {
+    const bad = startBringFleetOnline(env.client, { flowArns: [await createMotoFlow('FleetOk'), 'arn:aws:s3:::bucket'] }, { workflowId: 'e2e-bad-fleet', taskQueue });
+    await expect(bad).rejects.toMatchObject({ type: 'InvalidFlowArn', message: expect.stringContaining('flowArns[1]') });
+    await expect(env.client.workflow.getHandle('e2e-bad-fleet').describe()).rejects.toThrow(/not found/i);
   });
 
   it('fails an unknown ARN with NotFoundException and no retries', async () => {
