@@ -16,7 +16,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { startBringFlowOnline } from '../src/client';
+import { startBringFleetOnline, startBringFlowOnline } from '../src/client';
 import { MediaConnectSimulator } from '../src/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createMediaConnectClient, createWorker } from '../src/worker';
@@ -87,6 +87,33 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
+interface FleetScenario {
+  name: string;
+  failFast?: boolean;
+  prepare(sim: MediaConnectSimulator): string[];
+  during?(handle: WorkflowHandle): Promise<void>;
+}
+
+let fleetSeq = 0;
+const fleetFlows = (sim: MediaConnectSimulator, count: number, errors: number) =>
+  Array.from({ length: count }, (_, i) =>
+    sim.createFlow({ name: `Fleet${++fleetSeq}`, startingDuration: 800 + 200 * i, ...(i < errors && { outcome: 'ERROR' as const, errorMessages: ['Source is not reachable'] }) }),
+  );
+
+/** Paths through `bringFleetOnline`: per-flow report, fail-fast, cancellation. */
+const FLEET_SCENARIOS: FleetScenario[] = [
+  { name: 'fleet-report', prepare: (sim) => fleetFlows(sim, 4, 1) },
+  { name: 'fleet-fail-fast', failFast: true, prepare: (sim) => fleetFlows(sim, 3, 1) },
+  {
+    name: 'fleet-cancelled',
+    prepare: (sim) => [sim.createFlow({ name: `Fleet${++fleetSeq}`, startingDuration: 1e9 }), sim.createFlow({ name: `Fleet${++fleetSeq}`, startingDuration: 1e9 })],
+    during: async (handle) => {
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await handle.cancel();
+    },
+  },
+];
+
 /** Every run of a workflow, first to last, following continue-as-new. */
 async function runsOf(client: Client, handle: WorkflowHandle & { firstExecutionRunId: string }): Promise<WorkflowHandle[]> {
   const runs: WorkflowHandle[] = [];
@@ -128,6 +155,20 @@ async function main(): Promise<void> {
           written.push(file);
         }
         process.stdout.write(`${scenario.name}: ${outcome}, ${runs.length} run(s)\n`);
+      }
+      for (const fleet of FLEET_SCENARIOS) {
+        const flowArns = fleet.prepare(sim);
+        const handle = await startBringFleetOnline(env.client, { flowArns, pollInterval: '500ms', failFast: fleet.failFast }, { workflowId: `record-${fleet.name}-${Date.now()}`, taskQueue });
+        await fleet.during?.(handle);
+        const outcome = await handle.result().then(
+          (result) => `${result.active} ACTIVE, ${result.failed} FAILED, ${result.cancelled} CANCELLED`,
+          (err: Error) => (err.cause as { type?: string } | undefined)?.type ?? err.name,
+        );
+        const { History } = temporal.api.history.v1;
+        const history = History.toObject(History.fromObject(await handle.fetchHistory()), HISTORY_JSON);
+        writeFileSync(path.join(OUT_DIR, `${fleet.name}.json`), `${JSON.stringify(history, null, 2)}\n`);
+        written.push(`${fleet.name}.json`);
+        process.stdout.write(`${fleet.name}: ${outcome}\n`);
       }
     });
   } finally {

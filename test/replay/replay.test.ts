@@ -41,11 +41,12 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('recorded histories', () => {
-  it('cover success, ERROR, throttling, continue-as-new, already ACTIVE, refusals, timeouts and signals', () => {
+  it('cover success, ERROR, throttling, continue-as-new, already ACTIVE, refusals, timeouts, signals and fleets', () => {
     expect(SCENARIOS).toEqual(
       expect.arrayContaining([
         'success', 'flow-error', 'throttled', 'continue-as-new-run1', 'continue-as-new-run2', 'already-active',
         'already-starting', 'known-status', 'start-refused', 'start-timeout', 'signalled', 'signalled-confirmed',
+        'fleet-report', 'fleet-fail-fast', 'fleet-cancelled',
       ]),
     );
   });
