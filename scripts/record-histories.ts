@@ -158,7 +158,7 @@ async function main(): Promise<void> {
       }
       for (const fleet of FLEET_SCENARIOS) {
         const flowArns = fleet.prepare(sim);
-        const handle = await startBringFleetOnline(env.client, { flowArns, pollInterval: '500ms', failFast: fleet.failFast }, { workflowId: `record-${fleet.name}-${Date.now()}`, taskQueue });
+        const handle = await startBringFleetOnline(env.client, { flowArns, pollInterval: '500ms', failFast: fleet.failFast }, { workflowId: fleet.name, taskQueue } /* the replayer runs it under its file name: child ids derive from it */);
         await fleet.during?.(handle);
         const outcome = await handle.result().then(
           (result) => `${result.active} ACTIVE, ${result.failed} FAILED, ${result.cancelled} CANCELLED`,
