@@ -6,36 +6,26 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { bringFlowOnlineWorkflowId } from '../../src/client';
 import { runCli } from '../../src/cli/main';
 import { FlowNameSearchAttribute } from '../../src/common/search-attributes';
-import { MediaConnectSimulator } from '../../src/testing';
-import { createMediaConnectClient, createWorker } from '../../src/worker';
+import type { MediaConnectSimulator } from '../../src/testing';
 import { BAD_FLOW_ARNS, GOOD_ARN } from '../support/bad-inputs';
-import { createDevServer } from '../support/temporal';
 import { waitFor } from '../support/worker-process';
+import { startTestbed, type Testbed } from '../support/testbed';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const taskQueue = 'cli-test';
+let bed: Testbed;
 let env: TestWorkflowEnvironment;
 let sim: MediaConnectSimulator;
-let worker: Worker;
-let running: Promise<void>;
 
 beforeAll(async () => {
-  [env, sim] = await Promise.all([createDevServer(), MediaConnectSimulator.start({ rateLimit: false })]);
-  const mediaConnect = createMediaConnectClient({ endpoint: sim.endpoint, region: sim.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, mediaConnect });
-  running = worker.run();
+  bed = await startTestbed({ server: 'dev', taskQueue });
+  ({ env, sim } = bed);
 }, 120_000);
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await sim?.stop();
-});
+afterAll(() => bed?.stop());
 
 interface CliRun {
   code: number;

@@ -4,39 +4,29 @@
  * (startingDuration) and the tests assert outcomes and call budgets, not exact poll counts.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import { MediaConnectSimulator } from '../../src/testing';
-import { createWorker, createMediaConnectClient } from '../../src/worker';
+import type { MediaConnectSimulator } from '../../src/testing';
 import { flowStatusChangedSignal, type bringFlowOnline } from '../../src/workflows/bring-flow-online';
 import { fleetProgressQuery, type BringFleetOnlineInput, type bringFleetOnline } from '../../src/workflows/bring-fleet-online';
-import { createTimeSkippingServer } from '../support/temporal';
 import { countEvents, historyOf, scheduledActivities } from '../support/history';
 import { workflowFailure } from '../support/failures';
 import { GOOD_ARN } from '../support/bad-inputs';
 import { temporal } from '@temporalio/proto';
+import { startTestbed, type Testbed } from '../support/testbed';
 
 const EventType = temporal.api.enums.v1.EventType;
 
 const taskQueue = 'bring-fleet-online-test';
+let bed: Testbed;
 let env: TestWorkflowEnvironment;
 let sim: MediaConnectSimulator;
-let worker: Worker;
-let running: Promise<void>;
 
 beforeAll(async () => {
-  [env, sim] = await Promise.all([createTimeSkippingServer(), MediaConnectSimulator.start({ rateLimit: false })]);
-  const mediaConnect = createMediaConnectClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, mediaConnect });
-  running = worker.run();
+  bed = await startTestbed({ server: 'time-skipping', taskQueue });
+  ({ env, sim } = bed);
 }, 120_000);
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await sim?.stop();
-});
+afterAll(() => bed?.stop());
 
 beforeEach(() => sim.reset());
 

@@ -1,0 +1,41 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { MediaConnectSimulator, type SimulatorOptions } from '../../src/testing';
+import { createMediaConnectClient, createWorker } from '../../src/worker';
+import { createDevServer, createTimeSkippingServer } from './temporal';
+
+/** A Temporal server, the MediaConnect simulator and an in-process worker between them. */
+export interface Testbed {
+  env: TestWorkflowEnvironment;
+  sim: MediaConnectSimulator;
+  taskQueue: string;
+  /** Shuts the worker down and stops the server and the simulator. */
+  stop(): Promise<void>;
+}
+
+export interface TestbedOptions {
+  /** `time-skipping` (timers fire at once) or `dev` (the full dev server, real time). */
+  server: 'time-skipping' | 'dev';
+  taskQueue: string;
+  /** @default { rateLimit: false } */
+  simulator?: SimulatorOptions;
+}
+
+/** Starts a testbed; call `stop()` in `afterAll`. */
+export async function startTestbed({ server, taskQueue, simulator = { rateLimit: false } }: TestbedOptions): Promise<Testbed> {
+  const [env, sim] = await Promise.all([server === 'dev' ? createDevServer() : createTimeSkippingServer(), MediaConnectSimulator.start(simulator)]);
+  const mediaConnect = createMediaConnectClient({ endpoint: sim.endpoint, region: sim.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, mediaConnect });
+  const running = worker.run();
+  return {
+    env,
+    sim,
+    taskQueue,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+      await sim.stop();
+      mediaConnect.destroy();
+    },
+  };
+}
