@@ -1,0 +1,36 @@
+/**
+ * Cancelling an activity (workflow cancelled, start-to-close timeout) aborts its HTTP request:
+ * nothing keeps waiting on MediaConnect for an answer nobody will read.
+ */
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../src/activities';
+import { MediaConnectSimulator } from '../../src/testing';
+import { createMediaConnectClient } from '../../src/worker';
+
+let sim: MediaConnectSimulator;
+beforeAll(async () => {
+  sim = await MediaConnectSimulator.start({ rateLimit: false });
+});
+afterAll(() => sim?.stop());
+
+it('aborts the HTTP request at once when the activity is cancelled, and reports the cancellation', async () => {
+  const flowArn = sim.createFlow({ name: 'SlowAnswer' });
+  sim.injectFault({ operation: 'DescribeFlow', kind: 'slow', delayMs: 20_000 });
+  const client = createMediaConnectClient({ endpoint: sim.endpoint, region: sim.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const env = new MockActivityEnvironment();
+  const { describeFlow } = createActivities({ client });
+
+  const began = Date.now();
+  const running = env.run(describeFlow, { flowArn });
+  setTimeout(() => env.cancel(), 300);
+  const error = await running.then(
+    () => undefined,
+    (err: Error) => err,
+  );
+  const tookMs = Date.now() - began;
+  client.destroy();
+
+  expect(error?.name).toMatch(/AbortError|CancelledFailure/); // not an ApplicationFailure: the worker reports it as cancelled
+  expect(tookMs).toBeLessThan(5_000); // the 20 s answer was not waited for
+  expect(sim.calls({ operation: 'DescribeFlow' })).toHaveLength(1);
+});
