@@ -12,7 +12,8 @@ import { CliError, ExitCode } from './exit-codes';
 import { writeJson, writeLines, type CliIo } from './io';
 import { createLiveView } from './live-view';
 import { renderSummary, type BringUpRow } from './progress-table';
-import { DURATION_BOUNDS, validDuration, validFlowArns } from './validate';
+import { BRING_FLOW_ONLINE_BOUNDS } from '../common/bring-flow-online-input';
+import { validDuration, validFlowArns } from './validate';
 import { watchBringUps } from './watch-bring-ups';
 
 /** A bring-up as `startBringFlowOnline` returned it. */
@@ -40,8 +41,8 @@ export interface StartCommandOptions extends ConnectionFlags {
 export async function startCommand(args: readonly unknown[], options: StartCommandOptions, io: CliIo): Promise<ExitCode> {
   // Everything is checked before anything is sent: one bad value, nothing started.
   const flowArns = validFlowArns(args, 'Nothing was started.');
-  const pollInterval = validDuration('--poll-interval', options.pollInterval, DURATION_BOUNDS.pollInterval);
-  const timeout = validDuration('--timeout', options.timeout, DURATION_BOUNDS.timeout);
+  const pollInterval = validDuration('--poll-interval', options.pollInterval, BRING_FLOW_ONLINE_BOUNDS.pollInterval);
+  const timeout = validDuration('--timeout', options.timeout, BRING_FLOW_ONLINE_BOUNDS.timeout);
   const target = resolveTemporalTarget(options, io.env);
 
   const client = await connectToTemporal(target);

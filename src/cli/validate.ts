@@ -4,12 +4,9 @@
  */
 import type { ApplicationFailure, Duration } from '@temporalio/common';
 import { flowArnProblem, parseFlowArn } from '../common/arn';
-import { BRING_FLOW_ONLINE_BOUNDS } from '../common/bring-flow-online-input';
 import { durationOption } from '../common/duration';
 import { CliError, ExitCode } from './exit-codes';
 
-/** The bounds `bringFlowOnline` puts on its durations, checked here too: exit code 2 instead of a failed workflow. */
-export const DURATION_BOUNDS = BRING_FLOW_ONLINE_BOUNDS;
 
 /**
  * Returns the ARNs, duplicates removed, in the order given. `consequence` ends the message

@@ -1,8 +1,7 @@
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowHandleWithFirstExecutionRunId, type WorkflowStartOptions } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import { flowArnProblem, parseFlowArn, type FlowArnParts } from '../common/arn';
+import { parseFlowArn, type FlowArnParts } from '../common/arn';
+import { checkBringFleetOnlineInput } from '../common/bring-fleet-online-input';
 import { invalidInput } from '../common/duration';
-import { FailureType } from '../common/failure-types';
 import { checkBringFlowOnlineInput } from '../common/bring-flow-online-input';
 import { FlowNameSearchAttribute, FlowRegionSearchAttribute } from '../common/search-attributes';
 import type { bringFlowOnline, BringFlowOnlineInput } from '../workflows/bring-flow-online';
@@ -104,25 +103,18 @@ export interface StartBringFleetOnlineOptions {
 }
 
 /**
- * Starts `bringFleetOnline` for a list of flows under the caller's workflow id. Every ARN is checked
- * here first: one malformed ARN starts nothing.
+ * Starts `bringFleetOnline` for a list of flows under the caller's workflow id. The input is checked
+ * here first (the workflow's own checks): one malformed ARN, a duplicate or a bad option starts nothing.
  *
- * @throws ApplicationFailure of type `InvalidFlowArn` naming the position of a malformed ARN.
+ * @throws ApplicationFailure of type `InvalidFlowArn` naming the position of a malformed ARN, or `InvalidInput`.
  */
 export async function startBringFleetOnline(
   client: Client,
   input: BringFleetOnlineInput,
   options: StartBringFleetOnlineOptions,
 ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof bringFleetOnline>> {
-  if (typeof input !== 'object' || input === null || !Array.isArray(input.flowArns) || input.flowArns.length === 0) {
-    throw invalidInput('startBringFleetOnline expects { flowArns: [at least one flow ARN], ... }');
-  }
+  const { flows } = checkBringFleetOnlineInput(input);
   if (typeof options?.workflowId !== 'string' || options.workflowId.trim() === '') throw invalidInput('startBringFleetOnline needs a workflowId, for example "event-day-2026-11-26"');
-  const flows = input.flowArns.map((flowArn, index) => {
-    const problem = flowArnProblem(flowArn);
-    if (problem !== undefined) throw ApplicationFailure.create({ type: FailureType.InvalidFlowArn, message: `flowArns[${index}]: ${problem}`, nonRetryable: true });
-    return parseFlowArn(flowArn);
-  });
   const regions = [...new Set(flows.map((flow) => flow.region))];
   return client.workflow.start<typeof bringFleetOnline>('bringFleetOnline', {
     args: [input],

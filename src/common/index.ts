@@ -4,3 +4,4 @@ export * from './flow-status';
 export * from './duration';
 export * from './search-attributes';
 export * from './bring-flow-online-input';
+export * from './bring-fleet-online-input';

@@ -17,7 +17,13 @@ import {
 import type { Duration, SearchAttributePair } from '@temporalio/common';
 import type { MediaConnectActivities } from '../activities/mediaconnect-activities';
 import { parseFlowArn, type FlowArnParts } from '../common/arn';
-import { durationOption, invalidInput } from '../common/duration';
+import {
+  BRING_FLEET_ONLINE_DEFAULTS,
+  checkBringFleetOnlineInput,
+  MAX_FLEET_POLLS,
+  MAX_FLEET_SIZE,
+  STARTS_PENDING_POLL_INTERVAL_MS,
+} from '../common/bring-fleet-online-input';
 import { FailureType } from '../common/failure-types';
 import { FlowStatus } from '../common/flow-status';
 import { FlowNameSearchAttribute, FlowRegionSearchAttribute } from '../common/search-attributes';
@@ -64,22 +70,7 @@ export interface BringFleetOnlineInput {
   childPollInterval?: Duration;
 }
 
-/** Defaults of {@link BringFleetOnlineInput}, in one place. */
-export const BRING_FLEET_ONLINE_DEFAULTS = { maxConcurrent: 1000, pollInterval: '2s', timeout: '15m', failFast: false, childPollInterval: '2m' } as const;
-
-/**
- * The largest fleet one workflow run accepts. The fleet stays in one run (see
- * {@link bringFleetOnline}); this, with {@link MAX_FLEET_POLLS}, keeps its history far below
- * Temporal's 51,200-event limit. Split bigger event days into several fleets.
- */
-export const MAX_FLEET_SIZE = 1000;
-/** At most this many ListFlows reads per fleet: `timeout / pollInterval` must not exceed it. */
-export const MAX_FLEET_POLLS = 2000;
-/**
- * ListFlows interval (ms) while StartFlows are still being issued (some flow has not been seen
- * starting yet): the starts need the budget more than the reads do.
- */
-export const STARTS_PENDING_POLL_INTERVAL_MS = 10_000;
+export { BRING_FLEET_ONLINE_DEFAULTS, MAX_FLEET_POLLS, MAX_FLEET_SIZE, STARTS_PENDING_POLL_INTERVAL_MS };
 
 /** What happened to one flow of the fleet. */
 export interface FleetFlowResult {
@@ -160,7 +151,7 @@ const STARTED: ReadonlySet<FlowStatus> = new Set([FlowStatus.STARTING, FlowStatu
  * `FleetFailed` when `failFast` is set and a flow failed.
  */
 export async function bringFleetOnline(input: BringFleetOnlineInput): Promise<BringFleetOnlineResult> {
-  const options = validate(input);
+  const options = checkBringFleetOnlineInput(input);
   const fleet: FleetFlow[] = options.flows.map((flow) => ({ flow, startSeen: false }));
   const startedAtMs = Date.now();
   const fleetId = workflowInfo().workflowId;
@@ -332,58 +323,6 @@ export async function bringFleetOnline(input: BringFleetOnlineInput): Promise<Br
     log.info('Fleet cancelled', { ...report(), results: undefined });
     return report();
   }
-}
-
-interface FleetOptions {
-  flows: FlowArnParts[];
-  maxConcurrent: number;
-  pollIntervalMs: number;
-  startsPendingPollMs: number;
-  timeoutMs: number;
-  childPollIntervalMs: number;
-  failFast: boolean;
-}
-
-/** Checks the whole input before anything runs: a fleet never stops half-started over a typo. */
-function validate(input: BringFleetOnlineInput): FleetOptions {
-  if (typeof input !== 'object' || input === null || !Array.isArray(input.flowArns)) {
-    throw invalidInput('bringFleetOnline expects an object { flowArns: string[], maxConcurrent?, pollInterval?, timeout?, failFast?, childPollInterval? }');
-  }
-  if (input.flowArns.length === 0) throw invalidInput('flowArns is empty: give at least one flow ARN');
-  if (input.flowArns.length > MAX_FLEET_SIZE) {
-    throw invalidInput(`flowArns has ${input.flowArns.length} flows; one fleet takes at most ${MAX_FLEET_SIZE}: split the list into several fleets`);
-  }
-  const flows = input.flowArns.map((arn, index) => {
-    try {
-      return parseFlowArn(arn);
-    } catch (err) {
-      if (err instanceof ApplicationFailure) {
-        throw ApplicationFailure.create({ type: err.type ?? undefined, message: `flowArns[${index}]: ${err.message}`, nonRetryable: true });
-      }
-      throw err;
-    }
-  });
-  const seen = new Map<string, number>();
-  flows.forEach((flow, index) => {
-    const first = seen.get(flow.arn);
-    if (first !== undefined) throw invalidInput(`flowArns[${index}] repeats flowArns[${first}] (${flow.arn}): list each flow once`);
-    seen.set(flow.arn, index);
-  });
-  const maxConcurrent = input.maxConcurrent ?? BRING_FLEET_ONLINE_DEFAULTS.maxConcurrent;
-  if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1 || maxConcurrent > MAX_FLEET_SIZE) {
-    throw invalidInput(`maxConcurrent must be a whole number from 1 to ${MAX_FLEET_SIZE}, got ${JSON.stringify(input.maxConcurrent)}`);
-  }
-  if (input.failFast !== undefined && typeof input.failFast !== 'boolean') throw invalidInput(`failFast must be true or false, got ${JSON.stringify(input.failFast)}`);
-  const pollIntervalMs = durationOption('pollInterval', input.pollInterval, BRING_FLEET_ONLINE_DEFAULTS.pollInterval, { minMs: 500, maxMs: 600_000 });
-  const timeoutMs = durationOption('timeout', input.timeout, BRING_FLEET_ONLINE_DEFAULTS.timeout, { minMs: 1_000, maxMs: 24 * 3_600_000 });
-  const childPollIntervalMs = durationOption('childPollInterval', input.childPollInterval, BRING_FLEET_ONLINE_DEFAULTS.childPollInterval, { minMs: 100, maxMs: 3_600_000 });
-  if (timeoutMs / pollIntervalMs > MAX_FLEET_POLLS) {
-    throw invalidInput(
-      `timeout / pollInterval allows ${Math.ceil(timeoutMs / pollIntervalMs)} ListFlows reads; the limit is ${MAX_FLEET_POLLS} (to bound the fleet's history): lengthen pollInterval or shorten timeout`,
-    );
-  }
-  const startsPendingPollMs = Math.max(pollIntervalMs, STARTS_PENDING_POLL_INTERVAL_MS);
-  return { flows, maxConcurrent, pollIntervalMs, startsPendingPollMs, timeoutMs, childPollIntervalMs, failFast: input.failFast ?? BRING_FLEET_ONLINE_DEFAULTS.failFast };
 }
 
 /**
