@@ -28,6 +28,7 @@ import { FailureType } from '../common/failure-types';
 import { FlowStatus } from '../common/flow-status';
 import { FlowNameSearchAttribute, FlowRegionSearchAttribute } from '../common/search-attributes';
 import { bringFlowOnline, flowStatusChangedSignal, type BringFlowOnlineInput } from './bring-flow-online';
+import { MEDIACONNECT_RETRY_POLICY } from './retry-policy';
 
 /** Input of {@link bringFleetOnline}. */
 export interface BringFleetOnlineInput {
@@ -175,7 +176,7 @@ export async function bringFleetOnline(input: BringFleetOnlineInput): Promise<Br
     proxyActivities<MediaConnectActivities>({
       startToCloseTimeout: '30s',
       scheduleToCloseTimeout: '10m',
-      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s' },
+      retry: MEDIACONNECT_RETRY_POLICY,
       summary: `ListFlows for ${fleet.length} flows`,
     }).listFlowStatuses({});
 

@@ -20,6 +20,7 @@ import { BRING_FLOW_ONLINE_BOUNDS, BRING_FLOW_ONLINE_DEFAULTS, checkBringFlowOnl
 import { FailureType } from '../common/failure-types';
 import { FlowStatus, isFlowStatus } from '../common/flow-status';
 import { FlowNameSearchAttribute, FlowStatusSearchAttribute } from '../common/search-attributes';
+import { MEDIACONNECT_RETRY_POLICY } from './retry-policy';
 
 export { BRING_FLOW_ONLINE_BOUNDS, BRING_FLOW_ONLINE_DEFAULTS };
 
@@ -124,7 +125,7 @@ export const flowStatusChangedSignal = defineSignal<[FlowStatusChange?]>('flowSt
  */
 const ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '10s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s' },
+  retry: MEDIACONNECT_RETRY_POLICY,
 };
 const STATUS_CHECK_RETRY_BUDGET_MS = 60_000;
 
