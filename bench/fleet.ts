@@ -1,8 +1,8 @@
 /**
  * Benchmark 2: a fleet of N flows, STARTING for 30 s each, under the default account budget
- * (simulator: 5 requests/s, burst 30; worker: MEDIACONNECT_MAX_REQUESTS_PER_SECOND = 5, i.e. the
- * task queue's activity rate limit). Each contender gets a fresh simulator (a full bucket) and,
- * for the Temporal contenders, a fresh worker on a fresh task queue, and runs alone.
+ * (simulator: 5 requests/s, burst 30; worker: the request budget with the same limits). Each
+ * contender gets a fresh simulator (a full bucket) and, for the Temporal contenders, a fresh
+ * worker on a fresh task queue with a fresh budget, and runs alone.
  *
  * The floor is the time needed just to issue every StartFlow within the budget, plus D:
  * (N - burst) / rate + D.
@@ -61,7 +61,7 @@ async function measure(ctx: Context, contender: string, flows: number, capMs: nu
   const taskQueue = `bench-fleet-${randomUUID()}`;
   const mediaConnect = createMediaConnectClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
   const worker = withWorker
-    ? await createWorker({ connection: ctx.connection, namespace: ctx.namespace, taskQueue, mediaConnect, maxRequestsPerSecond: BUDGET.requestsPerSecond, workflowBundlePath: ctx.workflowBundlePath })
+    ? await createWorker({ connection: ctx.connection, namespace: ctx.namespace, taskQueue, mediaConnect, requestBudget: { ...BUDGET, budgetId: `bench-budget-${taskQueue}` }, workflowBundlePath: ctx.workflowBundlePath })
     : undefined;
   const running = worker?.run();
   const meter = new ResourceMeter();

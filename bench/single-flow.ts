@@ -4,8 +4,9 @@
  * client holding the result.
  *
  * Every run of every D and contender goes at once, against one simulator with its rate limit
- * off and a worker without a task-queue limit: a single flow never needs the account budget,
- * and running them side by side keeps the benchmark short without them throttling each other.
+ * off and a worker whose request budget is wide (100/s): a single flow never needs the account's
+ * quota, and running them side by side keeps the benchmark short without them queueing behind
+ * each other. The budget's reservation round trip is still part of every call.
  */
 import { MediaConnectClient, StartFlowCommand, waitUntilFlowActive } from '@aws-sdk/client-mediaconnect';
 import type { Client } from '@temporalio/client';

@@ -8,9 +8,10 @@
  * with the protobufjs copies this install has, `historyToJSON` / `historyFromJSON` throw
  * "type must be a Type" (see the replay test).
  *
- * Run it again after an intended change to the workflow's commands (and say why in the commit):
+ * Run it again after an intended change to the workflow's commands (and say why in the commit);
+ * name scenarios to re-record only those and leave the other files as they are:
  *
- *     npx tsx scripts/record-histories.ts
+ *     npx tsx scripts/record-histories.ts [scenario ...]
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,6 +22,7 @@ import { MediaConnectSimulator } from '../src/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createMediaConnectClient, createWorker } from '../src/worker';
 import { flowStatusChangedSignal, type BringFlowOnlineInput } from '../src/workflows/bring-flow-online';
+import { requestThrottledSignal, reserveRequestsUpdate, type mediaConnectRequestBudget } from '../src/workflows/request-budget';
 import { createDevServer } from '../test/support/temporal';
 
 const OUT_DIR = path.resolve(__dirname, '..', 'test', 'replay', 'histories');
@@ -114,6 +116,23 @@ const FLEET_SCENARIOS: FleetScenario[] = [
   },
 ];
 
+/**
+ * The request budget: reservations granted and refused, a reported 429, and a continue-as-new
+ * (after 4 updates) carrying the bucket into a second run, which is left running.
+ */
+async function recordRequestBudget(client: Client): Promise<WorkflowHandle[]> {
+  const limits = { requestsPerSecond: 5, burst: 30 };
+  const handle = await client.workflow.start<typeof mediaConnectRequestBudget>('mediaConnectRequestBudget', { args: [{ limits, updatesPerRun: 4 }], taskQueue, workflowId: 'request-budget' });
+  const reserve = (maxWaitsMs: number[]) => client.workflow.getHandle('request-budget').executeUpdate(reserveRequestsUpdate, { args: [{ limits, maxWaitsMs }] });
+  await reserve(Array(40).fill(60_000)); // the burst, then 10 queued
+  await reserve([0, 60_000]); // the first cannot wait: refused
+  await handle.signal(requestThrottledSignal, { retryAfterMs: 1_000 });
+  await reserve([60_000]);
+  await reserve([60_000]); // the fourth update: the run continues as new
+  await reserve([60_000, 60_000]);
+  return runsOf(client, handle);
+}
+
 /** Every run of a workflow, first to last, following continue-as-new. */
 async function runsOf(client: Client, handle: WorkflowHandle & { firstExecutionRunId: string }): Promise<WorkflowHandle[]> {
   const runs: WorkflowHandle[] = [];
@@ -133,11 +152,22 @@ async function main(): Promise<void> {
   const mediaConnect = createMediaConnectClient({ endpoint: sim.endpoint, region: sim.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, mediaConnect });
   const written: string[] = [];
+  const only = process.argv.slice(2);
+  const wanted = (name: string) => only.length === 0 || only.includes(name);
+  const writeRuns = async (name: string, runs: WorkflowHandle[]) => {
+    for (const [i, run] of runs.entries()) {
+      const file = runs.length === 1 ? `${name}.json` : `${name}-run${i + 1}.json`;
+      const { History } = temporal.api.history.v1;
+      const history = History.toObject(History.fromObject(await run.fetchHistory()), HISTORY_JSON);
+      writeFileSync(path.join(OUT_DIR, file), `${JSON.stringify(history, null, 2)}\n`);
+      written.push(file);
+    }
+  };
   try {
     await worker.runUntil(async () => {
-      rmSync(OUT_DIR, { recursive: true, force: true });
+      if (only.length === 0) rmSync(OUT_DIR, { recursive: true, force: true });
       mkdirSync(OUT_DIR, { recursive: true });
-      for (const scenario of SCENARIOS) {
+      for (const scenario of SCENARIOS.filter((s) => wanted(s.name))) {
         const input = scenario.prepare(sim);
         const handle = await startBringFlowOnline(env.client, input, { taskQueue });
         await scenario.during?.(handle, input.flowArn);
@@ -146,17 +176,10 @@ async function main(): Promise<void> {
           (err: Error) => (err.cause as { type?: string } | undefined)?.type ?? err.name,
         );
         const runs = await runsOf(env.client, handle);
-        for (const [i, run] of runs.entries()) {
-          const file = runs.length === 1 ? `${scenario.name}.json` : `${scenario.name}-run${i + 1}.json`;
-          const { History } = temporal.api.history.v1;
-          const history = History.toObject(History.fromObject(await run.fetchHistory()), HISTORY_JSON);
-          const json = JSON.stringify(history, null, 2);
-          writeFileSync(path.join(OUT_DIR, file), `${json}\n`);
-          written.push(file);
-        }
+        await writeRuns(scenario.name, runs);
         process.stdout.write(`${scenario.name}: ${outcome}, ${runs.length} run(s)\n`);
       }
-      for (const fleet of FLEET_SCENARIOS) {
+      for (const fleet of FLEET_SCENARIOS.filter((f) => wanted(f.name))) {
         const flowArns = fleet.prepare(sim);
         const handle = await startBringFleetOnline(env.client, { flowArns, pollInterval: '500ms', failFast: fleet.failFast }, { workflowId: fleet.name, taskQueue } /* the replayer runs it under its file name: child ids derive from it */);
         await fleet.during?.(handle);
@@ -164,11 +187,13 @@ async function main(): Promise<void> {
           (result) => `${result.active} ACTIVE, ${result.failed} FAILED, ${result.cancelled} CANCELLED`,
           (err: Error) => (err.cause as { type?: string } | undefined)?.type ?? err.name,
         );
-        const { History } = temporal.api.history.v1;
-        const history = History.toObject(History.fromObject(await handle.fetchHistory()), HISTORY_JSON);
-        writeFileSync(path.join(OUT_DIR, `${fleet.name}.json`), `${JSON.stringify(history, null, 2)}\n`);
-        written.push(`${fleet.name}.json`);
+        await writeRuns(fleet.name, [handle]);
         process.stdout.write(`${fleet.name}: ${outcome}\n`);
+      }
+      if (wanted('request-budget')) {
+        const runs = await recordRequestBudget(env.client);
+        await writeRuns('request-budget', runs);
+        process.stdout.write(`request-budget: ${runs.length} run(s)\n`);
       }
     });
   } finally {

@@ -3,7 +3,9 @@
  * No other module reads `process.env`.
  */
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
+import type { RequestBudgetOptions } from './activities/request-budget';
 import { DEFAULT_TASK_QUEUE } from './client';
+import { DEFAULT_REQUEST_BUDGET, REQUEST_BUDGET_BOUNDS } from './common/request-budget';
 
 /** Raised for a setting that cannot work; its message names the setting and what to do. */
 export class ConfigurationError extends Error {
@@ -16,10 +18,11 @@ export interface WorkerSettings {
   /** TEMPORAL_TASK_QUEUE. @default 'mediaconnect' */
   taskQueue: string;
   /**
-   * MEDIACONNECT_MAX_REQUESTS_PER_SECOND: the server-side rate limit of MediaConnect activities
-   * on the whole task queue, shared by every worker. @default 5 (MediaConnect's account quota)
+   * The account's request budget, shared by every worker naming the same budget:
+   * MEDIACONNECT_MAX_REQUESTS_PER_SECOND (@default 5), MEDIACONNECT_BURST (@default 30) and
+   * MEDIACONNECT_REQUEST_BUDGET_ID (@default `mediaconnect-request-budget:<task queue>:<region>`).
    */
-  maxRequestsPerSecond: number;
+  requestBudget: RequestBudgetOptions;
   /** TEMPORAL_METRICS_BIND_ADDRESS: where Prometheus metrics are served, for example `0.0.0.0:9464`. Off when unset. */
   metricsBindAddress?: string;
   /** WORKFLOW_BUNDLE_PATH: a pre-built workflow bundle (production); when unset, workflows are bundled at start-up. */
@@ -49,11 +52,17 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
 
   const taskQueue = env.TEMPORAL_TASK_QUEUE?.trim() || DEFAULT_TASK_QUEUE;
 
-  const rateText = env.MEDIACONNECT_MAX_REQUESTS_PER_SECOND ?? '5';
-  const maxRequestsPerSecond = Number(rateText);
-  if (!Number.isFinite(maxRequestsPerSecond) || maxRequestsPerSecond <= 0) {
-    throw new ConfigurationError(`MEDIACONNECT_MAX_REQUESTS_PER_SECOND must be a positive number, got "${rateText}"`);
+  const rateText = env.MEDIACONNECT_MAX_REQUESTS_PER_SECOND || String(DEFAULT_REQUEST_BUDGET.requestsPerSecond);
+  const requestsPerSecond = Number(rateText);
+  if (!Number.isFinite(requestsPerSecond) || requestsPerSecond <= 0 || requestsPerSecond > REQUEST_BUDGET_BOUNDS.maxRequestsPerSecond) {
+    throw new ConfigurationError(`MEDIACONNECT_MAX_REQUESTS_PER_SECOND must be a number above 0 and at most ${REQUEST_BUDGET_BOUNDS.maxRequestsPerSecond} (your account's MediaConnect API quota), got "${rateText}"`);
   }
+  const burstText = env.MEDIACONNECT_BURST || String(DEFAULT_REQUEST_BUDGET.burst);
+  const burst = Number(burstText);
+  if (!Number.isInteger(burst) || burst < 1 || burst > REQUEST_BUDGET_BOUNDS.maxBurst) {
+    throw new ConfigurationError(`MEDIACONNECT_BURST must be a whole number from 1 to ${REQUEST_BUDGET_BOUNDS.maxBurst} (your account's MediaConnect API burst), got "${burstText}"`);
+  }
+  const budgetId = env.MEDIACONNECT_REQUEST_BUDGET_ID?.trim() || undefined;
 
   const metricsBindAddress = env.TEMPORAL_METRICS_BIND_ADDRESS?.trim() || undefined;
   if (metricsBindAddress && !/^[^\s/]+:\d{1,5}$/.test(metricsBindAddress)) {
@@ -79,7 +88,7 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
   return {
     temporal: { ...temporal, namespace: temporal.namespace ?? 'default', address },
     taskQueue,
-    maxRequestsPerSecond,
+    requestBudget: { requestsPerSecond, burst, ...(budgetId && { budgetId }) },
     metricsBindAddress,
     workflowBundlePath: env.WORKFLOW_BUNDLE_PATH || undefined,
     logFormat,

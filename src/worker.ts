@@ -7,6 +7,7 @@
 import { ListFlowsCommand, MediaConnectClient } from '@aws-sdk/client-mediaconnect';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogEntry, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
+import { temporalRequestBudget, type RequestBudgetOptions } from './activities/request-budget';
 import { classifyMediaConnectError } from './activities/classify-error';
 import { ConfigurationError, workerSettingsFromEnv, type WorkerSettings } from './config';
 
@@ -17,10 +18,11 @@ export interface CreateWorkerOptions {
   /** The MediaConnect client the activities use; build it with `createMediaConnectClient()`. */
   mediaConnect: MediaConnectClient;
   /**
-   * Server-side limit on MediaConnect activities per second across the whole task queue (every
-   * worker), so that the account's API quota is shared instead of fought over. Undefined: no limit.
+   * The account's request budget, shared by every worker and workflow that names the same budget:
+   * each MediaConnect call first reserves a token from the `mediaConnectRequestBudget` workflow
+   * (5 requests/s with a burst of 30 unless set). Undefined: calls go out unbudgeted.
    */
-  maxRequestsPerSecond?: number;
+  requestBudget?: RequestBudgetOptions;
   /** A pre-built workflow bundle (`bundleWorkflowCode`); when absent, workflows are bundled now. */
   workflowBundlePath?: string;
   /** Anything else for `Worker.create`. */
@@ -35,20 +37,18 @@ export function createMediaConnectClient(config: ConstructorParameters<typeof Me
 
 /** Creates (but does not run) a worker for this package's workflows and activities. */
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
-  const rateLimited = options.maxRequestsPerSecond !== undefined;
+  const { mediaConnect, requestBudget } = options;
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities({ client: options.mediaConnect }),
+    activities: createActivities({
+      client: mediaConnect,
+      ...(requestBudget && { requestBudget: temporalRequestBudget(requestBudget, () => mediaConnect.config.region()) }),
+    }),
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: require.resolve('./workflows') }),
-    ...(rateLimited && {
-      maxTaskQueueActivitiesPerSecond: options.maxRequestsPerSecond,
-      // Eagerly dispatched activities would bypass the task queue's rate limit.
-      maxEagerActivityReservationsPerWorkflowTask: 0,
-    }),
     ...options.workerOptions,
   });
 }
@@ -131,7 +131,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
       namespace: settings.temporal.namespace,
       taskQueue: settings.taskQueue,
       mediaConnect,
-      maxRequestsPerSecond: settings.maxRequestsPerSecond,
+      requestBudget: settings.requestBudget,
       workflowBundlePath: settings.workflowBundlePath,
     });
     Runtime.instance().logger.info('Worker running', {
@@ -139,6 +139,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
       namespace: settings.temporal.namespace,
       taskQueue: settings.taskQueue,
       mediaConnectEndpoint: settings.mediaConnectEndpoint ?? 'AWS default',
+      requestBudget: settings.requestBudget,
     });
     // The runtime shuts the worker down on SIGINT and SIGTERM; run() resolves once it has.
     await worker.run();

@@ -1,2 +1,3 @@
 export * from './mediaconnect-activities';
 export * from './classify-error';
+export * from './request-budget';

@@ -8,9 +8,10 @@ import {
   StopFlowCommand,
 } from '@aws-sdk/client-mediaconnect';
 import { parseFlowArn } from '../common/arn';
-import { FailureType } from '../common/failure-types';
+import { AwsErrorName, FailureType } from '../common/failure-types';
 import { FlowStatus, isFlowStatus } from '../common/flow-status';
 import { classifyMediaConnectError } from './classify-error';
+import type { RequestBudget } from './request-budget';
 
 /** What every activity of this package needs. */
 export interface MediaConnectActivityDependencies {
@@ -19,7 +20,23 @@ export interface MediaConnectActivityDependencies {
    * (`maxAttempts: 1`): Temporal's activity retries are the one retry layer (see the README).
    */
   client: MediaConnectClient;
+  /**
+   * The account's request budget, asked before every call (`temporalRequestBudget(...)`; the
+   * worker wires it). Without one, calls go out at once.
+   */
+  requestBudget?: RequestBudget;
+  /**
+   * How long one call may wait for MediaConnect's answer, ms. Waiting for the request budget does
+   * not count against it; the activity's start-to-close timeout bounds both.
+   * @default 10000
+   */
+  callTimeoutMs?: number;
 }
+
+/** Default of `callTimeoutMs`. */
+export const CALL_TIMEOUT_MS = 10_000;
+/** Time an activity keeps, after its wait for the budget, for its call and for reporting the result. */
+const REPORT_MARGIN_MS = 1_000;
 
 export interface FlowRef {
   /** The ARN of the flow, for example `arn:aws:mediaconnect:us-east-1:111122223333:flow:1-...:AwardsShow`. */
@@ -64,15 +81,27 @@ const ALREADY_STARTED: ReadonlySet<string> = new Set([FlowStatus.STARTING, FlowS
  * await Worker.create({ activities, ... });
  * ```
  */
-export function createActivities({ client }: MediaConnectActivityDependencies) {
-  /** Sends one command, tied to the activity's cancellation, and turns errors into ApplicationFailures. */
-  async function call<T>(operation: string, flowArn: string | undefined, send: (abortSignal?: AbortSignal) => Promise<T>): Promise<T> {
-    const signal = activitySignal();
+export function createActivities({ client, requestBudget, callTimeoutMs = CALL_TIMEOUT_MS }: MediaConnectActivityDependencies) {
+  /**
+   * Sends one command: first a token from the request budget, then the call, bounded by
+   * `callTimeoutMs` and tied to the activity's cancellation; errors become ApplicationFailures.
+   */
+  async function call<T>(operation: string, flowArn: string | undefined, send: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+    const context = activityContext();
+    if (requestBudget && context) await requestBudget.acquire(affordableWaitMs(context, callTimeoutMs));
+    const timeout = AbortSignal.timeout(callTimeoutMs);
+    const cancelled = context?.cancellationSignal;
+    const heartbeats = context && setInterval(() => context.heartbeat(), 1_000);
     try {
-      return await send(signal);
+      return await send(cancelled ? AbortSignal.any([cancelled, timeout]) : timeout);
     } catch (error) {
-      if (signal?.aborted) throw error; // cancelled or timed out: let the worker report it as such
-      throw toApplicationFailure(operation, flowArn, error);
+      if (cancelled?.aborted) throw error; // cancelled or timed out by Temporal: let the worker report it as such
+      if (timeout.aborted) throw noAnswer(operation, flowArn, callTimeoutMs);
+      const failure = toApplicationFailure(operation, flowArn, error);
+      if (requestBudget && failure.type === AwsErrorName.TooManyRequests) await requestBudget.reportThrottled(failure.nextRetryDelay === undefined ? undefined : Number(failure.nextRetryDelay));
+      throw failure;
+    } finally {
+      clearInterval(heartbeats);
     }
   }
 
@@ -153,12 +182,40 @@ export function createActivities({ client }: MediaConnectActivityDependencies) {
 /** The activities' type, for `proxyActivities<MediaConnectActivities>()` in workflow code. */
 export type MediaConnectActivities = ReturnType<typeof createActivities>;
 
-function activitySignal(): AbortSignal | undefined {
+/** When each activity attempt made its first call: its start, near enough (the attempt calls at once). */
+const attemptStartedAtMs = new WeakMap<Context, number>();
+
+function activityContext(): Context | undefined {
   try {
-    return Context.current().cancellationSignal;
+    const context = Context.current();
+    if (!attemptStartedAtMs.has(context)) attemptStartedAtMs.set(context, Date.now());
+    return context;
   } catch {
-    return undefined; // called outside an activity (a plain unit test): nothing to cancel
+    return undefined; // called outside an activity (a plain unit test): no budget, nothing to cancel
   }
+}
+
+/**
+ * The longest wait for the budget this attempt can afford: what its start-to-close (and
+ * schedule-to-close) timeout leaves once a call and its report have had their time.
+ */
+function affordableWaitMs(context: Context, callTimeoutMs: number): number {
+  const { info } = context;
+  const now = Date.now();
+  const deadlines = [
+    info.startToCloseTimeoutMs > 0 ? (attemptStartedAtMs.get(context) ?? now) + info.startToCloseTimeoutMs : Infinity,
+    info.scheduleToCloseTimeoutMs > 0 ? info.scheduledTimestampMs + info.scheduleToCloseTimeoutMs : Infinity,
+  ];
+  return Math.max(0, Math.min(...deadlines) - now - callTimeoutMs - REPORT_MARGIN_MS);
+}
+
+/** A call that got no answer within `callTimeoutMs`: retryable, like any network failure. */
+function noAnswer(operation: string, flowArn: string | undefined, callTimeoutMs: number): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: AwsErrorName.Network,
+    message: `${operation}${flowArn ? ` for ${flowArn}` : ''} failed: no answer from MediaConnect within ${callTimeoutMs / 1000} s`,
+    details: [{ operation, flowArn, networkCode: 'TimeoutError' }],
+  });
 }
 
 function knownStatus(status: string | undefined, flowArn: string): FlowStatus {

@@ -20,6 +20,13 @@ export const FailureType = {
   FlowStartTimeout: 'FlowStartTimeout',
   /** A `failFast` fleet stopped at its first failed flow. Details carry the per-flow report. */
   FleetFailed: 'FleetFailed',
+  /**
+   * The request budget is booked further ahead than this activity attempt can wait. Retryable:
+   * the attempt is retried once the wait fits (no MediaConnect call was made).
+   */
+  RequestBudgetExhausted: 'RequestBudgetExhausted',
+  /** The request budget workflow could not be reached. Retryable; no MediaConnect call was made. */
+  RequestBudgetUnavailable: 'RequestBudgetUnavailable',
   /** MediaConnect answered with a status this package does not know. */
   UnknownFlowStatus: 'UnknownFlowStatus',
 } as const;

@@ -28,7 +28,7 @@ import { FailureType } from '../common/failure-types';
 import { FlowStatus } from '../common/flow-status';
 import { FlowNameSearchAttribute, FlowRegionSearchAttribute } from '../common/search-attributes';
 import { bringFlowOnline, flowStatusChangedSignal, type BringFlowOnlineInput } from './bring-flow-online';
-import { MEDIACONNECT_RETRY_POLICY } from './retry-policy';
+import { BUDGETED_ACTIVITY_OPTIONS } from './activity-options';
 
 /** Input of {@link bringFleetOnline}. */
 export interface BringFleetOnlineInput {
@@ -135,8 +135,9 @@ const STARTED: ReadonlySet<FlowStatus> = new Set([FlowStatus.STARTING, FlowStatu
  * `pollInterval` (up to 1000 flows per call, where DescribeFlow costs a call per flow) and
  * forwards each status change to the flow's bring-up as a confirmed `flowStatusChanged` signal,
  * so a STARTING flow costs no call of its own; only a flow in ERROR costs a DescribeFlow, for
- * its error messages. The account-wide budget itself is the task queue's activity rate limit
- * (`createWorker({ maxRequestsPerSecond })`), shared by every workflow and worker on the queue.
+ * its error messages. Every call spends the account-wide request budget (the
+ * `mediaConnectRequestBudget` workflow the worker's activities ask), shared by every workflow
+ * and worker that names it.
  *
  * Returns one result per flow (ACTIVE, FAILED with the failure's type and message, or
  * CANCELLED) and never fails because a flow failed, unless `failFast` is set. Cancelling the
@@ -170,13 +171,12 @@ export async function bringFleetOnline(input: BringFleetOnlineInput): Promise<Br
   };
   setHandler(fleetProgressQuery, progress);
 
-  // A read waits its turn in the rate-limited task queue, behind every StartFlow already
-  // scheduled (100 s for 500 flows at 5/s): its schedule-to-close timeout leaves room for that.
+  // A read waits its turn in the request budget, behind the StartFlows already reserved:
+  // its timeouts leave room for that.
   const listFlows = () =>
     proxyActivities<MediaConnectActivities>({
-      startToCloseTimeout: '30s',
+      ...BUDGETED_ACTIVITY_OPTIONS,
       scheduleToCloseTimeout: '10m',
-      retry: MEDIACONNECT_RETRY_POLICY,
       summary: `ListFlows for ${fleet.length} flows`,
     }).listFlowStatuses({});
 

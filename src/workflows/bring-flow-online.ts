@@ -11,7 +11,6 @@ import {
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
-  type ActivityOptions,
 } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import type { MediaConnectActivities } from '../activities/mediaconnect-activities';
@@ -20,7 +19,7 @@ import { BRING_FLOW_ONLINE_BOUNDS, BRING_FLOW_ONLINE_DEFAULTS, checkBringFlowOnl
 import { FailureType } from '../common/failure-types';
 import { FlowStatus, isFlowStatus } from '../common/flow-status';
 import { FlowNameSearchAttribute, FlowStatusSearchAttribute } from '../common/search-attributes';
-import { MEDIACONNECT_RETRY_POLICY } from './retry-policy';
+import { BUDGETED_ACTIVITY_OPTIONS } from './activity-options';
 
 export { BRING_FLOW_ONLINE_BOUNDS, BRING_FLOW_ONLINE_DEFAULTS };
 
@@ -117,16 +116,11 @@ export interface FlowStatusChange {
 export const flowStatusChangedSignal = defineSignal<[FlowStatusChange?]>('flowStatusChanged');
 
 /**
- * Activity options. Each call's schedule-to-close timeout is also capped by the time left before
- * the bring-up's deadline, so retries never outlive the bring-up. Retries back off from 1 s to
- * at most 10 s; a 429's Retry-After overrides the next delay. Status checks give up after 60 s of
- * retrying, the workflow records why, and the next check follows: throttling shows up in the
- * query, the UI and the final failure instead of silently eating the deadline.
+ * Status checks give up after 60 s of retrying, the workflow records why, and the next check
+ * follows: throttling shows up in the query, the UI and the final failure instead of silently
+ * eating the deadline. (Every activity's schedule-to-close timeout is also capped by the time left
+ * before the bring-up's deadline, so retries never outlive the bring-up.)
  */
-const ACTIVITY_OPTIONS: ActivityOptions = {
-  startToCloseTimeout: '10s',
-  retry: MEDIACONNECT_RETRY_POLICY,
-};
 const STATUS_CHECK_RETRY_BUDGET_MS = 60_000;
 
 /**
@@ -157,7 +151,7 @@ export async function bringFlowOnline(input: BringFlowOnlineInput): Promise<Brin
   const remainingMs = () => progress.deadlineMs - Date.now();
   const activities = (summary: string, retryBudgetMs = Infinity) =>
     proxyActivities<MediaConnectActivities>({
-      ...ACTIVITY_OPTIONS,
+      ...BUDGETED_ACTIVITY_OPTIONS,
       scheduleToCloseTimeout: Math.max(1_000, Math.min(remainingMs(), retryBudgetMs)),
       summary,
     });

@@ -4,3 +4,4 @@
  */
 export * from './bring-flow-online';
 export * from './bring-fleet-online';
+export * from './request-budget';

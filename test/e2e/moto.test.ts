@@ -121,6 +121,7 @@ describe('a misconfigured worker', () => {
     ['an unreachable Temporal', { TEMPORAL_ADDRESS: '127.0.0.1:1' }, /Cannot connect to Temporal at 127\.0\.0\.1:1.*TEMPORAL_ADDRESS/],
     ['a malformed Temporal address', { TEMPORAL_ADDRESS: 'http://x' }, /TEMPORAL_ADDRESS must be host:port/],
     ['a bad rate limit', { MEDIACONNECT_MAX_REQUESTS_PER_SECOND: 'lots' }, /MEDIACONNECT_MAX_REQUESTS_PER_SECOND/],
+    ['a fractional burst', { MEDIACONNECT_BURST: '2.5' }, /MEDIACONNECT_BURST must be a whole number from 1 to 100000.*got "2\.5"/],
   ])('exits with code 78 and a message naming the problem: %s', async (_label, overrides, message) => {
     const env = Object.fromEntries(Object.entries(workerEnv(overrides)).filter(([, v]) => v !== ''));
     const proc = spawnWorker(env);

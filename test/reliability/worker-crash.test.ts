@@ -1,11 +1,14 @@
 /**
  * Durable execution under a worker crash: the real worker, in its own process, is killed with
  * SIGKILL while it brings 50 flows online, then a new worker process takes over. Every bring-up
- * must still end as its flow does, and no flow may be started twice.
+ * must still end as its flow does, no flow may be started twice, and the request budget (a
+ * workflow) must carry on counting every call.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startBringFlowOnline } from '../../src/client';
 import { MediaConnectSimulator } from '../../src/testing';
+import { requestBudgetWorkflowId } from '../../src/common/request-budget';
+import { requestBudgetQuery } from '../../src/workflows/request-budget';
 import { createDevServer } from '../support/temporal';
 import { historyOf, countEvents } from '../support/history';
 import { waitFor, type WorkerProcess } from '../support/worker-process';
@@ -61,6 +64,12 @@ describe('a worker killed with SIGKILL in the middle of a 50-flow bring-up', () 
     expect(await outcomes).toEqual(fleet.map(({ expected }) => expected));
     const recoveredAfterMs = Date.now() - killedAt;
 
+    // The request budget is a workflow too: it outlived the worker, and counts every call of both.
+    const budget = env.client.workflow.getHandle(requestBudgetWorkflowId(taskQueue, sim.region));
+    const budgetAfter = await budget.query(requestBudgetQuery);
+    expect(budgetAfter.granted).toBeGreaterThanOrEqual(sim.stats().total);
+    expect((await budget.describe()).status.name).toBe('RUNNING');
+
     // StartFlow accepted (202) exactly once per flow; a retried start may only have found it started (400).
     const startAnswers = fleet.map(({ flowArn }) => sim.calls({ operation: 'StartFlow', flowArn }).map((c) => c.httpStatus));
     expect(startAnswers.map((answers) => answers.filter((s) => s === 202).length)).toEqual(fleet.map(() => 1));
@@ -82,6 +91,7 @@ describe('a worker killed with SIGKILL in the middle of a 50-flow bring-up', () 
       activitiesRetriedAfterTheCrash: retriedActivities,
       workflowTaskTimeouts: histories.reduce((n, h) => n + countEvents(h, 'EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT'), 0),
       simulatorCalls: sim.stats().byOperation,
+      requestBudget: budgetAfter,
       wallMs: Date.now() - began,
     });
   }, 420_000);

@@ -1,0 +1,162 @@
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { invalidInput } from '../common/duration';
+import {
+  afterThrottle,
+  checkRequestBudgetLimits,
+  FULL_BUCKET,
+  MAX_TOKENS_PER_UPDATE,
+  RequestBudgetNames,
+  reserve,
+  tokensAvailable,
+  waitFor,
+  type RequestBudgetLimits,
+  type RequestBudgetState,
+  type RequestTokenGrant,
+  type RequestTokensRequest,
+} from '../common/request-budget';
+
+/** Input of {@link mediaConnectRequestBudget}. */
+export interface RequestBudgetInput {
+  /** The account's quota. @default 5 requests/s, burst 30 */
+  limits?: Partial<RequestBudgetLimits>;
+  /**
+   * Updates per run before the budget continues as new (each adds about 2 events; the server
+   * allows 2,000 per run). @default {@link UPDATES_PER_RUN}
+   */
+  updatesPerRun?: number;
+  /** Set by the budget itself when it continues as new. */
+  carried?: { state: RequestBudgetState; granted: number; refused: number; throttled: number };
+}
+
+/** What the budget reports, for the `requestBudget` query and the Web UI. */
+export interface RequestBudgetProgress {
+  limits: RequestBudgetLimits;
+  /** Tokens in the bucket now (fractional). */
+  tokensAvailable: number;
+  /** How far ahead the budget is booked: the wait a request asking now would get, ms. */
+  bookedAheadMs: number;
+  /** Tokens handed out, over every run. */
+  granted: number;
+  /** Requests refused because they could not wait long enough (their activity attempt is retried later). */
+  refused: number;
+  /** 429s callers reported despite the budget (someone else spends the account's quota). */
+  throttled: number;
+}
+
+/** Update: tokens for a worker's pending requests, one grant per entry of `maxWaitsMs`, in order. */
+export const reserveRequestsUpdate = defineUpdate<RequestTokenGrant[], [RequestTokensRequest]>(RequestBudgetNames.reserveUpdate);
+/** Signal: MediaConnect answered 429 anyway; the budget treats the bucket as empty for `retryAfterMs`. */
+export const requestThrottledSignal = defineSignal<[{ retryAfterMs?: number }]>(RequestBudgetNames.throttledSignal);
+/** Query: the budget's state. */
+export const requestBudgetQuery = defineQuery<RequestBudgetProgress>(RequestBudgetNames.query);
+
+/** Updates per run: about 2 events each, far below the server's 2,000 updates per run. */
+export const UPDATES_PER_RUN = 500;
+/** A budget that handed out nothing for this long, with its bucket full again, completes (the next request starts a new one). */
+export const IDLE_BUDGET_MS = 60 * 60_000;
+
+/**
+ * The MediaConnect request budget of one account and region: a durable token bucket that every
+ * MediaConnect activity asks before it calls. Each worker gathers its activities' requests into
+ * one `reserveRequests` update at a time (sent with update-with-start, so the first request
+ * starts the budget). Unlike the task queue's activity rate limit, it hands out the account's
+ * burst (30 requests at once after a quiet period) as well as its rate, and it learns from the
+ * 429s callers report.
+ *
+ * One workflow per budget id (`requestBudgetWorkflowId(taskQueue, region)` unless the worker
+ * names another); it continues as new every {@link UPDATES_PER_RUN} updates, carrying its state,
+ * and completes after {@link IDLE_BUDGET_MS} without requests.
+ */
+export async function mediaConnectRequestBudget(input: RequestBudgetInput = {}): Promise<RequestBudgetProgress> {
+  let limits = checkRequestBudgetLimits(input.limits, 'mediaConnectRequestBudget');
+  const { updatesPerRun = UPDATES_PER_RUN } = input;
+  if (!Number.isInteger(updatesPerRun) || updatesPerRun < 1 || updatesPerRun > 1_000) {
+    throw invalidInput(`mediaConnectRequestBudget: updatesPerRun must be a whole number from 1 to 1000, got ${JSON.stringify(updatesPerRun)}`);
+  }
+  let state = input.carried?.state ?? FULL_BUCKET;
+  let granted = input.carried?.granted ?? 0;
+  let refused = input.carried?.refused ?? 0;
+  let throttled = input.carried?.throttled ?? 0;
+  let updatesThisRun = 0;
+  let lastRequestMs = Date.now();
+
+  const progress = (): RequestBudgetProgress => ({
+    limits,
+    tokensAvailable: tokensAvailable(state, limits, Date.now()),
+    bookedAheadMs: waitFor(state, limits, Date.now()),
+    granted,
+    refused,
+    throttled,
+  });
+  const showProgress = () => {
+    const p = progress();
+    setCurrentDetails(
+      [
+        `**MediaConnect request budget**: ${limits.requestsPerSecond}/s, burst ${limits.burst}`,
+        `- booked ahead: ${(p.bookedAheadMs / 1000).toFixed(1)} s`,
+        `- tokens handed out: ${p.granted}`,
+        `- requests refused (could not wait that long; retried later): ${p.refused}`,
+        `- 429s reported despite the budget: ${p.throttled}`,
+      ].join('\n'),
+    );
+  };
+
+  setHandler(requestBudgetQuery, progress);
+  setHandler(
+    reserveRequestsUpdate,
+    ({ limits: asked, maxWaitsMs }) => {
+      if (asked) limits = checkRequestBudgetLimits(asked, 'reserveRequests');
+      const now = Date.now();
+      const grants = maxWaitsMs.map((maxWaitMs): RequestTokenGrant => {
+        const waitMs = waitFor(state, limits, now);
+        if (waitMs > maxWaitMs) {
+          refused += 1;
+          return { granted: false, waitMs };
+        }
+        state = reserve(state, limits, now).state;
+        granted += 1;
+        return { granted: true, waitMs };
+      });
+      updatesThisRun += 1;
+      lastRequestMs = now;
+      showProgress();
+      return grants;
+    },
+    {
+      // Malformed requests are refused before they are accepted: they leave no trace in the history.
+      validator: ({ limits: asked, maxWaitsMs }) => {
+        if (asked) checkRequestBudgetLimits(asked, 'reserveRequests');
+        if (!Array.isArray(maxWaitsMs) || maxWaitsMs.length === 0 || maxWaitsMs.length > MAX_TOKENS_PER_UPDATE || !maxWaitsMs.every((ms) => typeof ms === 'number' && ms >= 0)) {
+          throw invalidInput(`reserveRequests: maxWaitsMs must list 1 to ${MAX_TOKENS_PER_UPDATE} waits of 0 ms or more`);
+        }
+      },
+    },
+  );
+  setHandler(requestThrottledSignal, ({ retryAfterMs } = {}) => {
+    state = afterThrottle(state, limits, Date.now(), retryAfterMs);
+    throttled += 1;
+    showProgress();
+  });
+
+  showProgress();
+  for (;;) {
+    const runFull = () => updatesThisRun >= updatesPerRun || workflowInfo().continueAsNewSuggested;
+    if (await condition(runFull, Math.max(1_000, IDLE_BUDGET_MS - (Date.now() - lastRequestMs)))) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof mediaConnectRequestBudget>({ limits, updatesPerRun, carried: { state, granted, refused, throttled } });
+    }
+    showProgress();
+    const idle = Date.now() - lastRequestMs >= IDLE_BUDGET_MS && tokensAvailable(state, limits, Date.now()) >= limits.burst;
+    if (idle) return progress();
+  }
+}

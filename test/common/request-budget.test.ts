@@ -1,0 +1,122 @@
+/**
+ * The request budget's arithmetic (GCRA), on a fake clock, checked against a plain token bucket of
+ * the same rate and size (the way MediaConnect's quota is documented, and the simulator's).
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  afterThrottle,
+  ARRIVAL_ALLOWANCE_MS,
+  checkRequestBudgetLimits,
+  FULL_BUCKET,
+  reserve,
+  tokensAvailable,
+  type RequestBudgetLimits,
+  type RequestBudgetState,
+} from '../../src/common/request-budget';
+import { seededRandom } from '../../src/testing/seeded-random';
+
+const LIMITS: RequestBudgetLimits = { requestsPerSecond: 5, burst: 30 };
+
+/** Reserves `count` tokens at `nowMs`, returning the waits and the state after. */
+function reserveMany(state: RequestBudgetState, count: number, nowMs: number, limits = LIMITS): { waits: number[]; state: RequestBudgetState } {
+  const waits: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const r = reserve(state, limits, nowMs);
+    waits.push(r.waitMs);
+    state = r.state;
+  }
+  return { waits, state };
+}
+
+/** A token bucket as the service keeps it: full at first, refilled continuously, capped at its size. */
+function tokenBucket(limits: RequestBudgetLimits) {
+  let tokens = limits.burst;
+  let lastMs = 0;
+  return (atMs: number): boolean => {
+    tokens = Math.min(limits.burst, tokens + ((atMs - lastMs) * limits.requestsPerSecond) / 1000);
+    lastMs = atMs;
+    if (tokens < 1 - 1e-9) return false;
+    tokens -= 1;
+    return true;
+  };
+}
+
+describe('request budget (GCRA)', () => {
+  it('lets a burst go at once from a full bucket, less the arrival allowance, then one request per interval', () => {
+    const { waits } = reserveMany(FULL_BUCKET, 40, 1_000_000);
+    const immediate = waits.filter((w) => w === 0).length;
+    expect(immediate).toBe(LIMITS.burst - Math.ceil((ARRIVAL_ALLOWANCE_MS * LIMITS.requestsPerSecond) / 1000));
+    const queued = waits.slice(immediate);
+    for (let i = 1; i < queued.length; i += 1) expect(queued[i] - queued[i - 1]).toBeCloseTo(200, 6);
+    // The 40th request goes no earlier than a full bucket allows: (40 - 30) intervals.
+    expect(waits[39]).toBeGreaterThanOrEqual(10 * 200);
+  });
+
+  it('keeps a fast budget’s burst: the arrival allowance never costs more than half of it', () => {
+    const fast = { requestsPerSecond: 1000, burst: 30 };
+    const { waits } = reserveMany(FULL_BUCKET, 30, 0, fast);
+    expect(waits.filter((w) => w === 0).length).toBeGreaterThanOrEqual(15);
+    expect(Math.max(...waits)).toBeLessThanOrEqual(30); // ms: at 1000/s nothing waits long
+  });
+
+  it('refills at the rate and never beyond the bucket size', () => {
+    let { state } = reserveMany(FULL_BUCKET, 40, 0);
+    // One second later: the debt shrank by 5 tokens but is not paid off.
+    expect(reserve(state, LIMITS, 1_000).waitMs).toBeGreaterThan(0);
+    // Ten minutes later the bucket is full again, and holds no more than 30.
+    expect(tokensAvailable(state, LIMITS, 600_000)).toBe(LIMITS.burst);
+    ({ state } = reserveMany(state, 0, 600_000));
+    const later = reserveMany(state, 35, 600_000);
+    expect(later.waits.filter((w) => w === 0).length).toBeLessThanOrEqual(LIMITS.burst);
+  });
+
+  it('never lets a request reach a token bucket of the same limits before it has a token, whatever the arrival pattern', () => {
+    const random = seededRandom(42);
+    for (let run = 0; run < 50; run += 1) {
+      const bucket = tokenBucket(LIMITS);
+      let state = FULL_BUCKET;
+      let nowMs = 1;
+      const sends: number[] = [];
+      for (let i = 0; i < 300; i += 1) {
+        nowMs += random() < 0.3 ? random() * 3_000 : random() * 50; // quiet spells and bursts
+        const r = reserve(state, LIMITS, nowMs);
+        state = r.state;
+        // A request reaches the service after its wait, and up to the allowance later.
+        sends.push(nowMs + r.waitMs + random() * ARRIVAL_ALLOWANCE_MS);
+      }
+      const refused = sends.sort((a, b) => a - b).filter((at) => !bucket(at));
+      expect({ run, refused: refused.length }).toEqual({ run, refused: 0 });
+    }
+  });
+
+  it('treats the bucket as empty until a 429’s Retry-After has passed', () => {
+    const state = afterThrottle(FULL_BUCKET, LIMITS, 10_000, 2_000);
+    const { waits } = reserveMany(state, 2, 10_000);
+    expect(waits[0]).toBe(2_000);
+    expect(waits[1]).toBeGreaterThanOrEqual(2_200);
+    // Without Retry-After: one interval.
+    expect(reserve(afterThrottle(FULL_BUCKET, LIMITS, 0), LIMITS, 0).waitMs).toBe(200);
+  });
+
+  it.each([
+    [{ requestsPerSecond: 0 }, /requestsPerSecond must be a number above 0/],
+    [{ requestsPerSecond: -1 }, /requestsPerSecond must be a number above 0/],
+    [{ requestsPerSecond: Number.NaN }, /requestsPerSecond must be a number above 0/],
+    [{ requestsPerSecond: '5' as unknown as number }, /requestsPerSecond must be a number above 0 and at most 10000, got "5"/],
+    [{ burst: 0 }, /burst must be a whole number from 1/],
+    [{ burst: 2.5 }, /burst must be a whole number from 1/],
+  ])('refuses the limits %j with an InvalidInput failure naming the field', (limits, message) => {
+    let failure: unknown;
+    try {
+      checkRequestBudgetLimits(limits, 'requestBudget');
+    } catch (err) {
+      failure = err;
+    }
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: 'InvalidInput', nonRetryable: true, message: expect.stringMatching(message) });
+  });
+
+  it('defaults to MediaConnect’s documented quota: 5 requests/s, burst 30', () => {
+    expect(checkRequestBudgetLimits(undefined, 'requestBudget')).toEqual({ requestsPerSecond: 5, burst: 30 });
+  });
+});
