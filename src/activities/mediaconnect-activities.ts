@@ -74,14 +74,20 @@ export interface ListFlowStatusesResult {
 const ALREADY_STARTED: ReadonlySet<string> = new Set([FlowStatus.STARTING, FlowStatus.ACTIVE, FlowStatus.UPDATING]);
 
 /**
- * Creates the MediaConnect activities around one client.
+ * Creates the MediaConnect activities around one client and, normally, the account's request budget.
  *
  * ```ts
- * const activities = createActivities({ client: new MediaConnectClient({ maxAttempts: 1 }) });
+ * const client = createMediaConnectClient(); // the AWS SDK's retries off
+ * const activities = createActivities({ client, requestBudget: temporalRequestBudget({}, () => client.config.region()) });
  * await Worker.create({ activities, ... });
  * ```
+ *
+ * @throws RangeError when `callTimeoutMs` is not a positive number of milliseconds.
  */
 export function createActivities({ client, requestBudget, callTimeoutMs = CALL_TIMEOUT_MS }: MediaConnectActivityDependencies) {
+  if (typeof callTimeoutMs !== 'number' || !(callTimeoutMs > 0)) {
+    throw new RangeError(`createActivities: callTimeoutMs must be a number of milliseconds above 0, got ${JSON.stringify(callTimeoutMs)}`);
+  }
   /**
    * Sends one command: first a token from the request budget, then the call, bounded by
    * `callTimeoutMs` and tied to the activity's cancellation; errors become ApplicationFailures.
