@@ -150,7 +150,7 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') }); // the expected failures' WARN lines are noise here
   const [env, sim] = await Promise.all([createDevServer(), MediaConnectSimulator.start({ rateLimit: false })]);
   const mediaConnect = createMediaConnectClient({ endpoint: sim.endpoint, region: sim.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, mediaConnect });
+  const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, mediaConnect, requestBudget: false });
   const written: string[] = [];
   const only = process.argv.slice(2);
   const wanted = (name: string) => only.length === 0 || only.includes(name);

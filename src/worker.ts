@@ -19,10 +19,12 @@ export interface CreateWorkerOptions {
   mediaConnect: MediaConnectClient;
   /**
    * The account's request budget, shared by every worker and workflow that names the same budget:
-   * each MediaConnect call first reserves a token from the `mediaConnectRequestBudget` workflow
-   * (5 requests/s with a burst of 30 unless set). Undefined: calls go out unbudgeted.
+   * each MediaConnect call first reserves a token from the `mediaConnectRequestBudget` workflow.
+   * `false`: calls go out unbudgeted (tests that are not about the quota; an account nothing
+   * else calls).
+   * @default {} (5 requests/s with a burst of 30, budget id `mediaconnect-request-budget:<task queue>:<region>`)
    */
-  requestBudget?: RequestBudgetOptions;
+  requestBudget?: RequestBudgetOptions | false;
   /** A pre-built workflow bundle (`bundleWorkflowCode`); when absent, workflows are bundled now. */
   workflowBundlePath?: string;
   /** Anything else for `Worker.create`. */
@@ -37,7 +39,7 @@ export function createMediaConnectClient(config: ConstructorParameters<typeof Me
 
 /** Creates (but does not run) a worker for this package's workflows and activities. */
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
-  const { mediaConnect, requestBudget } = options;
+  const { mediaConnect, requestBudget = {} } = options;
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,

@@ -14,7 +14,6 @@ import { Client, Connection } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, type LogEntry, type Worker } from '@temporalio/worker';
 import { startBringFlowOnline } from '../client';
-import { DEFAULT_REQUEST_BUDGET } from '../common/request-budget';
 import type { BringUpHandle } from '../cli/bring-up-rows';
 import { createLiveView, type OutputStream } from '../cli/live-view';
 import { formatElapsed, renderSummary, type BringUpRow } from '../cli/progress-table';
@@ -114,7 +113,7 @@ export class Demo {
     this.onStop('the MediaConnect client', async () => mediaConnect.destroy());
     const bundling = performance.now();
     this.say(`  Worker               bundling the workflows...`);
-    const worker = await createWorker({ connection: nativeConnection, namespace: NAMESPACE, taskQueue: options.taskQueue, mediaConnect, requestBudget: DEFAULT_REQUEST_BUDGET });
+    const worker = await createWorker({ connection: nativeConnection, namespace: NAMESPACE, taskQueue: options.taskQueue, mediaConnect });
     const running = this.runWorker(worker);
     this.say(`  Worker               running on task queue "${options.taskQueue}" (workflows bundled in ${formatElapsed(performance.now() - bundling)}; log in ${path.join(dataDir, 'worker.log')})`);
 

@@ -47,7 +47,7 @@ beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('ERROR') }); // 50 expected "Workflow failed" warnings are noise here
   [env, sim] = await Promise.all([createTimeSkippingServer(), MediaConnectSimulator.start({ rateLimit: false })]);
   const mediaConnect = createMediaConnectClient({ endpoint: sim.endpoint, region: sim.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, mediaConnect });
+  worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, mediaConnect, requestBudget: false });
   running = worker.run();
   // All at once: each fails in its first workflow task. Through a plain client: the environment's
   // own client lets the server skip time while it waits for a result, and with 50 results awaited

@@ -75,7 +75,7 @@ export function workerEnvFor(address: string, sim: MediaConnectSimulator, taskQu
     AWS_REGION: sim.region,
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
-    // The simulator's token bucket is off in these suites; keep the task queue's limit out of the way too.
+    // The simulator's token bucket is off in these suites; keep the request budget out of the way too (it still runs).
     MEDIACONNECT_MAX_REQUESTS_PER_SECOND: '1000',
     ...extra,
   };
