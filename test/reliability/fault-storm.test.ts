@@ -53,9 +53,10 @@ describe('a fault storm on every MediaConnect operation', () => {
         .map((c) => (c.fault === 'throttle' ? (withRetryAfter.has(c.flowArn ?? '') ? 'throttle with Retry-After' : 'throttle without Retry-After') : c.fault)),
     );
     // A lost or late StartFlow answer is retried and finds the flow started: no flow that ends ACTIVE
-    // was started twice. (A flow that already went to ERROR may legitimately be started again.)
+    // was started twice. (A flow that already went to ERROR may legitimately be started again; a
+    // start whose connection dropped after it was applied shows no 202 at all.)
     const accepted = fleet.map(({ flowArn }) => sim.calls({ operation: 'StartFlow', flowArn }).filter((c) => c.httpStatus === 202).length);
-    expect(accepted.filter((n, i) => n !== 1 && fleet[i].expected === 'ACTIVE')).toEqual([]);
+    expect(accepted.filter((n, i) => n > 1 && fleet[i].expected === 'ACTIVE')).toEqual([]);
 
     printFigures('fault-storm', {
       workflowsRun: fleet.length,
