@@ -5,3 +5,4 @@
 export * from './bring-flow-online';
 export * from './bring-fleet-online';
 export * from './request-budget';
+export { BUDGETED_ACTIVITY_OPTIONS, MEDIACONNECT_RETRY_POLICY } from './activity-options';

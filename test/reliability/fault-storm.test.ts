@@ -1,7 +1,7 @@
 /**
  * A fault storm: every MediaConnect operation the worker sends may meet a 500, a 503, a 429 with
  * or without Retry-After, a dropped connection (applied or not) or an answer slower than the
- * activity's 10 s start-to-close timeout. Every bring-up must still reach its flow's outcome.
+ * activity's 10 s call timeout. Every bring-up must still reach its flow's outcome.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startBringFlowOnline } from '../../src/client';
@@ -38,7 +38,7 @@ describe('a fault storm on every MediaConnect operation', () => {
     fleet.forEach(({ flowArn }, i) => sim.injectFault({ kind: 'throttle', flowArn, probability: 0.1, ...(i % 2 === 1 && { retryAfterSeconds: 1 }) }));
     sim.injectFault({ kind: 'drop', applied: true, probability: 0.025 });
     sim.injectFault({ kind: 'drop', applied: false, probability: 0.025 });
-    // Past the 10 s start-to-close timeout: each costs a timeout and a retry, so keep it rare.
+    // Past the activity's 10 s call timeout: each costs a timeout and a retry, so keep it rare.
     sim.injectFault({ kind: 'slow', delayMs: 11_000, probability: 0.03 });
 
     const handles = await Promise.all(fleet.map(({ flowArn }) => startBringFlowOnline(env.client, { flowArn, pollInterval: '1s' }, { taskQueue })));
