@@ -104,7 +104,9 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
       if (cancelled?.aborted) throw error; // cancelled or timed out by Temporal: let the worker report it as such
       if (timeout.aborted) throw noAnswer(operation, flowArn, callTimeoutMs);
       const failure = toApplicationFailure(operation, flowArn, error);
-      if (requestBudget && failure.type === AwsErrorName.TooManyRequests) await requestBudget.reportThrottled(failure.nextRetryDelay === undefined ? undefined : Number(failure.nextRetryDelay));
+      if (requestBudget && failure.type === AwsErrorName.TooManyRequests) {
+        await requestBudget.reportThrottled(typeof failure.nextRetryDelay === 'number' ? failure.nextRetryDelay : undefined);
+      }
       throw failure;
     } finally {
       clearInterval(heartbeats);

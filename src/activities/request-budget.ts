@@ -54,7 +54,11 @@ const RESERVE_TIMEOUT_MS = 10_000;
 export function temporalRequestBudget(options: RequestBudgetOptions, region: () => Promise<string>): RequestBudget {
   const limits = checkRequestBudgetLimits(options, 'requestBudget');
   const queues = new Map<string, ReservationQueue>();
-  const budgetId = async (context: Context) => options.budgetId ?? requestBudgetWorkflowId(options.taskQueue ?? context.info.taskQueue, await region());
+  /** Where the budget runs and its id, for the activity asking. */
+  const locate = async (context: Context) => {
+    const taskQueue = options.taskQueue ?? context.info.taskQueue;
+    return { taskQueue, workflowId: options.budgetId ?? requestBudgetWorkflowId(taskQueue, await region()) };
+  };
 
   const queueFor = (workflowId: string, client: Client, taskQueue: string): ReservationQueue => {
     let queue = queues.get(workflowId);
@@ -84,8 +88,8 @@ export function temporalRequestBudget(options: RequestBudgetOptions, region: () 
   return {
     async acquire(maxWaitMs) {
       const context = Context.current();
-      const workflowId = await budgetId(context);
-      const queue = queueFor(workflowId, context.client, options.taskQueue ?? context.info.taskQueue);
+      const { workflowId, taskQueue } = await locate(context);
+      const queue = queueFor(workflowId, context.client, taskQueue);
       let grant: RequestTokenGrant;
       try {
         grant = await Promise.race([queue.request(Math.max(0, Math.floor(maxWaitMs))), context.cancelled]);
@@ -109,7 +113,7 @@ export function temporalRequestBudget(options: RequestBudgetOptions, region: () 
     async reportThrottled(retryAfterMs) {
       try {
         const context = Context.current();
-        await context.client.workflow.getHandle(await budgetId(context)).signal(RequestBudgetNames.throttledSignal, { retryAfterMs });
+        await context.client.workflow.getHandle((await locate(context)).workflowId).signal(RequestBudgetNames.throttledSignal, { retryAfterMs });
       } catch {
         // Only a hint: the 429 is retried either way.
       }
