@@ -44,13 +44,15 @@ beforeAll(async () => {
   writeFileSync(workflowBundlePath, code);
 }, 180_000);
 
-afterEach(async () => {
+async function stopWorkers(): Promise<void> {
   for (const w of running.splice(0)) {
     w.worker.shutdown();
     await w.done;
     w.close();
   }
-});
+}
+
+afterEach(stopWorkers);
 
 afterAll(async () => {
   await env?.teardown();
@@ -121,11 +123,7 @@ describe('the MediaConnect request budget', () => {
       await startWorker(queueA, shared ? sharedBudget : { ...QUOTA, budgetId: `budget-own-${queueA}` });
       await startWorker(queueB, shared ? sharedBudget : { ...QUOTA, budgetId: `budget-own-${queueB}` });
       const reports = await Promise.all([runFleet(queueA, createFlows(`A${shared}`, 40)), runFleet(queueB, createFlows(`B${shared}`, 40))]);
-      for (const w of running.splice(0)) {
-        w.worker.shutdown();
-        await w.done;
-        w.close();
-      }
+      await stopWorkers();
       return { active: reports[0].active + reports[1].active, throttled: sim.stats().throttled };
     };
 
