@@ -5,27 +5,16 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bringFlowOnlineWorkflowId } from '../../src/client';
 import { runCli } from '../../src/cli/main';
 import { FlowNameSearchAttribute } from '../../src/common/search-attributes';
-import type { MediaConnectSimulator } from '../../src/testing';
 import { BAD_FLOW_ARNS, GOOD_ARN } from '../support/bad-inputs';
 import { waitFor } from '../support/worker-process';
-import { startTestbed, type Testbed } from '../support/testbed';
+import { useTestbed } from '../support/testbed';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const taskQueue = 'cli-test';
-let bed: Testbed;
-let env: TestWorkflowEnvironment;
-let sim: MediaConnectSimulator;
-
-beforeAll(async () => {
-  bed = await startTestbed({ server: 'dev', taskQueue });
-  ({ env, sim } = bed);
-}, 120_000);
-
-afterAll(() => bed?.stop());
+const bed = useTestbed({ server: 'dev', taskQueue });
 
 interface CliRun {
   code: number;
@@ -42,7 +31,7 @@ async function cli(args: string[], extraEnv: Record<string, string> = {}): Promi
   const code = await runCli(args, {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
-    env: { TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default', HOME: '/nonexistent', ...extraEnv },
+    env: { TEMPORAL_ADDRESS: bed.env.address, TEMPORAL_NAMESPACE: 'default', HOME: '/nonexistent', ...extraEnv },
   });
   return { code, stdout, stderr, json: () => JSON.parse(stdout) };
 }
@@ -51,7 +40,7 @@ const FAST = ['--task-queue', taskQueue, '--poll-interval', '200ms', '--refresh-
 
 async function workflowExists(flowArn: string): Promise<boolean> {
   try {
-    await env.client.workflow.getHandle(bringFlowOnlineWorkflowId(flowArn)).describe();
+    await bed.env.client.workflow.getHandle(bringFlowOnlineWorkflowId(flowArn)).describe();
     return true;
   } catch (err) {
     if ((err as Error).name === 'WorkflowNotFoundError') return false;
@@ -61,7 +50,7 @@ async function workflowExists(flowArn: string): Promise<boolean> {
 
 describe('start --wait --json', () => {
   it('brings two flows online and exits 0 with one JSON document naming both ACTIVE; progress goes to stderr', async () => {
-    const arns = [sim.createFlow({ name: 'MainStage', startingDuration: 600 }), sim.createFlow({ name: 'PressRoom', startingDuration: 900 })];
+    const arns = [bed.sim.createFlow({ name: 'MainStage', startingDuration: 600 }), bed.sim.createFlow({ name: 'PressRoom', startingDuration: 900 })];
     const run = await cli(['start', ...arns, '--wait', '--json', ...FAST]);
     expect(run.code).toBe(0);
     const report = run.json();
@@ -73,13 +62,13 @@ describe('start --wait --json', () => {
     expect(report.bringUps[0].polls).toBeGreaterThanOrEqual(2);
     expect(run.stderr).toMatch(/^MainStage: ACTIVE \(\d+ polls, [\d.]+m?s\)$/m);
     expect(run.stderr).not.toContain('\x1b['); // not a terminal: no cursor moves
-    expect(sim.flowStatus(arns[0])).toBe('ACTIVE');
+    expect(bed.sim.flowStatus(arns[0])).toBe('ACTIVE');
   });
 
   it('exits 1 when a flow ends in ERROR, and the JSON names FlowError with the flow’s own messages', async () => {
     const messages = ['Source "cam1" could not connect: SRT handshake timed out', 'Output "main" destination 198.51.100.7:5000 is unreachable'];
-    const good = sim.createFlow({ name: 'Backstage', startingDuration: 300 });
-    const broken = sim.createFlow({ name: 'RedCarpet', startingDuration: 300, outcome: 'ERROR', errorMessages: messages });
+    const good = bed.sim.createFlow({ name: 'Backstage', startingDuration: 300 });
+    const broken = bed.sim.createFlow({ name: 'RedCarpet', startingDuration: 300, outcome: 'ERROR', errorMessages: messages });
     const run = await cli(['start', good, broken, '--wait', '--json', ...FAST]);
     expect(run.code).toBe(1);
     const report = run.json();
@@ -91,7 +80,7 @@ describe('start --wait --json', () => {
   });
 
   it('prints a progress line per change and a summary naming the failure when not asked for JSON', async () => {
-    const broken = sim.createFlow({ name: 'Podium', startingDuration: 200, outcome: 'ERROR', errorMessages: ['Source lost'] });
+    const broken = bed.sim.createFlow({ name: 'Podium', startingDuration: 200, outcome: 'ERROR', errorMessages: ['Source lost'] });
     const run = await cli(['start', broken, '--wait', ...FAST]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('Summary: 0 of 1 flows ACTIVE, 1 failed');
@@ -101,11 +90,11 @@ describe('start --wait --json', () => {
 
 describe('start without --wait', () => {
   it('starts the bring-up, prints its workflow id and returns at once', async () => {
-    const flowArn = sim.createFlow({ name: 'SkyCam', startingDuration: 300 });
+    const flowArn = bed.sim.createFlow({ name: 'SkyCam', startingDuration: 300 });
     const run = await cli(['start', flowArn, '--json', ...FAST, '--no-search-attributes']);
     expect(run.code).toBe(0);
     expect(run.json().started).toEqual([expect.objectContaining({ flowArn, flowName: 'SkyCam', workflowId: bringFlowOnlineWorkflowId(flowArn), runId: expect.any(String) })]);
-    const handle = env.client.workflow.getHandle(bringFlowOnlineWorkflowId(flowArn));
+    const handle = bed.env.client.workflow.getHandle(bringFlowOnlineWorkflowId(flowArn));
     expect(await handle.result()).toMatchObject({ status: 'ACTIVE' });
     expect((await handle.describe()).typedSearchAttributes.get(FlowNameSearchAttribute)).toBeUndefined();
   });
@@ -113,7 +102,7 @@ describe('start without --wait', () => {
 
 describe('status', () => {
   it('shows a running bring-up with the flow status from its progress query, polls and elapsed time', async () => {
-    const flowArn = sim.createFlow({ name: 'LongStart', startingDuration: 120_000 });
+    const flowArn = bed.sim.createFlow({ name: 'LongStart', startingDuration: 120_000 });
     expect((await cli(['start', flowArn, ...FAST])).code).toBe(0);
     let report: ReturnType<CliRun['json']> | undefined;
     await waitFor('the bring-up to see STARTING', async () => {
@@ -129,12 +118,12 @@ describe('status', () => {
 
     const table = await cli(['status', flowArn]);
     expect(table.stdout).toMatch(/^LongStart\s+STARTING\s+\d+\s+[\d.]+m?s$/m);
-    await env.client.workflow.getHandle(bringFlowOnlineWorkflowId(flowArn)).terminate('test over');
+    await bed.env.client.workflow.getHandle(bringFlowOnlineWorkflowId(flowArn)).terminate('test over');
   });
 
   it('shows finished bring-ups: ACTIVE with polls, and failed with the failure type and message (exit 1)', async () => {
-    const active = sim.createFlow({ name: 'Finished', startingDuration: 200 });
-    const broken = sim.createFlow({ name: 'Broken', startingDuration: 200, outcome: 'ERROR', errorMessages: ['Source unreachable'] });
+    const active = bed.sim.createFlow({ name: 'Finished', startingDuration: 200 });
+    const broken = bed.sim.createFlow({ name: 'Broken', startingDuration: 200, outcome: 'ERROR', errorMessages: ['Source unreachable'] });
     expect((await cli(['start', active, broken, '--wait', ...FAST])).code).toBe(1);
 
     const ok = await cli(['status', active, '--json']);
@@ -161,23 +150,23 @@ describe('bad input never reaches Temporal', () => {
   const stringArns = BAD_FLOW_ARNS.filter((bad) => typeof bad.value === 'string');
 
   it.each(stringArns.map((bad) => [bad.label, bad.value as string, bad.says]))('refuses %s with exit code 2, a clear message, and starts nothing', async (_label, value, says) => {
-    const before = (await env.client.workflow.count()).count;
+    const before = (await bed.env.client.workflow.count()).count;
     const run = await cli(['start', value, '--wait', ...FAST]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(says);
     expect(run.stderr).toContain('Invalid MediaConnect flow ARN');
     expect(run.stdout).toBe('');
-    expect((await env.client.workflow.count()).count).toBe(before);
+    expect((await bed.env.client.workflow.count()).count).toBe(before);
   });
 
   it('starts nothing at all when one ARN of several is malformed', async () => {
-    const good = sim.createFlow({ name: 'AllOrNothing' });
+    const good = bed.sim.createFlow({ name: 'AllOrNothing' });
     const run = await cli(['start', good, 'arn:aws:s3:::my-bucket', ...FAST]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('argument 2: Invalid MediaConnect flow ARN');
     expect(run.stderr).toContain('Nothing was started.');
     expect(await workflowExists(good)).toBe(false);
-    expect(sim.calls({ flowArn: good })).toHaveLength(0);
+    expect(bed.sim.calls({ flowArn: good })).toHaveLength(0);
   });
 
   it.each([
@@ -188,7 +177,7 @@ describe('bad input never reaches Temporal', () => {
     [['--address', 'http://temporal:7233'], '--address must be host:port'],
     [['--frobnicate'], "unknown option '--frobnicate'"],
   ])('refuses %j with exit code 2 and a message naming it', async (flags, says) => {
-    const flowArn = sim.createFlow({ name: 'BadFlags' });
+    const flowArn = bed.sim.createFlow({ name: 'BadFlags' });
     const run = await cli(['start', flowArn, ...flags]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(says);
@@ -213,7 +202,7 @@ describe('an unreachable Temporal', () => {
   });
 
   it('exits 3 naming TEMPORAL_NAMESPACE when the namespace does not exist', async () => {
-    const flowArn = sim.createFlow({ name: 'NoNamespace' });
+    const flowArn = bed.sim.createFlow({ name: 'NoNamespace' });
     const run = await cli(['start', flowArn, '--namespace', 'no-such-namespace', ...FAST]);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('TEMPORAL_NAMESPACE');
@@ -224,7 +213,7 @@ describe('the real entry point, in a child process', () => {
   function runEntryPoint(args: string[]): Promise<{ code: number | null; output: string }> {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'src', 'cli', 'main.ts'), ...args], {
       cwd: REPO,
-      env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', TEMPORAL_ADDRESS: env.address },
+      env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', TEMPORAL_ADDRESS: bed.env.address },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -234,7 +223,7 @@ describe('the real entry point, in a child process', () => {
   }
 
   it('exits 0 when every flow comes up', async () => {
-    const flowArn = sim.createFlow({ name: 'ChildProcess', startingDuration: 300 });
+    const flowArn = bed.sim.createFlow({ name: 'ChildProcess', startingDuration: 300 });
     const { code, output } = await runEntryPoint(['start', flowArn, '--wait', ...FAST]);
     expect(output).toContain('Summary: 1 of 1 flows ACTIVE, 0 failed');
     expect(code).toBe(0);

@@ -39,3 +39,17 @@ export async function startTestbed({ server, taskQueue, simulator = { rateLimit:
     },
   };
 }
+
+/**
+ * Starts a testbed before the file's tests and stops it after them (optionally resetting the
+ * simulator before each test). The returned object is filled in once `beforeAll` has run.
+ */
+export function useTestbed(options: TestbedOptions & { resetSimulatorBeforeEach?: boolean }): Testbed {
+  const bed = {} as Testbed;
+  beforeAll(async () => {
+    Object.assign(bed, await startTestbed(options));
+  }, 120_000);
+  afterAll(() => bed.stop?.());
+  if (options.resetSimulatorBeforeEach) beforeEach(() => bed.sim.reset());
+  return bed;
+}

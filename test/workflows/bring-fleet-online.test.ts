@@ -3,35 +3,23 @@
  * HTTP. Timers skip but the simulator's clock is real, so flows start in a short real time
  * (startingDuration) and the tests assert outcomes and call budgets, not exact poll counts.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
-import type { MediaConnectSimulator } from '../../src/testing';
 import { flowStatusChangedSignal, type bringFlowOnline } from '../../src/workflows/bring-flow-online';
 import { fleetProgressQuery, type BringFleetOnlineInput, type bringFleetOnline } from '../../src/workflows/bring-fleet-online';
 import { countEvents, historyOf, scheduledActivities } from '../support/history';
 import { workflowFailure } from '../support/failures';
 import { GOOD_ARN } from '../support/bad-inputs';
 import { temporal } from '@temporalio/proto';
-import { startTestbed, type Testbed } from '../support/testbed';
+import { useTestbed } from '../support/testbed';
 
 const EventType = temporal.api.enums.v1.EventType;
 
 const taskQueue = 'bring-fleet-online-test';
-let bed: Testbed;
-let env: TestWorkflowEnvironment;
-let sim: MediaConnectSimulator;
+const bed = useTestbed({ server: 'time-skipping', taskQueue, resetSimulatorBeforeEach: true });
 
-beforeAll(async () => {
-  bed = await startTestbed({ server: 'time-skipping', taskQueue });
-  ({ env, sim } = bed);
-}, 120_000);
-
-afterAll(() => bed?.stop());
-
-beforeEach(() => sim.reset());
 
 function startFleet(input: BringFleetOnlineInput) {
-  return env.client.workflow.start<typeof bringFleetOnline>('bringFleetOnline', { args: [input], taskQueue, workflowId: `fleet-${randomUUID()}` });
+  return bed.env.client.workflow.start<typeof bringFleetOnline>('bringFleetOnline', { args: [input], taskQueue, workflowId: `fleet-${randomUUID()}` });
 }
 
 /** Waits in real time (no time skipping: nothing awaits a result) until `check` holds. */
@@ -45,10 +33,10 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs = 20_000
 
 describe('bringFleetOnline', () => {
   it('reports 8 ACTIVE and 2 FAILED with their FlowError messages, and completes', async () => {
-    const good = Array.from({ length: 8 }, (_, i) => sim.createFlow({ name: `Camera${i}`, startingDuration: 300 }));
+    const good = Array.from({ length: 8 }, (_, i) => bed.sim.createFlow({ name: `Camera${i}`, startingDuration: 300 }));
     const broken = [
-      sim.createFlow({ name: 'BrokenA', startingDuration: 300, outcome: 'ERROR', errorMessages: ['Source 10.0.0.1:5000 is not reachable'] }),
-      sim.createFlow({ name: 'BrokenB', startingDuration: 300, outcome: 'ERROR', errorMessages: ['Output "main" has no destination'] }),
+      bed.sim.createFlow({ name: 'BrokenA', startingDuration: 300, outcome: 'ERROR', errorMessages: ['Source 10.0.0.1:5000 is not reachable'] }),
+      bed.sim.createFlow({ name: 'BrokenB', startingDuration: 300, outcome: 'ERROR', errorMessages: ['Output "main" has no destination'] }),
     ];
     const handle = await startFleet({ flowArns: [...good.slice(0, 4), broken[0], ...good.slice(4), broken[1]] });
     const report = await handle.result();
@@ -66,24 +54,24 @@ describe('bringFleetOnline', () => {
   });
 
   it('watches with ListFlows: StartFlow once per flow, DescribeFlow only for the flows in ERROR', async () => {
-    const flows = Array.from({ length: 10 }, (_, i) => sim.createFlow({ name: `Watched${i}`, startingDuration: 300, ...(i < 2 && { outcome: 'ERROR' as const }) }));
+    const flows = Array.from({ length: 10 }, (_, i) => bed.sim.createFlow({ name: `Watched${i}`, startingDuration: 300, ...(i < 2 && { outcome: 'ERROR' as const }) }));
     const handle = await startFleet({ flowArns: flows });
     const report = await handle.result();
 
     expect(report).toMatchObject({ active: 8, failed: 2 });
-    for (const arn of flows) expect(sim.calls({ operation: 'StartFlow', flowArn: arn })).toHaveLength(1);
+    for (const arn of flows) expect(bed.sim.calls({ operation: 'StartFlow', flowArn: arn })).toHaveLength(1);
     // Each ERROR flow costs one DescribeFlow for its messages; the small constant covers a
     // bring-up whose fallback timer fires while the test server skips time.
-    expect(sim.calls({ operation: 'DescribeFlow' }).length).toBeLessThanOrEqual(2 + 2);
-    expect(report.listReads).toBe(sim.calls({ operation: 'ListFlows' }).length);
+    expect(bed.sim.calls({ operation: 'DescribeFlow' }).length).toBeLessThanOrEqual(2 + 2);
+    expect(report.listReads).toBe(bed.sim.calls({ operation: 'ListFlows' }).length);
     // Child bring-ups are their own workflows, named after the fleet and the flow.
-    const child = env.client.workflow.getHandle(`${handle.workflowId}/Watched5-${flows[5].split(':')[6]}`);
+    const child = bed.env.client.workflow.getHandle(`${handle.workflowId}/Watched5-${flows[5].split(':')[6]}`);
     expect((await child.describe()).status.name).toBe('COMPLETED');
   });
 
   it('with failFast, fails with FleetFailed at the first failure and cancels the other bring-ups', async () => {
-    const slow = Array.from({ length: 3 }, (_, i) => sim.createFlow({ name: `Slow${i}`, startingDuration: 1e9 }));
-    const broken = sim.createFlow({ name: 'Broken', startingDuration: 300, outcome: 'ERROR', errorMessages: ['Source is not reachable'] });
+    const slow = Array.from({ length: 3 }, (_, i) => bed.sim.createFlow({ name: `Slow${i}`, startingDuration: 1e9 }));
+    const broken = bed.sim.createFlow({ name: 'Broken', startingDuration: 300, outcome: 'ERROR', errorMessages: ['Source is not reachable'] });
     const handle = await startFleet({ flowArns: [...slow, broken], failFast: true });
     const failure = await workflowFailure(handle.result());
 
@@ -94,16 +82,16 @@ describe('bringFleetOnline', () => {
     expect(report).toMatchObject({ failed: 1, cancelled: 3 });
     for (const arn of slow) {
       expect(report.results.find((r) => r.flowArn === arn)).toMatchObject({ outcome: 'CANCELLED', lastStatus: 'STARTING' });
-      const child = env.client.workflow.getHandle(`${handle.workflowId}/${arn.split(':')[7]}-${arn.split(':')[6]}`);
+      const child = bed.env.client.workflow.getHandle(`${handle.workflowId}/${arn.split(':')[7]}-${arn.split(':')[6]}`);
       expect((await child.describe()).status.name).toBe('CANCELLED');
     }
   });
 
   it('when cancelled, cancels the bring-ups still waiting and returns the last status of each flow', async () => {
-    const done = sim.createFlow({ name: 'AlreadyOn', status: 'ACTIVE' });
-    const slow = Array.from({ length: 3 }, (_, i) => sim.createFlow({ name: `Stuck${i}`, startingDuration: 1e9 }));
+    const done = bed.sim.createFlow({ name: 'AlreadyOn', status: 'ACTIVE' });
+    const slow = Array.from({ length: 3 }, (_, i) => bed.sim.createFlow({ name: `Stuck${i}`, startingDuration: 1e9 }));
     const handle = await startFleet({ flowArns: [done, ...slow] });
-    await until(async () => slow.every((arn) => sim.flowStatus(arn) === 'STARTING') && (await handle.query(fleetProgressQuery)).active === 1);
+    await until(async () => slow.every((arn) => bed.sim.flowStatus(arn) === 'STARTING') && (await handle.query(fleetProgressQuery)).active === 1);
     await handle.cancel();
     const report = await handle.result();
 
@@ -111,25 +99,25 @@ describe('bringFleetOnline', () => {
     expect(report.results[0]).toMatchObject({ flowArn: done, outcome: 'ACTIVE' });
     for (const arn of slow) {
       expect(report.results.find((r) => r.flowArn === arn)).toMatchObject({ outcome: 'CANCELLED', lastStatus: 'STARTING' });
-      const child = env.client.workflow.getHandle(`${handle.workflowId}/${arn.split(':')[7]}-${arn.split(':')[6]}`);
+      const child = bed.env.client.workflow.getHandle(`${handle.workflowId}/${arn.split(':')[7]}-${arn.split(':')[6]}`);
       expect((await child.describe()).status.name).toBe('CANCELLED');
     }
     expect((await handle.describe()).status.name).toBe('COMPLETED');
   });
 
   it('keeps going when ListFlows reads fail after the snapshot: later reads and the bring-ups’ own timers take over', async () => {
-    const flows = Array.from({ length: 3 }, (_, i) => sim.createFlow({ name: `Unread${i}`, startingDuration: 300 }));
+    const flows = Array.from({ length: 3 }, (_, i) => bed.sim.createFlow({ name: `Unread${i}`, startingDuration: 300 }));
     const handle = await startFleet({ flowArns: flows });
-    await until(() => sim.calls({ operation: 'StartFlow' }).length === 3);
-    sim.injectFault({ operation: 'ListFlows', kind: 'forbidden', times: 3 });
+    await until(() => bed.sim.calls({ operation: 'StartFlow' }).length === 3);
+    bed.sim.injectFault({ operation: 'ListFlows', kind: 'forbidden', times: 3 });
     const report = await handle.result();
 
     expect(report).toMatchObject({ active: 3, failed: 0 });
-    expect(sim.calls({ operation: 'ListFlows' }).filter((c) => c.httpStatus === 403)).toHaveLength(3);
+    expect(bed.sim.calls({ operation: 'ListFlows' }).filter((c) => c.httpStatus === 403)).toHaveLength(3);
   });
 
   it('waits for a free slot beyond maxConcurrent and still brings every flow online', async () => {
-    const flows = Array.from({ length: 5 }, (_, i) => sim.createFlow({ name: `Queued${i}`, startingDuration: 300 }));
+    const flows = Array.from({ length: 5 }, (_, i) => bed.sim.createFlow({ name: `Queued${i}`, startingDuration: 300 }));
     const handle = await startFleet({ flowArns: flows, maxConcurrent: 2 });
     expect(await handle.result()).toMatchObject({ active: 5, failed: 0 });
     const events = await historyOf(handle);
@@ -159,20 +147,20 @@ describe('bringFleetOnline', () => {
     const events = await historyOf(handle);
     expect(scheduledActivities(events)).toEqual([]);
     expect(countEvents(events, 'EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED')).toBe(0);
-    expect(sim.calls()).toHaveLength(0);
+    expect(bed.sim.calls()).toHaveLength(0);
   });
 });
 
 describe('bringFlowOnline signal fast path', () => {
   it('wakes on a flowStatusChanged signal instead of its 1 h timer and confirms with one DescribeFlow', async () => {
-    const flowArn = sim.createFlow({ name: 'Signalled', startingDuration: 300 });
-    const handle = await env.client.workflow.start<typeof bringFlowOnline>('bringFlowOnline', {
+    const flowArn = bed.sim.createFlow({ name: 'Signalled', startingDuration: 300 });
+    const handle = await bed.env.client.workflow.start<typeof bringFlowOnline>('bringFlowOnline', {
       args: [{ flowArn, pollInterval: '1h' }],
       taskQueue,
       workflowId: `signalled-${randomUUID()}`,
     });
     // Nothing awaits the result yet, so time does not skip: the 1 h timer is pending.
-    await until(async () => sim.flowStatus(flowArn) === 'ACTIVE' && countEvents(await historyOf(handle), 'EVENT_TYPE_TIMER_STARTED') === 1);
+    await until(async () => bed.sim.flowStatus(flowArn) === 'ACTIVE' && countEvents(await historyOf(handle), 'EVENT_TYPE_TIMER_STARTED') === 1);
     await handle.signal(flowStatusChangedSignal, { currentStatus: 'ACTIVE' });
     expect(await handle.result()).toMatchObject({ status: 'ACTIVE', polls: 2 });
 

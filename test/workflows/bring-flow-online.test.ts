@@ -2,49 +2,37 @@
  * bringFlowOnline on the time-skipping test server, against the MediaConnect simulator over
  * real HTTP through @aws-sdk/client-mediaconnect. Timers skip; HTTP is real.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
-import type { MediaConnectSimulator } from '../../src/testing';
 import { flowStatusChangedSignal, progressQuery, type BringFlowOnlineInput, type bringFlowOnline } from '../../src/workflows/bring-flow-online';
 import { activityAttempts, activityStartDelaysMs, countEvents, historyOf, scheduledActivities } from '../support/history';
 import { workflowFailure } from '../support/failures';
-import { startTestbed, type Testbed } from '../support/testbed';
+import { useTestbed } from '../support/testbed';
 
 const taskQueue = 'bring-flow-online-test';
-let bed: Testbed;
-let env: TestWorkflowEnvironment;
-let sim: MediaConnectSimulator;
+const bed = useTestbed({ server: 'time-skipping', taskQueue, resetSimulatorBeforeEach: true });
 
-beforeAll(async () => {
-  bed = await startTestbed({ server: 'time-skipping', taskQueue });
-  ({ env, sim } = bed);
-}, 120_000);
-
-afterAll(() => bed?.stop());
-
-beforeEach(() => sim.reset());
 
 function start(input: BringFlowOnlineInput) {
-  return env.client.workflow.start<typeof bringFlowOnline>('bringFlowOnline', { args: [input], taskQueue, workflowId: `test-${randomUUID()}` });
+  return bed.env.client.workflow.start<typeof bringFlowOnline>('bringFlowOnline', { args: [input], taskQueue, workflowId: `test-${randomUUID()}` });
 }
 
 describe('bringFlowOnline', () => {
   it('starts the flow and completes once it is ACTIVE, after several status checks', async () => {
-    const flowArn = sim.createFlow({ name: 'AwardsShow', startingDescribes: 3 });
+    const flowArn = bed.sim.createFlow({ name: 'AwardsShow', startingDescribes: 3 });
     const handle = await start({ flowArn });
     const result = await handle.result();
     // One check before the start, then three that see STARTING and one that sees ACTIVE.
     expect(result).toMatchObject({ flowArn, status: 'ACTIVE', startedByWorkflow: true, polls: 5 });
     expect(Date.parse(result.activeAt)).toBeGreaterThanOrEqual(Date.parse(result.startedAt));
-    expect(sim.flowStatus(flowArn)).toBe('ACTIVE');
-    expect(sim.calls({ operation: 'StartFlow' })).toHaveLength(1);
+    expect(bed.sim.flowStatus(flowArn)).toBe('ACTIVE');
+    expect(bed.sim.calls({ operation: 'StartFlow' })).toHaveLength(1);
     const events = await historyOf(handle);
     expect(scheduledActivities(events)).toEqual(['describeFlow', 'startFlow', 'describeFlow', 'describeFlow', 'describeFlow', 'describeFlow']);
     expect(countEvents(events, 'EVENT_TYPE_TIMER_STARTED')).toBe(4);
   });
 
   it('fails with FlowError carrying the flow’s own error messages when the flow goes to ERROR', async () => {
-    const flowArn = sim.createFlow({ name: 'BrokenSource', startingDescribes: 1, outcome: 'ERROR', errorMessages: ['Source 10.0.0.1:5000 is not reachable', 'Output "main" has no destination'] });
+    const flowArn = bed.sim.createFlow({ name: 'BrokenSource', startingDescribes: 1, outcome: 'ERROR', errorMessages: ['Source 10.0.0.1:5000 is not reachable', 'Output "main" has no destination'] });
     const failure = await workflowFailure(start({ flowArn }).then((h) => h.result()));
     expect(failure.type).toBe('FlowError');
     expect(failure.nonRetryable).toBe(true);
@@ -59,7 +47,7 @@ describe('bringFlowOnline', () => {
     expect(failure.type).toBe('NotFoundException');
     expect(failure.message).toContain(flowArn);
     expect(activityAttempts(await historyOf(handle), 'describeFlow')).toEqual([1]);
-    expect(sim.calls()).toHaveLength(1);
+    expect(bed.sim.calls()).toHaveLength(1);
   });
 
   it.each([
@@ -67,8 +55,8 @@ describe('bringFlowOnline', () => {
     ['badRequest', 'BadRequestException'],
     ['notFound', 'NotFoundException'],
   ] as const)('fails at once when StartFlow answers %s, with the service message', async (kind, type) => {
-    const flowArn = sim.createFlow({ name: `Refused-${kind}` });
-    sim.injectFault({ operation: 'StartFlow', kind, message: `simulated ${kind} for the test` });
+    const flowArn = bed.sim.createFlow({ name: `Refused-${kind}` });
+    bed.sim.injectFault({ operation: 'StartFlow', kind, message: `simulated ${kind} for the test` });
     const handle = await start({ flowArn });
     const failure = await workflowFailure(handle.result());
     expect(failure.type).toBe(type);
@@ -77,48 +65,48 @@ describe('bringFlowOnline', () => {
   });
 
   it('retries a throttled StartFlow (429, honouring Retry-After) and a 503 DescribeFlow, then succeeds', async () => {
-    const flowArn = sim.createFlow({ name: 'Throttled', startingDescribes: 1 });
-    sim.injectFault({ operation: 'StartFlow', kind: 'throttle', retryAfterSeconds: 2, times: 2 });
-    sim.injectFault({ operation: 'DescribeFlow', kind: 'unavailable', times: 1 });
+    const flowArn = bed.sim.createFlow({ name: 'Throttled', startingDescribes: 1 });
+    bed.sim.injectFault({ operation: 'StartFlow', kind: 'throttle', retryAfterSeconds: 2, times: 2 });
+    bed.sim.injectFault({ operation: 'DescribeFlow', kind: 'unavailable', times: 1 });
     const handle = await start({ flowArn });
     expect(await handle.result()).toMatchObject({ status: 'ACTIVE' });
     const events = await historyOf(handle);
     expect(activityAttempts(events, 'startFlow')).toEqual([3]);
     expect(activityAttempts(events, 'describeFlow')[0]).toBe(2);
-    expect(sim.calls({ operation: 'StartFlow' }).map((c) => c.httpStatus)).toEqual([429, 429, 202]);
+    expect(bed.sim.calls({ operation: 'StartFlow' }).map((c) => c.httpStatus)).toEqual([429, 429, 202]);
     // Time skips here, so read the server's clock: two Retry-After: 2 waits, not the 1 s + 2 s backoff.
     expect(activityStartDelaysMs(events, 'startFlow')[0]).toBeGreaterThanOrEqual(4000);
   });
 
   it('does not fail when a StartFlow that reached the service lost its answer and the retry finds the flow STARTING', async () => {
-    const flowArn = sim.createFlow({ name: 'LostAnswer', startingDescribes: 2 });
-    sim.injectFault({ operation: 'StartFlow', kind: 'drop', applied: true });
+    const flowArn = bed.sim.createFlow({ name: 'LostAnswer', startingDescribes: 2 });
+    bed.sim.injectFault({ operation: 'StartFlow', kind: 'drop', applied: true });
     const handle = await start({ flowArn });
     expect(await handle.result()).toMatchObject({ status: 'ACTIVE' });
-    expect(sim.calls({ operation: 'StartFlow' }).map((c) => c.httpStatus)).toEqual([undefined, 400]);
+    expect(bed.sim.calls({ operation: 'StartFlow' }).map((c) => c.httpStatus)).toEqual([undefined, 400]);
     expect(activityAttempts(await historyOf(handle), 'startFlow')).toEqual([2]);
   });
 
   it('fails with FlowStartTimeout naming the last status when the deadline passes', async () => {
-    const flowArn = sim.createFlow({ name: 'Slowpoke', startingDuration: 1e9 });
+    const flowArn = bed.sim.createFlow({ name: 'Slowpoke', startingDuration: 1e9 });
     const failure = await workflowFailure(start({ flowArn, timeout: '1m', pollInterval: '10s' }).then((h) => h.result()));
     expect(failure.type).toBe('FlowStartTimeout');
     expect(failure.message).toMatch(/not ACTIVE after 60(\.\d)?s; last status STARTING/);
   });
 
   it('returns at once, without a start, for a flow that is already ACTIVE', async () => {
-    const flowArn = sim.createFlow({ name: 'OnAir', status: 'ACTIVE' });
+    const flowArn = bed.sim.createFlow({ name: 'OnAir', status: 'ACTIVE' });
     const handle = await start({ flowArn });
     expect(await handle.result()).toMatchObject({ status: 'ACTIVE', polls: 1, startedByWorkflow: false });
-    expect(sim.calls({ operation: 'StartFlow' })).toHaveLength(0);
+    expect(bed.sim.calls({ operation: 'StartFlow' })).toHaveLength(0);
     expect(countEvents(await historyOf(handle), 'EVENT_TYPE_TIMER_STARTED')).toBe(0);
   });
 
   it('waits without a second start for a flow someone else is already starting', async () => {
-    const flowArn = sim.createFlow({ name: 'AlreadyStarting', status: 'STARTING', startingDescribes: 2 });
+    const flowArn = bed.sim.createFlow({ name: 'AlreadyStarting', status: 'STARTING', startingDescribes: 2 });
     const result = await (await start({ flowArn })).result();
     expect(result).toMatchObject({ status: 'ACTIVE', startedByWorkflow: false });
-    expect(sim.calls({ operation: 'StartFlow' })).toHaveLength(0);
+    expect(bed.sim.calls({ operation: 'StartFlow' })).toHaveLength(0);
   });
 
   it.each([
@@ -132,26 +120,26 @@ describe('bringFlowOnline', () => {
     expect(failure.type).toBe(type);
     expect(failure.message).toContain(says);
     expect(scheduledActivities(await historyOf(handle))).toEqual([]);
-    expect(sim.calls()).toHaveLength(0);
+    expect(bed.sim.calls()).toHaveLength(0);
   });
 
   it('continues as new during a long wait, carrying its progress', async () => {
-    const flowArn = sim.createFlow({ name: 'LongWait', startingDescribes: 7 });
+    const flowArn = bed.sim.createFlow({ name: 'LongWait', startingDescribes: 7 });
     const handle = await start({ flowArn, pollsPerRun: 3 });
     const result = await handle.result();
     expect(result).toMatchObject({ status: 'ACTIVE', polls: 9, startedByWorkflow: true });
-    const firstRun = env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId);
+    const firstRun = bed.env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId);
     expect(countEvents(await historyOf(firstRun), 'EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW')).toBe(1);
     expect(scheduledActivities(await historyOf(firstRun))).toEqual(["describeFlow", "startFlow", "describeFlow", "describeFlow"]); // 3 checks, then a new run
-    const latest = await env.client.workflow.getHandle(handle.workflowId).describe();
+    const latest = await bed.env.client.workflow.getHandle(handle.workflowId).describe();
     expect(latest.runId).not.toBe(handle.firstExecutionRunId);
-    expect(sim.calls({ operation: 'StartFlow' })).toHaveLength(1);
+    expect(bed.sim.calls({ operation: 'StartFlow' })).toHaveLength(1);
   });
 
   it('answers the progress query with the last status, polls and elapsed time', async () => {
-    const flowArn = sim.createFlow({ name: 'Watched', startingDuration: 1e9 });
+    const flowArn = bed.sim.createFlow({ name: 'Watched', startingDuration: 1e9 });
     const handle = await start({ flowArn, pollInterval: '5s' });
-    await env.sleep('12s');
+    await bed.env.sleep('12s');
     const progress = await handle.query(progressQuery);
     expect(progress).toMatchObject({ flowArn, lastStatus: 'STARTING', startRequested: true, startedByWorkflow: true, run: 1 });
     expect(progress.polls).toBeGreaterThanOrEqual(2);
@@ -160,24 +148,24 @@ describe('bringFlowOnline', () => {
   });
 
   it('fails with FlowStopped when someone stops the flow while it is starting', async () => {
-    const flowArn = sim.createFlow({ name: 'StoppedMeanwhile', startingDuration: 1e9 });
+    const flowArn = bed.sim.createFlow({ name: 'StoppedMeanwhile', startingDuration: 1e9 });
     const handle = await start({ flowArn, pollInterval: '5s' });
-    await env.sleep('6s');
-    sim.updateFlow(flowArn, { status: 'STANDBY' });
+    await bed.env.sleep('6s');
+    bed.sim.updateFlow(flowArn, { status: 'STANDBY' });
     const failure = await workflowFailure(handle.result());
     expect(failure.type).toBe('FlowStopped');
     expect(failure.message).toContain('STANDBY');
   });
 
   it('takes a confirmed status signal as a check of its own and wakes at once, without waiting for its timer', async () => {
-    const flowArn = sim.createFlow({ name: 'Signalled', startingDuration: 1e9 });
+    const flowArn = bed.sim.createFlow({ name: 'Signalled', startingDuration: 1e9 });
     const handle = await start({ flowArn, pollInterval: '1h' });
     await waitUntil(async () => (await handle.query(progressQuery)).lastStatus === 'STARTING');
     await handle.signal(flowStatusChangedSignal, { currentStatus: 'ACTIVE', confirmed: true });
     expect(await handle.result()).toMatchObject({ status: 'ACTIVE', polls: 1 });
     const events = await historyOf(handle);
     expect(countEvents(events, 'EVENT_TYPE_TIMER_FIRED')).toBe(0);
-    expect(sim.calls({ operation: 'DescribeFlow' })).toHaveLength(1);
+    expect(bed.sim.calls({ operation: 'DescribeFlow' })).toHaveLength(1);
   });
 });
 
