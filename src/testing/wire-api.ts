@@ -4,7 +4,7 @@
  */
 import { flowArnProblem } from '../common/arn';
 import { AwsErrorName } from '../common/failure-types';
-import { FlowStatus } from '../common/flow-status';
+import { FlowStatus, isStartedStatus } from '../common/flow-status';
 import { SimulatedAccount } from './account';
 import { answering, badRequest, notFound, parseJson, SimulatorError, type Answer } from './answers';
 import { DEFAULTS } from './defaults';
@@ -51,7 +51,6 @@ function decodeOnce(raw: string): string {
 
 /** Statuses from which StartFlow / StopFlow / DeleteFlow are accepted. */
 const STARTABLE: ReadonlySet<FlowStatus> = new Set([FlowStatus.STANDBY, FlowStatus.ERROR]);
-const ALREADY_STARTED: ReadonlySet<FlowStatus> = new Set([FlowStatus.STARTING, FlowStatus.ACTIVE, FlowStatus.UPDATING]);
 const STOPPABLE: ReadonlySet<FlowStatus> = new Set([FlowStatus.STARTING, FlowStatus.ACTIVE, FlowStatus.UPDATING, FlowStatus.ERROR]);
 const DELETABLE: ReadonlySet<FlowStatus> = new Set([FlowStatus.STANDBY, FlowStatus.ERROR]);
 
@@ -135,7 +134,7 @@ function describeFlow(account: SimulatedAccount, call: WireCall): Answer {
 function startFlow(account: SimulatedAccount, call: WireCall): Answer {
   const flow = existingFlow(account, call);
   const answer = flow.alreadyStartedAnswer ?? account.alreadyStartedAnswer;
-  if (ALREADY_STARTED.has(flow.status) && answer === 'Conflict') {
+  if (isStartedStatus(flow.status) && answer === 'Conflict') {
     throw new SimulatorError(409, AwsErrorName.Conflict, `Flow ${flow.arn} is already ${flow.status}; it cannot be started again until it is stopped.`);
   }
   return transition(flow, STARTABLE, FlowStatus.STARTING, 'start');
