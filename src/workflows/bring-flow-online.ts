@@ -5,6 +5,7 @@ import {
   continueAsNew,
   defineQuery,
   defineSignal,
+  isCancellation,
   log,
   proxyActivities,
   setCurrentDetails,
@@ -127,6 +128,10 @@ const STATUS_CHECK_RETRY_BUDGET_MS = 60_000;
  * Brings a MediaConnect flow online: starts it (unless it is already STARTING or ACTIVE), then
  * checks its status on a durable timer until it is ACTIVE.
  *
+ * Cancelling it ends it CANCELLED whatever it is doing (waiting for the request budget, calling
+ * StartFlow or DescribeFlow, waiting on its timer): its activity is cancelled and the workflow
+ * waits until the activity has aborted its request.
+ *
  * Fails, non-retryably, with type:
  * - `InvalidFlowArn` / `InvalidInput`: bad input, before any MediaConnect call;
  * - `FlowError`: the flow went to ERROR (details carry its error messages);
@@ -180,11 +185,14 @@ export async function bringFlowOnline(input: BringFlowOnlineInput): Promise<Brin
   };
 
   report(flow, progress);
-  let { status, errors } = input.carried
-    ? { status: progress.lastStatus, errors: [] as string[] }
-    : input.knownStatus !== undefined
-      ? (record(input.knownStatus), { status: input.knownStatus, errors: [] as string[] })
-      : await check();
+  let status = progress.lastStatus;
+  let errors: string[] = [];
+  if (!input.carried && input.knownStatus !== undefined) {
+    record(input.knownStatus);
+    status = input.knownStatus;
+  } else if (!input.carried) {
+    ({ status, errors } = await check());
+  }
   for (let checksThisRun = input.carried ? 0 : 1; ; ) {
     if (status === FlowStatus.ACTIVE) {
       const activeAt = new Date(Date.now()).toISOString();
@@ -249,7 +257,8 @@ async function start(
  * (returned as a one-line description for progress and the final timeout).
  */
 function failIfPermanent(err: unknown): string {
-  if (!(err instanceof ActivityFailure)) throw err;
+  // A cancelled bring-up ends CANCELLED, whatever it was doing: never as a retry or a timeout.
+  if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
   const cause = deepestApplicationFailure(err);
   if (cause?.nonRetryable) {
     throw ApplicationFailure.create({ type: cause.type ?? 'Error', message: cause.message, nonRetryable: true, details: cause.details ?? undefined, cause: err });
