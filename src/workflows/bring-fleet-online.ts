@@ -25,8 +25,9 @@ import {
   STARTS_PENDING_POLL_INTERVAL_MS,
   type CheckedBringFleetOnlineInput,
 } from '../common/bring-fleet-online-input';
+import { detailsMarkdown } from '../common/details-markdown';
 import { FailureType } from '../common/failure-types';
-import { FlowStatus } from '../common/flow-status';
+import { FlowStatus, isStartedStatus } from '../common/flow-status';
 import { cheaperRead, UNKNOWN_STATUS, type FlowStatusReadOperation } from '../common/flow-status-reads';
 import { FlowNameSearchAttribute, FlowRegionSearchAttribute } from '../common/search-attributes';
 import { bringFlowOnline, flowStatusChangedSignal, type BringFlowOnlineInput } from './bring-flow-online';
@@ -151,7 +152,6 @@ interface Fleet {
 
 /** Statuses worth forwarding to a bring-up: the ones it decides on. STARTING and UPDATING change nothing for it. */
 const FORWARDED: ReadonlySet<FlowStatus> = new Set([FlowStatus.ACTIVE, FlowStatus.ERROR, FlowStatus.STANDBY, FlowStatus.STOPPING, FlowStatus.DELETING]);
-const STARTED: ReadonlySet<FlowStatus> = new Set([FlowStatus.STARTING, FlowStatus.ACTIVE, FlowStatus.UPDATING]);
 
 /**
  * Brings a fleet of MediaConnect flows online within the account's request budget.
@@ -287,7 +287,7 @@ async function readRegion(fleet: Fleet, region: string, group: FleetFlow[]): Pro
     const entry = byId.get(flowId);
     if (!entry) continue;
     entry.lastStatus = status;
-    if (STARTED.has(status)) entry.startSeen = true;
+    if (isStartedStatus(status)) entry.startSeen = true;
   }
   for (const flowId of result.missing) {
     const entry = byId.get(flowId);
@@ -428,15 +428,13 @@ function progress(fleet: Fleet): BringFleetOnlineProgress {
 function showProgress(fleet: Fleet): void {
   const p = progress(fleet);
   setCurrentDetails(
-    [
-      `**Fleet of ${fleet.flows.length} flows**`,
-      '', // the Web UI renders a list only after a blank line
-      `- active: ${p.active}`,
-      `- failed: ${p.failed}`,
-      `- running: ${p.running}`,
-      `- waiting for a slot: ${p.waiting}`,
-      `- status reads: ${p.reads} (${p.readCalls.ListFlows} ListFlows, ${p.readCalls.DescribeFlow} DescribeFlow calls)`,
-    ].join('\n'),
+    detailsMarkdown(`**Fleet of ${fleet.flows.length} flows**`, [
+      `active: ${p.active}`,
+      `failed: ${p.failed}`,
+      `running: ${p.running}`,
+      `waiting for a slot: ${p.waiting}`,
+      `status reads: ${p.reads} (${p.readCalls.ListFlows} ListFlows, ${p.readCalls.DescribeFlow} DescribeFlow calls)`,
+    ]),
   );
 }
 

@@ -17,6 +17,8 @@ import type { Duration } from '@temporalio/common';
 import type { MediaConnectActivities } from '../activities/mediaconnect-activities';
 import type { FlowArnParts } from '../common/arn';
 import { BRING_FLOW_ONLINE_BOUNDS, BRING_FLOW_ONLINE_DEFAULTS, checkBringFlowOnlineInput } from '../common/bring-flow-online-input';
+import { detailsMarkdown } from '../common/details-markdown';
+import { causeChain } from '../common/error-chain';
 import { FailureType } from '../common/failure-types';
 import { FlowStatus, isFlowStatus } from '../common/flow-status';
 import { FlowNameSearchAttribute, FlowStatusSearchAttribute } from '../common/search-attributes';
@@ -267,11 +269,7 @@ function failIfPermanent(err: unknown): string {
 }
 
 function deepestApplicationFailure(err: Error): ApplicationFailure | undefined {
-  let found: ApplicationFailure | undefined;
-  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
-    if (e instanceof ApplicationFailure) found = e;
-  }
-  return found;
+  return causeChain(err).filter((e): e is ApplicationFailure => e instanceof ApplicationFailure).at(-1);
 }
 
 function flowFailure(type: string, message: string, flow: FlowArnParts, progress: BringFlowOnlineProgress, extra: object = {}): ApplicationFailure {
@@ -297,16 +295,10 @@ function timeoutFailure(flow: FlowArnParts, progress: BringFlowOnlineProgress): 
 
 /** Keeps the Web UI's "current details" in step with the bring-up. */
 function report(flow: FlowArnParts, progress: BringFlowOnlineProgress, flowErrors: string[] = []): void {
-  const lines = [
-    `**${flow.flowName}** (${flow.region}, account ${flow.accountId})`,
-    '', // the Web UI renders a list only after a blank line
-    `- status: **${progress.lastStatus ?? 'checking'}**`,
-    `- status checks: ${progress.polls}`,
-    `- elapsed: ${formatSeconds(Date.now() - progress.startedAtMs)}`,
-  ];
-  if (progress.lastError) lines.push(`- last error: ${progress.lastError}`);
-  for (const message of flowErrors) lines.push(`- flow error: ${message}`);
-  setCurrentDetails(lines.join('\n'));
+  const facts = [`status: **${progress.lastStatus ?? 'checking'}**`, `status checks: ${progress.polls}`, `elapsed: ${formatSeconds(Date.now() - progress.startedAtMs)}`];
+  if (progress.lastError) facts.push(`last error: ${progress.lastError}`);
+  for (const message of flowErrors) facts.push(`flow error: ${message}`);
+  setCurrentDetails(detailsMarkdown(`**${flow.flowName}** (${flow.region}, account ${flow.accountId})`, facts));
 }
 
 function formatSeconds(ms: number): string {

@@ -16,6 +16,7 @@ import type { bringFleetOnline } from '../../src/workflows/bring-fleet-online';
 import type { RequestBudgetLimits } from '../../src/common/request-budget';
 import { countEvents, historyOf, scheduledActivities } from '../support/history';
 import { startTestbed, type Testbed } from '../support/testbed';
+import { waitFor } from '../support/wait-for';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,14 +71,6 @@ function start(input: BringFlowOnlineInput, queue = taskQueue) {
   return bed.env.client.workflow.start<typeof bringFlowOnline>('bringFlowOnline', { args: [input], taskQueue: queue, workflowId: `cancel-${randomUUID()}` });
 }
 
-async function until(check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** True once an attempt of the activity has started on a worker (and not yet finished). */
 async function activityRunning(handle: WorkflowHandle, activityType: string): Promise<boolean> {
   const { raw } = await handle.describe();
@@ -101,7 +94,7 @@ describe('cancelling bringFlowOnline', () => {
     const flowArn = bed.sim.createFlow({ name: 'WaitsForBudget', startingDuration: 1e9 });
     const handle = await start({ flowArn }, queue);
     // The DescribeFlow takes the budget's one token; StartFlow then waits about 40 s for the next.
-    await until(() => activityRunning(handle, 'startFlow'));
+    await waitFor('the startFlow activity to run', () => activityRunning(handle, 'startFlow'), 60_000);
     await handle.cancel();
 
     expect(await cancelledOutcome(handle)).toEqual(CANCELLED);
@@ -116,7 +109,7 @@ describe('cancelling bringFlowOnline', () => {
     const flowArn = bed.sim.createFlow({ name: 'SlowStart', startingDuration: 1e9 });
     bed.sim.injectFault({ operation: 'StartFlow', kind: 'slow', delayMs: 60_000 });
     const handle = await start({ flowArn, knownStatus: 'STANDBY' });
-    await until(() => bed.sim.calls({ operation: 'StartFlow' }).length === 1);
+    await waitFor('the StartFlow call', () => bed.sim.calls({ operation: 'StartFlow' }).length === 1);
     const cancelledAt = Date.now();
     await handle.cancel();
 
@@ -131,7 +124,7 @@ describe('cancelling bringFlowOnline', () => {
   it('while it waits on its timer: CANCELLED, the timer cancelled, no further call', async () => {
     const flowArn = bed.sim.createFlow({ name: 'Polling', startingDuration: 1e9 });
     const handle = await start({ flowArn, pollInterval: '1h' });
-    await until(async () => countEvents(await historyOf(handle), 'EVENT_TYPE_TIMER_STARTED') === 1);
+    await waitFor('the timer', async () => countEvents(await historyOf(handle), 'EVENT_TYPE_TIMER_STARTED') === 1);
     const callsBefore = bed.sim.calls().length;
     await handle.cancel();
 
@@ -150,9 +143,9 @@ describe('cancelling bringFleetOnline', () => {
     const flows = Array.from({ length: 3 }, (_, i) => bed.sim.createFlow({ name: `EventDay${i}`, startingDuration: 1e9 }));
     const fleet = await bed.env.client.workflow.start<typeof bringFleetOnline>('bringFleetOnline', { args: [{ flowArns: flows }], taskQueue: queue, workflowId: `fleet-${randomUUID()}` });
     const bringUp = (arn: string) => bed.env.client.workflow.getHandle(`${fleet.workflowId}/${arn.split(':')[7]}-${arn.split(':')[6]}`);
-    await until(() => bed.sim.calls({ operation: 'StartFlow' }).length === 2);
+    await waitFor('two StartFlow calls', () => bed.sim.calls({ operation: 'StartFlow' }).length === 2, 60_000);
     const waiting = flows.find((arn) => bed.sim.flowStatus(arn) === 'STANDBY') as string;
-    await until(() => activityRunning(bringUp(waiting), 'startFlow'));
+    await waitFor('the third StartFlow to wait for its token', () => activityRunning(bringUp(waiting), 'startFlow'), 60_000);
     await fleet.cancel();
     const report = await fleet.result();
 

@@ -14,6 +14,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { ReadFlowStatusesInput, ReadFlowStatusesResult } from '../../src/common/flow-status-reads';
 import { useTestbed } from '../support/testbed';
+import { waitFor } from '../support/wait-for';
 
 const EventType = temporal.api.enums.v1.EventType;
 
@@ -60,15 +61,6 @@ async function readAfterCancellation(handle: WorkflowHandle): Promise<boolean> {
   return lastCancelled >= 0 && lastRead > lastCancelled;
 }
 
-/** Waits in real time (no time skipping: nothing awaits a result) until `check` holds. */
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('bringFleetOnline', () => {
   it('reports 8 ACTIVE and 2 FAILED with their FlowError messages, and completes', async () => {
     const good = Array.from({ length: 8 }, (_, i) => bed.sim.createFlow({ name: `Camera${i}`, startingDuration: 300 }));
@@ -110,7 +102,10 @@ describe('bringFleetOnline', () => {
   it('writes a history whose size does not grow with the account: its reads carry only its own flows', async () => {
     const fleetIn = async (otherFlows: number, tag: string) => {
       bed.sim.reset();
-      for (let i = 0; i < otherFlows; i++) bed.sim.createFlow({ name: `Other${i}`, status: i % 2 ? 'ACTIVE' : 'STANDBY' });
+      if (otherFlows > 0) {
+        bed.sim.createFlows(otherFlows / 2, { prefix: 'Active', status: 'ACTIVE' });
+        bed.sim.createFlows(otherFlows / 2, { prefix: 'Standby' });
+      }
       const flows = Array.from({ length: 6 }, (_, i) => bed.sim.createFlow({ name: `${tag}${i}`, startingDuration: 300 }));
       const handle = await startFleet({ flowArns: flows });
       expect(await handle.result()).toMatchObject({ active: 6, failed: 0 });
@@ -137,7 +132,7 @@ describe('bringFleetOnline', () => {
   });
 
   it('reads a few waiting flows with DescribeFlow where ListFlows would page through a big account', async () => {
-    for (let i = 0; i < 2500; i++) bed.sim.createFlow({ name: `Other${i}`, status: 'ACTIVE' });
+    bed.sim.createFlows(2500, { prefix: 'Other', status: 'ACTIVE' });
     const flows = Array.from({ length: 2 }, (_, i) => bed.sim.createFlow({ name: `Few${i}`, startingDuration: 1_500 }));
     const handle = await startFleet({ flowArns: flows, pollInterval: '1s' });
     const report = await handle.result();
@@ -175,7 +170,7 @@ describe('bringFleetOnline', () => {
     const done = bed.sim.createFlow({ name: 'AlreadyOn', status: 'ACTIVE' });
     const slow = Array.from({ length: 3 }, (_, i) => bed.sim.createFlow({ name: `Stuck${i}`, startingDuration: 1e9 }));
     const handle = await startFleet({ flowArns: [done, ...slow] });
-    await until(async () => slow.every((arn) => bed.sim.flowStatus(arn) === 'STARTING') && (await handle.query(fleetProgressQuery)).active === 1);
+    await waitFor('the stuck flows to be STARTING and one flow ACTIVE', async () => slow.every((arn) => bed.sim.flowStatus(arn) === 'STARTING') && (await handle.query(fleetProgressQuery)).active === 1);
     await handle.cancel();
     const report = await handle.result();
 
@@ -193,7 +188,7 @@ describe('bringFleetOnline', () => {
   it('keeps going when ListFlows reads fail after the snapshot: later reads and the bring-ups’ own timers take over', async () => {
     const flows = Array.from({ length: 3 }, (_, i) => bed.sim.createFlow({ name: `Unread${i}`, startingDuration: 300 }));
     const handle = await startFleet({ flowArns: flows });
-    await until(() => bed.sim.calls({ operation: 'StartFlow' }).length === 3);
+    await waitFor('3 StartFlow calls', () => bed.sim.calls({ operation: 'StartFlow' }).length === 3);
     bed.sim.injectFault({ operation: 'ListFlows', kind: 'forbidden', times: 3 });
     const report = await handle.result();
 
@@ -245,7 +240,7 @@ describe('bringFlowOnline signal fast path', () => {
       workflowId: `signalled-${randomUUID()}`,
     });
     // Nothing awaits the result yet, so time does not skip: the 1 h timer is pending.
-    await until(async () => bed.sim.flowStatus(flowArn) === 'ACTIVE' && countEvents(await historyOf(handle), 'EVENT_TYPE_TIMER_STARTED') === 1);
+    await waitFor('the flow to be ACTIVE with one timer started', async () => bed.sim.flowStatus(flowArn) === 'ACTIVE' && countEvents(await historyOf(handle), 'EVENT_TYPE_TIMER_STARTED') === 1);
     await handle.signal(flowStatusChangedSignal, { currentStatus: 'ACTIVE' });
     expect(await handle.result()).toMatchObject({ status: 'ACTIVE', polls: 2 });
 
