@@ -7,8 +7,9 @@
  * failures a caller sees.
  *
  * For flows named `Echo...` the proxy plays a service that echoes the signed request (its
- * Authorization and X-Amz-Security-Token headers) back in its error message: the failure keeps
- * the service's wording, and the credentials in it are redacted.
+ * Authorization and X-Amz-Security-Token headers) back in its error message, and the simulator
+ * does the same with its `echoRequest` fault: the failure keeps the service's wording, and the
+ * credentials in it are redacted.
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -69,6 +70,13 @@ function startRecordingProxy(target: string): Promise<Server> {
     if (answerWithEcho(req, res)) return;
     const upstream = request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
+      // The simulator's own echoes (its echoRequest fault) are recorded like the proxy's.
+      const chunks: Buffer[] = [];
+      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+      answer.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        if ((answer.statusCode ?? 0) >= 400 && /x-amz-security-token/i.test(body)) echoed.push(body);
+      });
       answer.pipe(res);
     });
     upstream.on('error', () => res.destroy());
@@ -156,12 +164,14 @@ describe('credentials', () => {
   it('are redacted from the message of a service that echoes the signed request, in the failure, the log lines and the history', async () => {
     const forbidden = sim.createFlow({ name: 'EchoForbidden' });
     const unavailable = sim.createFlow({ name: 'EchoUnavailable', startingDuration: 500 });
+    const badRequest = sim.createFlow({ name: 'SimulatorEcho' });
+    sim.injectFault({ kind: 'badRequest', operation: 'StartFlow', flowArn: badRequest, message: 'Simulated refusal.', echoRequest: true });
     const logBefore = worker!.output().length;
-    const handles = await Promise.all([forbidden, unavailable].map((flowArn) => startBringFlowOnline(env.client, { flowArn, pollInterval: '500ms' }, { taskQueue })));
-    expect(await Promise.all(handles.map((handle) => outcomeOf(handle)))).toEqual(['ForbiddenException', 'ACTIVE']);
+    const handles = await Promise.all([forbidden, unavailable, badRequest].map((flowArn) => startBringFlowOnline(env.client, { flowArn, pollInterval: '500ms' }, { taskQueue })));
+    expect(await Promise.all(handles.map((handle) => outcomeOf(handle)))).toEqual(['ForbiddenException', 'ACTIVE', 'BadRequestException']);
 
-    // The service really echoed the credentials: three answers (one 403, two 503s), each holding the access key and the session token.
-    expect(echoed).toHaveLength(3);
+    // The services really echoed the credentials: four answers (the proxy's 403 and two 503s, the simulator's 400), each holding the access key and the session token.
+    expect(echoed).toHaveLength(4);
     for (const body of echoed) expect(leaks(body)).toEqual(expect.arrayContaining(['AWS_ACCESS_KEY_ID', 'AWS_SESSION_TOKEN', 'Signature']));
 
     const failure = await handles[0].result().then(() => undefined, (err: Error) => err.cause as Error | undefined);
@@ -169,7 +179,10 @@ describe('credentials', () => {
     expect(failure?.message).toContain('Request not authorized:');
     expect(failure?.message).toMatch(/authorization: \[REDACTED\]/i);
     expect(failure?.message).toMatch(/x-amz-security-token: \[REDACTED\]/i);
-    const failureText = `${failure?.message}\n${JSON.stringify(failure)}\n${failure?.stack}`;
+    const simulatorFailure = await handles[2].result().then(() => undefined, (err: Error) => err.cause as Error | undefined);
+    expect(simulatorFailure?.message).toContain('Simulated refusal.');
+    expect(simulatorFailure?.message).toMatch(/authorization: \[REDACTED\]/i);
+    const failureText = [failure, simulatorFailure].map((f) => `${f?.message}\n${JSON.stringify(f)}\n${f?.stack}`).join('\n');
     const histories = (await Promise.all(handles.map(historyTexts))).flat();
     expect(histories.join('\n')).toContain('Request not authorized:');
     // The two 503s were logged by the worker as failed attempts, with the echo in them.
