@@ -44,15 +44,30 @@ export {
 } from './activities';
 
 // The workflows' inputs, results and progress (the workflows themselves: `temporal-mediaconnect/workflows`)
-export type { BringFlowOnlineInput, BringFlowOnlineProgress, BringFlowOnlineResult, FlowStatusChange } from './workflows/bring-flow-online';
-export type { BringFleetOnlineInput, BringFleetOnlineProgress, BringFleetOnlineResult, FleetFlowResult } from './workflows/bring-fleet-online';
+export type {
+  BringFlowOnlineInput,
+  BringFlowOnlineProgress,
+  BringFlowOnlineResult,
+  FlowStatusChange,
+} from './workflows/bring-flow-online';
+export type {
+  BringFleetOnlineInput,
+  BringFleetOnlineProgress,
+  BringFleetOnlineResult,
+  FleetFlowResult,
+} from './workflows/bring-fleet-online';
 export type { RequestBudgetInput, RequestBudgetProgress } from './workflows/request-budget';
 
 // Shared vocabulary and defaults
 export { parseFlowArn, type FlowArnParts } from './common/arn';
 export { FlowStatus, isFlowStatus } from './common/flow-status';
 export { AwsErrorName, FailureType } from './common/failure-types';
-export { FlowNameSearchAttribute, FlowRegionSearchAttribute, FlowStatusSearchAttribute, SEARCH_ATTRIBUTE_DECLARATIONS } from './common/search-attributes';
+export {
+  FlowNameSearchAttribute,
+  FlowRegionSearchAttribute,
+  FlowStatusSearchAttribute,
+  SEARCH_ATTRIBUTE_DECLARATIONS,
+} from './common/search-attributes';
 export { DEFAULT_TASK_QUEUE } from './common/task-queue';
 export { BRING_FLOW_ONLINE_DEFAULTS } from './common/bring-flow-online-input';
 export { BRING_FLEET_ONLINE_DEFAULTS } from './common/bring-fleet-online-input';

@@ -6,5 +6,11 @@
 export { MAX_FLOW_ARN_LENGTH, flowArnProblem, parseFlowArn, type FlowArnParts } from './arn';
 export { AwsErrorName, FailureType, invalidInput } from './failure-types';
 export { FlowStatus, isFlowStatus, isStartedStatus } from './flow-status';
-export { FlowNameSearchAttribute, FlowRegionSearchAttribute, FlowStatusSearchAttribute, SEARCH_ATTRIBUTE_DECLARATIONS, SEARCH_ATTRIBUTE_KEYS } from './search-attributes';
+export {
+  FlowNameSearchAttribute,
+  FlowRegionSearchAttribute,
+  FlowStatusSearchAttribute,
+  SEARCH_ATTRIBUTE_DECLARATIONS,
+  SEARCH_ATTRIBUTE_KEYS,
+} from './search-attributes';
 export { DEFAULT_TASK_QUEUE } from './task-queue';
