@@ -10,7 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
-import { createMediaConnectClient, createWorker } from '../../src/worker';
+import { createWorker } from '../../src/worker';
+import { mediaConnectClientFor } from '../support/aws';
 import type { BringFlowOnlineInput, bringFlowOnline } from '../../src/workflows/bring-flow-online';
 import type { bringFleetOnline } from '../../src/workflows/bring-fleet-online';
 import type { RequestBudgetLimits } from '../../src/common/request-budget';
@@ -54,7 +55,7 @@ beforeEach(() => bed.sim.reset());
 /** Starts a worker on a fresh task queue whose activities spend a fresh request budget with these limits; returns the queue. */
 async function budgetedWorker(limits: RequestBudgetLimits): Promise<string> {
   const queue = `${taskQueue}-${randomUUID()}`;
-  const mediaConnect = createMediaConnectClient({ endpoint: bed.sim.endpoint, region: bed.sim.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const mediaConnect = mediaConnectClientFor(bed.sim.endpoint, bed.sim.region);
   const worker = await createWorker({
     connection: bed.env.nativeConnection,
     namespace: bed.env.namespace ?? 'default',
@@ -94,7 +95,7 @@ describe('cancelling bringFlowOnline', () => {
     const flowArn = bed.sim.createFlow({ name: 'WaitsForBudget', startingDuration: 1e9 });
     const handle = await start({ flowArn }, queue);
     // The DescribeFlow takes the budget's one token; StartFlow then waits about 40 s for the next.
-    await waitFor('the startFlow activity to run', () => activityRunning(handle, 'startFlow'), 60_000);
+    await waitFor('StartFlow to be running on a worker', () => activityRunning(handle, 'startFlow'), 60_000);
     await handle.cancel();
 
     expect(await cancelledOutcome(handle)).toEqual(CANCELLED);
@@ -109,7 +110,7 @@ describe('cancelling bringFlowOnline', () => {
     const flowArn = bed.sim.createFlow({ name: 'SlowStart', startingDuration: 1e9 });
     bed.sim.injectFault({ operation: 'StartFlow', kind: 'slow', delayMs: 60_000 });
     const handle = await start({ flowArn, knownStatus: 'STANDBY' });
-    await waitFor('the StartFlow call', () => bed.sim.calls({ operation: 'StartFlow' }).length === 1);
+    await waitFor('one StartFlow call', () => bed.sim.calls({ operation: 'StartFlow' }).length === 1, 60_000);
     const cancelledAt = Date.now();
     await handle.cancel();
 
@@ -124,7 +125,7 @@ describe('cancelling bringFlowOnline', () => {
   it('while it waits on its timer: CANCELLED, the timer cancelled, no further call', async () => {
     const flowArn = bed.sim.createFlow({ name: 'Polling', startingDuration: 1e9 });
     const handle = await start({ flowArn, pollInterval: '1h' });
-    await waitFor('the timer', async () => countEvents(await historyOf(handle), 'EVENT_TYPE_TIMER_STARTED') === 1);
+    await waitFor('the first timer', async () => countEvents(await historyOf(handle), 'EVENT_TYPE_TIMER_STARTED') === 1, 60_000);
     const callsBefore = bed.sim.calls().length;
     await handle.cancel();
 
