@@ -1,8 +1,10 @@
 /**
  * Benchmark 2: a fleet of N flows, STARTING for 30 s each, under the default account budget
- * (simulator: 5 requests/s, burst 30; worker: the request budget with the same limits). Each
- * contender gets a fresh simulator (a full bucket) and, for the Temporal contenders, a fresh
- * worker on a fresh task queue with a fresh budget, and runs alone.
+ * (simulator: 5 requests/s, burst 30; worker: the request budget with the same limits), in an
+ * account that may hold many other flows. Each contender gets a fresh simulator (a full bucket)
+ * and, for the Temporal contenders, a fresh worker on a fresh task queue with a fresh budget, and
+ * runs alone. For the Temporal contenders the rows also say what they cost in Temporal: history
+ * events and bytes, and billable actions, read from every workflow's history afterwards.
  *
  * The floor is the time needed just to issue every StartFlow within the budget, plus D:
  * (N - burst) / rate + D.
@@ -16,6 +18,7 @@ import { MediaConnectSimulator } from '../src/testing';
 import { createMediaConnectClient, createWorker } from '../src/worker';
 import type { bringFleetOnline } from '../src/workflows';
 import { callRates, ResourceMeter, within } from './support';
+import { addCosts, costOfWorkflows, type TemporalCost } from './temporal-cost';
 
 export type FleetContender = 'bringFleetOnline' | `${number} x bringFlowOnline` | `${number} x SDK waiter`;
 
@@ -35,6 +38,14 @@ export interface FleetRow {
   firstSecondCalls: number;
   cpuMs: number;
   peakRssMiB: number;
+  /** Flows in the account besides the fleet's. */
+  otherFlows: number;
+  /** Every workflow the contender ran, its request budget included. */
+  cost?: TemporalCost;
+  /** The fleet workflow's own history. */
+  fleetHistory?: { events: number; bytes: number };
+  /** The largest bring-up's history, bytes. */
+  largestBringUpBytes?: number;
   note?: string;
 }
 
@@ -48,25 +59,39 @@ interface Context {
   workflowBundlePath: string;
 }
 
-type Run = (env: { sim: MediaConnectSimulator; flowArns: string[]; taskQueue: string; capMs: number }) => Promise<{ failedWorkflows: number; note?: string }>;
+interface RunOutcome {
+  failedWorkflows: number;
+  note?: string;
+  /** The fleet's workflow id, if the contender is one. */
+  fleetId?: string;
+  /** The bring-ups' workflow ids. */
+  bringUpIds?: string[];
+}
+
+type Run = (env: { sim: MediaConnectSimulator; flowArns: string[]; taskQueue: string; capMs: number }) => Promise<RunOutcome>;
 
 export function floorMs(flows: number): number {
   return (Math.max(0, flows - BUDGET.burst) / BUDGET.requestsPerSecond) * 1000 + STARTING_MS;
 }
 
 /** Runs one contender on a fresh simulator (and worker), bounded by `capMs`. */
-async function measure(ctx: Context, contender: string, flows: number, capMs: number, run: Run, withWorker: boolean): Promise<FleetRow> {
+async function measure(ctx: Context, contender: string, flows: number, capMs: number, run: Run, withWorker: boolean, otherFlows = 0): Promise<FleetRow> {
   const sim = await MediaConnectSimulator.start({ rateLimit: BUDGET });
+  if (otherFlows > 0) {
+    sim.createFlows(Math.ceil(otherFlows / 2), { prefix: 'OnAir', status: 'ACTIVE' });
+    sim.createFlows(Math.floor(otherFlows / 2), { prefix: 'Idle' });
+  }
   const flowArns = Array.from({ length: flows }, (_, i) => sim.createFlow({ name: `Fleet${flows}-${String(i).padStart(3, '0')}`, startingDuration: STARTING_MS }));
   const taskQueue = `bench-fleet-${randomUUID()}`;
+  const budgetId = `bench-budget-${taskQueue}`;
   const mediaConnect = createMediaConnectClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
   const worker = withWorker
-    ? await createWorker({ connection: ctx.connection, namespace: ctx.namespace, taskQueue, mediaConnect, requestBudget: { ...BUDGET, budgetId: `bench-budget-${taskQueue}` }, workflowBundlePath: ctx.workflowBundlePath })
+    ? await createWorker({ connection: ctx.connection, namespace: ctx.namespace, taskQueue, mediaConnect, requestBudget: { ...BUDGET, budgetId }, workflowBundlePath: ctx.workflowBundlePath })
     : undefined;
   const running = worker?.run();
   const meter = new ResourceMeter();
   const startedAt = Date.now();
-  let outcome: { failedWorkflows: number; note?: string };
+  let outcome: RunOutcome;
   try {
     outcome = await run({ sim, flowArns, taskQueue, capMs });
   } catch (err) {
@@ -83,6 +108,7 @@ async function measure(ctx: Context, contender: string, flows: number, capMs: nu
   const starts = sim.calls({ operation: 'StartFlow' }).filter((c) => c.httpStatus === 202);
   const startsDoneMs = starts.length ? Math.max(...starts.map((c) => c.at)) - startedAt : NaN;
   await sim.stop();
+  const temporalCost = withWorker ? await costOf(ctx, outcome, budgetId) : {};
   return {
     contender,
     flows,
@@ -97,8 +123,19 @@ async function measure(ctx: Context, contender: string, flows: number, capMs: nu
     peakCallsPerSecond: rates.peakPerSecond,
     firstSecondCalls: rates.firstSecond,
     ...resources,
+    otherFlows,
+    ...temporalCost,
     note: outcome.note,
   };
+}
+
+/** What the contender's workflows (fleet, bring-ups, request budget) cost in Temporal. */
+async function costOf(ctx: Context, outcome: RunOutcome, budgetId: string): Promise<Pick<FleetRow, 'cost' | 'fleetHistory' | 'largestBringUpBytes'>> {
+  const bringUps = await costOfWorkflows(ctx.client, outcome.bringUpIds ?? []);
+  const budget = await costOfWorkflows(ctx.client, [budgetId]);
+  const fleet = outcome.fleetId ? await costOfWorkflows(ctx.client, [outcome.fleetId]) : undefined;
+  const total = [budget, ...(fleet ? [fleet] : [])].reduce(addCosts, bringUps);
+  return { cost: total, fleetHistory: fleet && { events: fleet.events, bytes: fleet.bytes }, largestBringUpBytes: bringUps.largestHistoryBytes };
 }
 
 const fleetWorkflow = (ctx: Context, maxConcurrent?: number): Run => async ({ flowArns, taskQueue, capMs }) => {
@@ -108,22 +145,24 @@ const fleetWorkflow = (ctx: Context, maxConcurrent?: number): Run => async ({ fl
     workflowId: `bench-fleet-${randomUUID()}`,
   });
   const report = await within(handle.result(), capMs, () => undefined);
+  const ids = { fleetId: handle.workflowId, bringUpIds: flowArns.map((arn) => `${handle.workflowId}/${arn.split(':')[7]}-${arn.split(':')[6]}`) };
   if (!report) {
     await handle.terminate('benchmark cap reached');
-    return { failedWorkflows: 1, note: `cap of ${capMs / 1000} s reached` };
+    return { failedWorkflows: 1, note: `cap of ${capMs / 1000} s reached`, ...ids };
   }
-  return { failedWorkflows: report.failed };
+  return { failedWorkflows: report.failed, ...ids };
 };
 
 const independentWorkflows = (ctx: Context): Run => async ({ flowArns, taskQueue, capMs }) => {
   const handles = await Promise.all(flowArns.map((flowArn) => startBringFlowOnline(ctx.client, { flowArn }, { taskQueue })));
   const settled = handles.map((h) => h.result().then(() => 'ok' as const, () => 'failed' as const));
   const results = await within(Promise.all(settled), capMs, () => undefined);
+  const bringUpIds = handles.map((h) => h.workflowId);
   if (!results) {
     await Promise.all(handles.map((h) => h.terminate('benchmark cap reached').catch(() => undefined)));
-    return { failedWorkflows: flowArns.length, note: `cap of ${capMs / 1000} s reached` };
+    return { failedWorkflows: flowArns.length, note: `cap of ${capMs / 1000} s reached`, bringUpIds };
   }
-  return { failedWorkflows: results.filter((r) => r === 'failed').length };
+  return { failedWorkflows: results.filter((r) => r === 'failed').length, bringUpIds };
 };
 
 const sdkWaiters: Run = async ({ sim, flowArns, capMs }) => {
@@ -147,6 +186,14 @@ const sdkWaiters: Run = async ({ sim, flowArns, capMs }) => {
 };
 
 export const FLEET_CONTENDERS = ['fleet', 'independent', 'sdk'] as const;
+
+/**
+ * Issue 10's big account: a fleet of `flows` in an account that holds `otherFlows` other flows
+ * (half ACTIVE, half STANDBY), the fleet alone: what its reads cost as the account grows.
+ */
+export async function benchmarkBigAccount(ctx: Context, flows: number, otherFlows: number, capMs: number): Promise<FleetRow[]> {
+  return [await measure(ctx, 'bringFleetOnline', flows, capMs, fleetWorkflow(ctx), true, otherFlows)];
+}
 
 /** The contenders for one fleet size, one after the other. */
 export async function benchmarkFleet(ctx: Context, flows: number, capMs: number, contenders: readonly string[] = FLEET_CONTENDERS): Promise<FleetRow[]> {

@@ -21,7 +21,8 @@ import { parseArgs } from 'node:util';
 import { MediaConnectSimulator } from '../src/testing';
 import { createMediaConnectClient, createWorker } from '../src/worker';
 import { createDevServer } from '../test/support/temporal';
-import { benchmarkFleet, BUDGET, FLEET_CONTENDERS, type FleetRow } from './fleet';
+import { benchmarkBigAccount, benchmarkFleet, BUDGET, FLEET_CONTENDERS, type FleetRow } from './fleet';
+import { actionsOf } from './temporal-cost';
 import { benchmarkSingleFlow, type SingleFlowRow } from './single-flow';
 import { seconds, table } from './support';
 
@@ -34,6 +35,9 @@ const { values: args } = parseArgs({
     runs: { type: 'string' },
     /** Comma-separated subset of fleet contenders: fleet, independent, sdk. */
     contenders: { type: 'string' },
+    /** Issue 10's big account: other flows in the account ('' or 0: skip), and the fleet's size. */
+    'big-account': { type: 'string' },
+    'big-fleet': { type: 'string' },
   },
 });
 const quick = args.quick ?? false;
@@ -42,6 +46,8 @@ const DURATIONS_S = list(args.durations, quick ? [5, 30] : [5, 30, 60, 90]);
 const RUNS = Number(args.runs ?? 3);
 const FLEETS = list(args.fleets, quick ? [100] : [100, 500]);
 const CONTENDERS = args.contenders?.split(',') ?? FLEET_CONTENDERS;
+const BIG_ACCOUNT = Number(args['big-account'] || (quick || args['big-account'] === '' ? 0 : 5000));
+const BIG_FLEET = Number(args['big-fleet'] ?? 1000);
 const capMs = (flows: number) => (flows <= 100 ? 6 : 12) * 60_000;
 
 function load(): string {
@@ -91,6 +97,32 @@ function fleetTable(rows: FleetRow[]): string {
   );
 }
 
+const kib = (bytes: number | undefined) => (bytes === undefined ? '-' : `${(bytes / 1024).toFixed(0)} KiB`);
+
+/** What each row cost in Temporal, per flow brought online: history events, and billable actions by kind. */
+function costTable(rows: FleetRow[]): string {
+  const withCost = rows.filter((r) => r.cost);
+  return table(
+    ['contender', 'flows', 'other flows in account', 'fleet history', 'largest bring-up', 'events / flow', 'history bytes / flow', 'actions / flow', 'of which: starts / activities / timers / signals / upserts / budget updates'],
+    withCost.map((r) => {
+      const cost = r.cost!;
+      const per = (n: number) => (n / r.flows).toFixed(1);
+      const { workflowStarts, activityAttempts, timers, signals, upserts, updates } = cost.actions;
+      return [
+        r.contender,
+        r.flows,
+        r.otherFlows,
+        r.fleetHistory ? `${r.fleetHistory.events} events, ${kib(r.fleetHistory.bytes)}` : '-',
+        kib(r.largestBringUpBytes),
+        per(cost.events),
+        (cost.bytes / r.flows).toFixed(0),
+        per(actionsOf(cost)),
+        [workflowStarts, activityAttempts, timers, signals, upserts, updates].map(per).join(' / '),
+      ];
+    }),
+  );
+}
+
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const began = Date.now();
@@ -137,6 +169,14 @@ async function main(): Promise<void> {
       console.log(`(${flows} flows done, ${load()})`);
     }
     console.log(`\n${fleetTable(fleetRows)}\n`);
+    if (fleetRows.some((r) => r.cost)) console.log(`Temporal cost (every workflow of the contender, its request budget included):\n\n${costTable(fleetRows)}\n`);
+
+    // 3. A big account.
+    if (BIG_ACCOUNT > 0) {
+      console.log(`## 3. A fleet of ${BIG_FLEET} in an account holding ${BIG_ACCOUNT} other flows, STARTING for 30 s, same budget\n`);
+      const rows = await benchmarkBigAccount({ client: env.client, connection: env.nativeConnection, namespace, workflowBundlePath }, BIG_FLEET, BIG_ACCOUNT, capMs(BIG_FLEET));
+      console.log(`${fleetTable(rows)}\n\n${costTable(rows)}\n\n(${load()})\n`);
+    }
     console.log(`Finished in ${seconds(Date.now() - began, 0)} s, ${load()}.`);
     console.log(`Re-run: npx tsx bench/run.ts ${process.argv.slice(2).join(' ')}`);
   } finally {
