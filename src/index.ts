@@ -38,6 +38,8 @@ export {
   type ListFlowStatusesResult,
   type MediaConnectActivities,
   type MediaConnectActivityDependencies,
+  type ReadFlowStatusesInput,
+  type ReadFlowStatusesResult,
   type RequestBudget,
   type RequestBudgetOptions,
   type StartFlowResult,

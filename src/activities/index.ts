@@ -13,5 +13,6 @@ export {
   type MediaConnectActivityDependencies,
   type StartFlowResult,
 } from './mediaconnect-activities';
+export type { ReadFlowStatusesInput, ReadFlowStatusesResult } from '../common/flow-status-reads';
 export { classifyMediaConnectError, isRetryable, type ClassifiedError } from './classify-error';
 export { temporalRequestBudget, type RequestBudget, type RequestBudgetOptions } from './request-budget';

@@ -85,7 +85,11 @@ export interface FleetFlowResult {
   lastStatus?: FlowStatus;
   /** When the flow's bring-up saw it ACTIVE (ISO 8601). */
   activeAt?: string;
-  /** Why the flow failed: the bring-up's failure `type` (`FlowError`, `FlowStartTimeout`, an AWS error name, ...) and message. */
+  /**
+   * Why the flow failed: the bring-up's failure `type` (`FlowError`, `FlowStartTimeout`, an AWS error
+   * name, ...) and message, cut at {@link MAX_FLEET_FAILURE_MESSAGE} characters (the bring-up's own
+   * failure has it whole).
+   */
   failure?: { type: string; message: string };
 }
 
@@ -451,13 +455,20 @@ function childSearchAttributes(): ((flow: FlowArnParts) => SearchAttributePair[]
   return (flow) => [...inherited, { key: FlowNameSearchAttribute, value: flow.flowName }, { key: FlowRegionSearchAttribute, value: flow.region }];
 }
 
-/** A failed bring-up, as its failure type and message, and the last status it recorded. */
+/**
+ * Longest failure message a flow's result keeps: 1000 results of the longest ARNs and messages stay
+ * far below the 2 MiB a workflow result may hold (the bring-up's own failure keeps the whole message).
+ */
+export const MAX_FLEET_FAILURE_MESSAGE = 400;
+
+/** A failed bring-up, as its failure type and (bounded) message, and the last status it recorded. */
 function failedResult(flow: FlowArnParts, err: unknown, lastSeen: FlowStatus | undefined): FleetFlowResult {
   const cause = err instanceof ChildWorkflowFailure ? err.cause : err;
+  const bounded = (message: string) => (message.length > MAX_FLEET_FAILURE_MESSAGE ? `${message.slice(0, MAX_FLEET_FAILURE_MESSAGE - 1)}…` : message);
   const failure =
     cause instanceof ApplicationFailure
-      ? { type: cause.type || 'Error', message: cause.message }
-      : { type: (cause as Error | undefined)?.name ?? 'Error', message: (cause as Error | undefined)?.message ?? String(err) };
+      ? { type: cause.type || 'Error', message: bounded(cause.message) }
+      : { type: (cause as Error | undefined)?.name ?? 'Error', message: bounded((cause as Error | undefined)?.message ?? String(err)) };
   const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as { lastStatus?: FlowStatus } | undefined) : undefined;
   return { flowArn: flow.arn, outcome: 'FAILED', lastStatus: details?.lastStatus ?? lastSeen, failure };
 }

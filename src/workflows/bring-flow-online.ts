@@ -196,19 +196,8 @@ export async function bringFlowOnline(input: BringFlowOnlineInput): Promise<Brin
     ({ status, errors } = await check());
   }
   for (let checksThisRun = input.carried ? 0 : 1; ; ) {
-    if (status === FlowStatus.ACTIVE) {
-      const activeAt = new Date(Date.now()).toISOString();
-      return { flowArn: flow.arn, status: 'ACTIVE', polls: progress.polls, startedAt: new Date(progress.startedAtMs).toISOString(), activeAt, startedByWorkflow: progress.startedByWorkflow };
-    }
-    if (status === FlowStatus.DELETING) throw flowFailure(FailureType.FlowDeleted, `Flow ${flow.flowName} is being deleted`, flow, progress);
-    if (status === FlowStatus.ERROR && progress.startRequested) {
-      const reason = errors.length > 0 ? errors.join('; ') : 'MediaConnect gave no error message';
-      report(flow, progress, errors);
-      throw flowFailure(FailureType.FlowError, `Flow ${flow.flowName} went to ERROR: ${reason}`, flow, progress, { errors });
-    }
-    if ((status === FlowStatus.STANDBY || status === FlowStatus.STOPPING) && progress.startRequested) {
-      throw flowFailure(FailureType.FlowStopped, `Flow ${flow.flowName} went to ${status} while starting: it was stopped`, flow, progress);
-    }
+    if (status === FlowStatus.ACTIVE) return activeResult(flow, progress);
+    failIfLost(status, errors, flow, progress);
     if (status === FlowStatus.STANDBY || status === FlowStatus.ERROR) {
       ({ status, errors } = await start(flow, progress, activities, record));
       continue;
@@ -232,6 +221,24 @@ export async function bringFlowOnline(input: BringFlowOnlineInput): Promise<Brin
       ({ status, errors } = await check());
       checksThisRun += 1;
     }
+  }
+}
+
+function activeResult(flow: FlowArnParts, progress: BringFlowOnlineProgress): BringFlowOnlineResult {
+  const activeAt = new Date(Date.now()).toISOString();
+  return { flowArn: flow.arn, status: 'ACTIVE', polls: progress.polls, startedAt: new Date(progress.startedAtMs).toISOString(), activeAt, startedByWorkflow: progress.startedByWorkflow };
+}
+
+/** Throws the bring-up's failure when the status means the flow will not become ACTIVE: deleted, in ERROR or stopped after a start. */
+function failIfLost(status: FlowStatus | undefined, errors: string[], flow: FlowArnParts, progress: BringFlowOnlineProgress): void {
+  if (status === FlowStatus.DELETING) throw flowFailure(FailureType.FlowDeleted, `Flow ${flow.flowName} is being deleted`, flow, progress);
+  if (status === FlowStatus.ERROR && progress.startRequested) {
+    const reason = errors.length > 0 ? errors.join('; ') : 'MediaConnect gave no error message';
+    report(flow, progress, errors);
+    throw flowFailure(FailureType.FlowError, `Flow ${flow.flowName} went to ERROR: ${reason}`, flow, progress, { errors });
+  }
+  if ((status === FlowStatus.STANDBY || status === FlowStatus.STOPPING) && progress.startRequested) {
+    throw flowFailure(FailureType.FlowStopped, `Flow ${flow.flowName} went to ${status} while starting: it was stopped`, flow, progress);
   }
 }
 
