@@ -10,7 +10,7 @@ import {
 import { parseFlowArn } from '../common/arn';
 import { AwsErrorName, FailureType } from '../common/failure-types';
 import { FlowStatus, isFlowStatus, isStartedStatus } from '../common/flow-status';
-import { LIST_FLOWS_PAGE_SIZE, type ReadFlowStatusesInput, type ReadFlowStatusesResult } from '../common/flow-status-reads';
+import { LIST_FLOWS_PAGE_SIZE, listFlowsPages, type ReadFlowStatusesInput, type ReadFlowStatusesResult } from '../common/flow-status-reads';
 import { redactCredentials } from '../common/redact';
 import { classifyMediaConnectError, type ClassifiedError } from './classify-error';
 import { readFlowStatuses } from './read-flow-statuses';
@@ -100,13 +100,14 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
    * Sends one command: first a token from the request budget, then the call, bounded by
    * `callTimeoutMs` and tied to the activity's cancellation; errors become ApplicationFailures.
    */
-  async function call<T>(operation: string, flowArn: string | undefined, send: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+  async function call<T>(operation: string, flowArn: string | undefined, send: (abortSignal: AbortSignal) => Promise<T>, reservedToken?: Promise<void>): Promise<T> {
     const context = activityContext();
     // Heartbeat from the start: the budget's answer may take as long as the heartbeat timeout.
     context?.heartbeat();
     const heartbeats = context && setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
     try {
-      if (requestBudget && context) await requestBudget.acquire(affordableWaitMs(context, callTimeoutMs));
+      if (reservedToken) await reservedToken;
+      else if (requestBudget && context) await requestBudget.acquire(affordableWaitMs(context, callTimeoutMs));
       const timeout = AbortSignal.timeout(callTimeoutMs);
       const cancelled = context?.cancellationSignal;
       try {
@@ -203,10 +204,22 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
      * of the account. What a fleet watches its flows with.
      */
     async readFlowStatuses(input: ReadFlowStatusesInput): Promise<ReadFlowStatusesResult> {
+      // The pages of one ListFlows read reserve their tokens together, and the first page goes out
+      // once every page has its token (a refusal fails the read before any call): one at a time,
+      // each page would queue again behind every StartFlow booked meanwhile, and a read of several
+      // pages would rarely finish while starts are being issued.
+      const context = activityContext();
+      const pages = input.operation === 'ListFlows' ? listFlowsPages(input.accountFlows) : 0;
+      const tokens = requestBudget && context && pages > 1 ? Array.from({ length: pages }, () => requestBudget.acquire(affordableWaitMs(context, callTimeoutMs))) : [];
+      const allReserved = Promise.all(tokens).then(() => undefined);
+      allReserved.catch(() => undefined); // awaited by the first page
       return readFlowStatuses(input, {
-        listPage: async (nextToken) => {
-          const page = await call('ListFlows', undefined, (abortSignal) =>
-            client.send(new ListFlowsCommand({ MaxResults: LIST_FLOWS_PAGE_SIZE, NextToken: nextToken }), { abortSignal }),
+        listPage: async (nextToken, pageIndex) => {
+          const page = await call(
+            'ListFlows',
+            undefined,
+            (abortSignal) => client.send(new ListFlowsCommand({ MaxResults: LIST_FLOWS_PAGE_SIZE, NextToken: nextToken }), { abortSignal }),
+            pageIndex < tokens.length ? allReserved : undefined,
           );
           return { flows: (page.Flows ?? []).map((flow) => ({ flowArn: flow.FlowArn, status: flow.Status })), nextToken: page.NextToken };
         },

@@ -6,8 +6,8 @@ import { flowIdOf, UNKNOWN_STATUS, type ReadFlowStatusesInput, type ReadFlowStat
 
 /** The two MediaConnect calls a read makes, each already budgeted, bounded and cancellable. */
 export interface FlowStatusReader {
-  /** One ListFlows page: every flow's ARN and status, and the token of the next page. */
-  listPage(nextToken: string | undefined): Promise<{ flows: Array<{ flowArn?: string; status?: string }>; nextToken?: string }>;
+  /** One ListFlows page (the `pageIndex`th, from 0): every flow's ARN and status, and the token of the next page. */
+  listPage(nextToken: string | undefined, pageIndex: number): Promise<{ flows: Array<{ flowArn?: string; status?: string }>; nextToken?: string }>;
   /** DescribeFlow of one flow: its status. */
   describe(flowArn: string): Promise<FlowStatus>;
 }
@@ -32,7 +32,7 @@ export async function readFlowStatuses(input: ReadFlowStatusesInput, reader: Flo
     accountFlows = 0;
     let nextToken: string | undefined;
     do {
-      const page = await reader.listPage(nextToken);
+      const page = await reader.listPage(nextToken, calls);
       calls += 1;
       accountFlows += page.flows.length;
       for (const flow of page.flows) if (flow.flowArn) note(flowIdOf(flow.flowArn), flow.status);
@@ -49,9 +49,10 @@ export async function readFlowStatuses(input: ReadFlowStatusesInput, reader: Flo
 }
 
 /** Flow id → the status the caller knows ('UNKNOWN' when none), checking the input on the way. */
-function knownStatuses({ region, operation, flows }: ReadFlowStatusesInput): Map<string, string> {
+function knownStatuses({ region, operation, flows, accountFlows }: ReadFlowStatusesInput): Map<string, string> {
   if (typeof region !== 'string' || region === '') throw invalidInput('readFlowStatuses: region must be a region name, for example us-east-1');
   if (operation !== 'ListFlows' && operation !== 'DescribeFlow') throw invalidInput(`readFlowStatuses: operation must be ListFlows or DescribeFlow, got ${JSON.stringify(operation)}`);
+  if (accountFlows !== undefined && !(Number.isInteger(accountFlows) && accountFlows >= 0)) throw invalidInput(`readFlowStatuses: accountFlows must be a whole number, got ${JSON.stringify(accountFlows)}`);
   if (flows === null || typeof flows !== 'object') throw invalidInput('readFlowStatuses: flows must map a known status (or UNKNOWN) to flow ids or ARNs');
   const known = new Map<string, string>();
   for (const [status, refs] of Object.entries(flows)) {

@@ -27,6 +27,12 @@ export interface ReadFlowStatusesInput {
    * DescribeFlow read takes ARNs (it needs them for its calls, and is only chosen for a few flows).
    */
   flows: Partial<Record<FlowStatus | typeof UNKNOWN_STATUS, string[]>>;
+  /**
+   * The region's flows as the last ListFlows read counted them: a ListFlows read reserves that
+   * many pages' request tokens at once.
+   * @default unknown (one page's token is reserved ahead)
+   */
+  accountFlows?: number;
 }
 
 /** What the `readFlowStatuses` activity returns: only differences, so its size follows the changes, not the account. */
@@ -50,8 +56,17 @@ export interface ReadFlowStatusesResult {
  * the count).
  */
 export function cheaperRead(flowCount: number, accountFlows: number | undefined): FlowStatusReadOperation {
-  const listPages = Math.max(1, Math.ceil((accountFlows ?? 0) / LIST_FLOWS_PAGE_SIZE));
-  return flowCount <= listPages ? 'DescribeFlow' : 'ListFlows';
+  return flowCount <= listFlowsPages(accountFlows) ? 'DescribeFlow' : 'ListFlows';
+}
+
+/** The calls a read of `flowCount` flows costs, the cheaper way. */
+export function readCost(flowCount: number, accountFlows: number | undefined): number {
+  return Math.min(flowCount, listFlowsPages(accountFlows));
+}
+
+/** ListFlows calls (pages of 1000) a read of an account of `accountFlows` costs: at least one. */
+export function listFlowsPages(accountFlows: number | undefined): number {
+  return Math.max(1, Math.ceil((accountFlows ?? 0) / LIST_FLOWS_PAGE_SIZE));
 }
 
 /** The flow id of a flow ARN (`arn:...:flow:<flow id>:<name>`), or the argument itself when it is an id already. */

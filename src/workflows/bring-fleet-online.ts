@@ -28,7 +28,7 @@ import {
 import { detailsMarkdown } from '../common/details-markdown';
 import { FailureType } from '../common/failure-types';
 import { FlowStatus, isStartedStatus } from '../common/flow-status';
-import { cheaperRead, UNKNOWN_STATUS, type FlowStatusReadOperation } from '../common/flow-status-reads';
+import { cheaperRead, readCost, UNKNOWN_STATUS, type FlowStatusReadOperation } from '../common/flow-status-reads';
 import { FlowNameSearchAttribute, FlowRegionSearchAttribute } from '../common/search-attributes';
 import { bringFlowOnline, flowStatusChangedSignal, type BringFlowOnlineInput } from './bring-flow-online';
 import { BUDGETED_ACTIVITY_OPTIONS } from './activity-options';
@@ -47,8 +47,9 @@ export interface BringFleetOnlineInput {
   maxConcurrent?: number;
   /**
    * Time between two status reads once every StartFlow has been issued. While starts are still
-   * being issued the fleet reads only every {@link STARTS_PENDING_POLL_INTERVAL_MS} (10 s), so that its
-   * reads do not eat the request budget the starts need.
+   * being issued the fleet reads only every {@link STARTS_PENDING_POLL_INTERVAL_MS} (10 s) per call a
+   * read costs (60 s for 6 ListFlows pages), so that its reads do not eat the request budget the
+   * starts need.
    * @default '2s'
    */
   pollInterval?: Duration;
@@ -222,7 +223,7 @@ function newFleet(options: CheckedBringFleetOnlineInput): Fleet {
 async function watch(fleet: Fleet): Promise<void> {
   // If MediaConnect cannot be read for 10 minutes the fleet fails here, before it has started anything.
   await readStatuses(fleet, stillWaiting(fleet));
-  let nextReadAtMs = Date.now() + fleet.options.startsPendingPollMs;
+  let nextReadAtMs = Date.now() + startsPendingReadIntervalMs(fleet);
   for (;;) {
     if (fleet.options.failFast && fleet.firstFailure) throw await failFast(fleet, fleet.firstFailure);
     launchBringUps(fleet);
@@ -230,7 +231,7 @@ async function watch(fleet: Fleet): Promise<void> {
     if (Date.now() >= nextReadAtMs) {
       const startsPending = fleet.flows.some((entry) => !entry.result && !entry.startSeen);
       await readAndForward(fleet);
-      nextReadAtMs = Date.now() + (startsPending ? fleet.options.startsPendingPollMs : fleet.options.pollIntervalMs);
+      nextReadAtMs = Date.now() + (startsPending ? startsPendingReadIntervalMs(fleet) : fleet.options.pollIntervalMs);
       if (fleet.reads > MAX_FLEET_POLLS + 100) throw pollLimitFailure(fleet);
       continue;
     }
@@ -238,6 +239,19 @@ async function watch(fleet: Fleet): Promise<void> {
     // A settled bring-up frees a slot (or fails a failFast fleet) at once; reads keep their pace.
     await condition(() => fleet.settled, Math.max(1, nextReadAtMs - Date.now()));
   }
+}
+
+/**
+ * Time between reads while StartFlows are still being issued: {@link STARTS_PENDING_POLL_INTERVAL_MS}
+ * (10 s) per call a read costs, so that the reads take no more than one call in 10 s from the
+ * budget the starts need (a read of 6 ListFlows pages every 60 s). Still often enough that a bring-up
+ * hears of its flow's ACTIVE before its own fallback timer (`childPollInterval`, 2 min) fires.
+ */
+function startsPendingReadIntervalMs(fleet: Fleet): number {
+  const byRegion = new Map<string, number>();
+  for (const entry of stillWaiting(fleet)) byRegion.set(entry.flow.region, (byRegion.get(entry.flow.region) ?? 0) + 1);
+  const calls = [...byRegion].reduce((sum, [region, waiting]) => sum + readCost(waiting, fleet.accountFlows.get(region)), 0);
+  return Math.max(fleet.options.startsPendingPollMs, calls * STARTS_PENDING_POLL_INTERVAL_MS);
 }
 
 /** Flows whose result is still open and that MediaConnect reports: what a read asks about. */
@@ -283,7 +297,8 @@ async function readRegion(fleet: Fleet, region: string, group: FleetFlow[]): Pro
     scheduleToCloseTimeout: '10m',
     summary: `${operation}: ${group.length} flows in ${region}`,
   });
-  const result = await readFlowStatuses({ region, operation, flows });
+  const accountFlows = fleet.accountFlows.get(region);
+  const result = await readFlowStatuses({ region, operation, flows, ...(accountFlows !== undefined && { accountFlows }) });
   fleet.readCalls[operation] += result.calls;
   if (result.accountFlows !== undefined) fleet.accountFlows.set(region, result.accountFlows);
   const byId = new Map(group.map((entry) => [entry.flow.flowId, entry]));
