@@ -13,10 +13,9 @@ import { MediaConnectClient, StartFlowCommand, waitUntilFlowActive } from '@aws-
 import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import { startBringFlowOnline } from '../src/client';
+import { startBringFleetOnline, startBringFlowOnline } from '../src/client';
 import { MediaConnectSimulator } from '../src/testing';
 import { createMediaConnectClient, createWorker } from '../src/worker';
-import type { bringFleetOnline } from '../src/workflows';
 import { callRates, ResourceMeter, within } from './support';
 import { addCosts, costOfWorkflows, type TemporalCost } from './temporal-cost';
 
@@ -139,11 +138,8 @@ async function costOf(ctx: Context, outcome: RunOutcome, budgetId: string): Prom
 }
 
 const fleetWorkflow = (ctx: Context, maxConcurrent?: number): Run => async ({ flowArns, taskQueue, capMs }) => {
-  const handle = await ctx.client.workflow.start<typeof bringFleetOnline>('bringFleetOnline', {
-    args: [{ flowArns, ...(maxConcurrent !== undefined && { maxConcurrent }) }],
-    taskQueue,
-    workflowId: `bench-fleet-${randomUUID()}`,
-  });
+  // Started as a user starts it: with the search attributes, like the independent bring-ups.
+  const handle = await startBringFleetOnline(ctx.client, { flowArns, ...(maxConcurrent !== undefined && { maxConcurrent }) }, { taskQueue, workflowId: `bench-fleet-${randomUUID()}` });
   const report = await within(handle.result(), capMs, () => undefined);
   const ids = { fleetId: handle.workflowId, bringUpIds: flowArns.map((arn) => `${handle.workflowId}/${arn.split(':')[7]}-${arn.split(':')[6]}`) };
   if (!report) {

@@ -204,22 +204,21 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
      * of the account. What a fleet watches its flows with.
      */
     async readFlowStatuses(input: ReadFlowStatusesInput): Promise<ReadFlowStatusesResult> {
-      // The pages of one ListFlows read reserve their tokens together, and the first page goes out
-      // once every page has its token (a refusal fails the read before any call): one at a time,
-      // each page would queue again behind every StartFlow booked meanwhile, and a read of several
-      // pages would rarely finish while starts are being issued.
+      // The pages of one ListFlows read reserve their tokens together (consecutive slots), and each
+      // page goes out at its own slot: one at a time, each page would queue again behind every
+      // StartFlow booked meanwhile, and a read of several pages would rarely finish while starts
+      // are being issued.
       const context = activityContext();
       const pages = input.operation === 'ListFlows' ? listFlowsPages(input.accountFlows) : 0;
       const tokens = requestBudget && context && pages > 1 ? Array.from({ length: pages }, () => requestBudget.acquire(affordableWaitMs(context, callTimeoutMs))) : [];
-      const allReserved = Promise.all(tokens).then(() => undefined);
-      allReserved.catch(() => undefined); // awaited by the first page
+      for (const token of tokens) token.catch(() => undefined); // a refusal fails the page that waits for it
       return readFlowStatuses(input, {
         listPage: async (nextToken, pageIndex) => {
           const page = await call(
             'ListFlows',
             undefined,
             (abortSignal) => client.send(new ListFlowsCommand({ MaxResults: LIST_FLOWS_PAGE_SIZE, NextToken: nextToken }), { abortSignal }),
-            pageIndex < tokens.length ? allReserved : undefined,
+            tokens[pageIndex],
           );
           return { flows: (page.Flows ?? []).map((flow) => ({ flowArn: flow.FlowArn, status: flow.Status })), nextToken: page.NextToken };
         },

@@ -230,8 +230,10 @@ async function watch(fleet: Fleet): Promise<void> {
     if (fleet.flows.every((entry) => entry.result)) return;
     if (Date.now() >= nextReadAtMs) {
       const startsPending = fleet.flows.some((entry) => !entry.result && !entry.startSeen);
+      // Paced from the read's start: a read that waited its turn behind the starts is not followed by a long pause.
+      const readStartedAtMs = Date.now();
       await readAndForward(fleet);
-      nextReadAtMs = Date.now() + (startsPending ? startsPendingReadIntervalMs(fleet) : fleet.options.pollIntervalMs);
+      nextReadAtMs = readStartedAtMs + (startsPending ? startsPendingReadIntervalMs(fleet) : fleet.options.pollIntervalMs);
       if (fleet.reads > MAX_FLEET_POLLS + 100) throw pollLimitFailure(fleet);
       continue;
     }
