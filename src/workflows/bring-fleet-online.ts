@@ -230,10 +230,12 @@ async function watch(fleet: Fleet): Promise<void> {
     if (fleet.flows.every((entry) => entry.result)) return;
     if (Date.now() >= nextReadAtMs) {
       const startsPending = fleet.flows.some((entry) => !entry.result && !entry.startSeen);
-      // Paced from the read's start: a read that waited its turn behind the starts is not followed by a long pause.
+      // Paced from the read's start: a read that waited its turn behind the starts is not followed by
+      // a long pause. A read that did not wait shows the budget has room again: no need to hold back.
       const readStartedAtMs = Date.now();
       await readAndForward(fleet);
-      nextReadAtMs = readStartedAtMs + (startsPending ? startsPendingReadIntervalMs(fleet) : fleet.options.pollIntervalMs);
+      const budgetBusy = Date.now() - readStartedAtMs > BUSY_READ_MS;
+      nextReadAtMs = readStartedAtMs + (startsPending && budgetBusy ? startsPendingReadIntervalMs(fleet) : fleet.options.pollIntervalMs);
       if (fleet.reads > MAX_FLEET_POLLS + 100) throw pollLimitFailure(fleet);
       continue;
     }
@@ -243,8 +245,11 @@ async function watch(fleet: Fleet): Promise<void> {
   }
 }
 
+/** A read that takes longer than this waited for its turn in the request budget: the starts are still using it. */
+const BUSY_READ_MS = 5_000;
+
 /**
- * Time between reads while StartFlows are still being issued: {@link STARTS_PENDING_POLL_INTERVAL_MS}
+ * Time between reads while StartFlows are still being issued and the budget is busy: {@link STARTS_PENDING_POLL_INTERVAL_MS}
  * (10 s) per call a read costs, so that the reads take no more than one call in 10 s from the
  * budget the starts need (a read of 6 ListFlows pages every 60 s). Still often enough that a bring-up
  * hears of its flow's ACTIVE before its own fallback timer (`childPollInterval`, 2 min) fires.
@@ -271,7 +276,7 @@ async function readAndForward(fleet: Fleet): Promise<void> {
     log.warn('Reading the flows’ statuses failed; the bring-ups poll on their own until the next read', { error: String(err) });
     return;
   }
-  await forwardStatuses(fleet);
+  forwardStatuses(fleet);
 }
 
 /**
@@ -319,18 +324,17 @@ async function readRegion(fleet: Fleet, region: string, group: FleetFlow[]): Pro
 }
 
 /** Sends each running bring-up the statuses it decides on that it has not been told yet. */
-async function forwardStatuses(fleet: Fleet): Promise<void> {
-  const signals: Promise<void>[] = [];
+function forwardStatuses(fleet: Fleet): void {
   for (const entry of fleet.flows) {
     const { child, lastStatus: status } = entry;
     if (entry.result || child === undefined || status === undefined || status === entry.childKnows) continue;
     entry.childKnows = status;
     // STANDBY/STOPPING before anyone saw a start is the flow waiting for its StartFlow, not a stop.
     const meaningful = FORWARDED.has(status) && (entry.startSeen || (status !== FlowStatus.STANDBY && status !== FlowStatus.STOPPING));
-    // A bring-up that has just finished can no longer be signalled: its result says it all.
-    if (meaningful) signals.push(child.signal(flowStatusChangedSignal, { currentStatus: status, confirmed: true }).catch(() => undefined));
+    // Not awaited: the next read need not wait until hundreds of signals are delivered. A bring-up
+    // that has just finished can no longer be signalled: its result says it all.
+    if (meaningful) void child.signal(flowStatusChangedSignal, { currentStatus: status, confirmed: true }).catch(() => undefined);
   }
-  await Promise.all(signals);
 }
 
 /** Launches bring-ups for the flows waiting for a slot, as far as `maxConcurrent` allows. */
