@@ -22,7 +22,7 @@ import { MediaConnectSimulator } from '../src/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createMediaConnectClient, createWorker } from '../src/worker';
 import { flowStatusChangedSignal, type BringFlowOnlineInput } from '../src/workflows/bring-flow-online';
-import { requestThrottledSignal, reserveRequestsUpdate, type mediaConnectRequestBudget } from '../src/workflows/request-budget';
+import { requestThrottledSignal, reserveRequestsUpdate, type mediaConnectRequestBudget } from '../src/workflows/request-budget-workflow';
 import { createDevServer } from '../test/support/temporal';
 
 const OUT_DIR = path.resolve(__dirname, '..', 'test', 'replay', 'histories');

@@ -20,6 +20,6 @@ export type {
   FlowStatusChange,
 } from './workflows/bring-flow-online';
 export type { BringFleetOnlineInput, BringFleetOnlineResult, BringFleetOnlineProgress, FleetFlowResult } from './workflows/bring-fleet-online';
-export type { RequestBudgetInput, RequestBudgetProgress } from './workflows/request-budget';
+export type { RequestBudgetInput, RequestBudgetProgress } from './workflows/request-budget-workflow';
 export { createWorker, createMediaConnectClient, checkMediaConnectAccess, type CreateWorkerOptions } from './worker';
 export { ConfigurationError } from './config';

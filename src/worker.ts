@@ -7,7 +7,7 @@
 import { ListFlowsCommand, MediaConnectClient } from '@aws-sdk/client-mediaconnect';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogEntry, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
-import { temporalRequestBudget, type RequestBudgetOptions } from './activities/request-budget';
+import { temporalRequestBudget, type RequestBudgetOptions } from './activities/request-budget-client';
 import { classifyMediaConnectError } from './activities/classify-error';
 import { ConfigurationError, workerSettingsFromEnv, type WorkerSettings } from './config';
 

@@ -1,3 +1,3 @@
 export * from './mediaconnect-activities';
 export * from './classify-error';
-export * from './request-budget';
+export * from './request-budget-client';

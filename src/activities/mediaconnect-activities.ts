@@ -11,7 +11,7 @@ import { parseFlowArn } from '../common/arn';
 import { AwsErrorName, FailureType } from '../common/failure-types';
 import { FlowStatus, isFlowStatus } from '../common/flow-status';
 import { classifyMediaConnectError } from './classify-error';
-import type { RequestBudget } from './request-budget';
+import type { RequestBudget } from './request-budget-client';
 
 /** What every activity of this package needs. */
 export interface MediaConnectActivityDependencies {

@@ -5,4 +5,4 @@ export * from './duration';
 export * from './search-attributes';
 export * from './bring-flow-online-input';
 export * from './bring-fleet-online-input';
-export * from './request-budget';
+export * from './request-budget-math';

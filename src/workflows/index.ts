@@ -4,5 +4,5 @@
  */
 export * from './bring-flow-online';
 export * from './bring-fleet-online';
-export * from './request-budget';
+export * from './request-budget-workflow';
 export { BUDGETED_ACTIVITY_OPTIONS, MEDIACONNECT_RETRY_POLICY } from './activity-options';

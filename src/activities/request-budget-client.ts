@@ -10,7 +10,7 @@ import {
   type RequestBudgetLimits,
   type RequestTokenGrant,
   type RequestTokensRequest,
-} from '../common/request-budget';
+} from '../common/request-budget-math';
 
 /** Where the budget lives and what it allows: `createWorker({ requestBudget })`. */
 export interface RequestBudgetOptions extends Partial<RequestBudgetLimits> {

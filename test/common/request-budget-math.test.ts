@@ -12,7 +12,7 @@ import {
   tokensAvailable,
   type RequestBudgetLimits,
   type RequestBudgetState,
-} from '../../src/common/request-budget';
+} from '../../src/common/request-budget-math';
 import { seededRandom } from '../../src/testing/seeded-random';
 
 const LIMITS: RequestBudgetLimits = { requestsPerSecond: 5, burst: 30 };

@@ -23,7 +23,7 @@ import {
   type RequestBudgetState,
   type RequestTokenGrant,
   type RequestTokensRequest,
-} from '../common/request-budget';
+} from '../common/request-budget-math';
 
 /** Input of {@link mediaConnectRequestBudget}. */
 export interface RequestBudgetInput {
