@@ -123,7 +123,7 @@ const FLEET_SCENARIOS: FleetScenario[] = [
 async function recordRequestBudget(client: Client): Promise<WorkflowHandle[]> {
   const limits = { requestsPerSecond: 5, burst: 30 };
   const handle = await client.workflow.start<typeof mediaConnectRequestBudget>('mediaConnectRequestBudget', { args: [{ limits, updatesPerRun: 4 }], taskQueue, workflowId: 'request-budget' });
-  const reserve = (maxWaitsMs: number[]) => client.workflow.getHandle('request-budget').executeUpdate(reserveRequestsUpdate, { args: [{ limits, maxWaitsMs }] });
+  const reserve = (maxWaitsMs: number[]) => client.workflow.getHandle('request-budget').executeUpdate(reserveRequestsUpdate, { args: [{ maxWaitsMs }] });
   await reserve(Array(40).fill(60_000)); // the burst, then 10 queued
   await reserve([0, 60_000]); // the first cannot wait: refused
   await handle.signal(requestThrottledSignal, { retryAfterMs: 1_000 });

@@ -46,7 +46,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     taskQueue: options.taskQueue,
     activities: createActivities({
       client: mediaConnect,
-      ...(requestBudget && { requestBudget: temporalRequestBudget(requestBudget, () => mediaConnect.config.region()) }),
+      ...(requestBudget && { requestBudget: temporalRequestBudget(requestBudget) }),
     }),
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }

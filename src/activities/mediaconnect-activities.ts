@@ -78,7 +78,7 @@ const ALREADY_STARTED: ReadonlySet<string> = new Set([FlowStatus.STARTING, FlowS
  *
  * ```ts
  * const client = createMediaConnectClient(); // the AWS SDK's retries off
- * const activities = createActivities({ client, requestBudget: temporalRequestBudget({}, () => client.config.region()) });
+ * const activities = createActivities({ client, requestBudget: temporalRequestBudget() });
  * await Worker.create({ activities, ... });
  * ```
  *
@@ -94,7 +94,9 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
    */
   async function call<T>(operation: string, flowArn: string | undefined, send: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
     const context = activityContext();
-    if (requestBudget && context) await requestBudget.acquire(affordableWaitMs(context, callTimeoutMs));
+    // The client's region: the `activities` engineer moves every call to the flow's own region.
+    const region = requestBudget && context ? await client.config.region() : '';
+    if (requestBudget && context) await requestBudget.acquire(affordableWaitMs(context, callTimeoutMs), region);
     const timeout = AbortSignal.timeout(callTimeoutMs);
     const cancelled = context?.cancellationSignal;
     const heartbeats = context && setInterval(() => context.heartbeat(), 1_000);
@@ -105,7 +107,7 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
       if (timeout.aborted) throw noAnswer(operation, flowArn, callTimeoutMs);
       const failure = toApplicationFailure(operation, flowArn, error);
       if (requestBudget && failure.type === AwsErrorName.TooManyRequests) {
-        await requestBudget.reportThrottled(typeof failure.nextRetryDelay === 'number' ? failure.nextRetryDelay : undefined);
+        await requestBudget.reportThrottled(region, typeof failure.nextRetryDelay === 'number' ? failure.nextRetryDelay : undefined);
       }
       throw failure;
     } finally {
