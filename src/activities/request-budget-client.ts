@@ -1,8 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { invalidInput } from '../common/duration';
-import { FailureType } from '../common/failure-types';
+import { FailureType, invalidInput } from '../common/failure-types';
 import {
   ARRIVAL_ALLOWANCE_MS,
   boundedRetryAfterMs,

@@ -1,3 +1,5 @@
+import { ApplicationFailure } from '@temporalio/common';
+
 /**
  * The `type` of every failure this package raises, so callers can branch on it
  * (`err.cause.type === FailureType.FlowError`) or list it in `RetryPolicy.nonRetryableErrorTypes`.
@@ -27,6 +29,11 @@ export const FailureType = {
   RequestBudgetExhausted: 'RequestBudgetExhausted',
   /** The request budget workflow could not be reached. Retryable; no MediaConnect call was made. */
   RequestBudgetUnavailable: 'RequestBudgetUnavailable',
+  /**
+   * The AWS SDK found no credentials to sign with (no AWS_PROFILE, AWS_ACCESS_KEY_ID or role), so
+   * no request was sent. Non-retryable: only a change to the worker's configuration fixes it.
+   */
+  MissingCredentials: 'MissingCredentials',
   /** MediaConnect answered with a status this package does not know. */
   UnknownFlowStatus: 'UnknownFlowStatus',
 } as const;
@@ -45,3 +52,8 @@ export const AwsErrorName = {
   /** Our own name for a request that got no HTTP answer at all (reset, refused, DNS, timeout). */
   Network: 'NetworkError',
 } as const;
+
+/** A non-retryable failure of type `InvalidInput`: the caller must change the input. */
+export function invalidInput(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: FailureType.InvalidInput, message, nonRetryable: true });
+}

@@ -9,7 +9,8 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { invalidInput } from '../common/duration';
+import { detailsMarkdown } from '../common/details-markdown';
+import { invalidInput } from '../common/failure-types';
 import {
   afterThrottle,
   checkRequestBudgetLimits,
@@ -111,13 +112,12 @@ export async function mediaConnectRequestBudget(input: RequestBudgetInput = {}):
   const showProgress = () => {
     const p = progress();
     setCurrentDetails(
-      [
-        `**MediaConnect request budget**: ${limits.requestsPerSecond}/s, burst ${limits.burst}`,
-        `- booked ahead: ${(p.bookedAheadMs / 1000).toFixed(1)} s`,
-        `- tokens handed out: ${p.granted}`,
-        `- requests refused (could not wait that long; retried later): ${p.refused}`,
-        `- 429s reported despite the budget: ${p.throttled}`,
-      ].join('\n'),
+      detailsMarkdown(`**MediaConnect request budget**: ${limits.requestsPerSecond}/s, burst ${limits.burst}`, [
+        `booked ahead: ${(p.bookedAheadMs / 1000).toFixed(1)} s`,
+        `tokens handed out: ${p.granted}`,
+        `requests refused (could not wait that long; retried later): ${p.refused}`,
+        `429s reported despite the budget: ${p.throttled}`,
+      ]),
     );
   };
 

@@ -19,12 +19,13 @@ import path from 'node:path';
 import { temporalRequestBudget, type RequestBudgetOptions } from '../../src/activities/request-budget-client';
 import { MAX_RETRY_AFTER_MS, RequestBudgetNames, type RequestTokensAnswer, type RequestTokensRequest } from '../../src/common/request-budget-math';
 import { MediaConnectSimulator } from '../../src/testing';
-import { createMediaConnectClient, createWorker } from '../../src/worker';
+import { createWorker } from '../../src/worker';
 import type { bringFleetOnline, BringFleetOnlineResult } from '../../src/workflows/bring-fleet-online';
 import type { bringFlowOnline } from '../../src/workflows/bring-flow-online';
 import { requestBudgetQuery, setRequestBudgetLimitsUpdate, type mediaConnectRequestBudget } from '../../src/workflows/request-budget-workflow';
 import { mediaConnectClientFor } from '../support/aws';
 import { historyOf } from '../support/history';
+import { waitFor } from '../support/wait-for';
 import { createDevServer } from '../support/temporal';
 import { temporal } from '@temporalio/proto';
 import type { acquireIn, BudgetProbeActivities, describeWithin } from './fixtures/budget-probe-workflows';
@@ -68,7 +69,7 @@ beforeEach(() => sim.reset());
 
 /** Starts an in-process worker on `taskQueue` whose activities ask `requestBudget`. */
 async function startWorker(taskQueue: string, requestBudget: RequestBudgetOptions): Promise<void> {
-  const mediaConnect = createMediaConnectClient({ endpoint: sim.endpoint, region: sim.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const mediaConnect = mediaConnectClientFor(sim.endpoint, sim.region);
   const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, mediaConnect, workflowBundlePath, requestBudget });
   running.push({ worker, done: worker.run(), close: () => mediaConnect.destroy() });
 }
@@ -79,14 +80,6 @@ function createFlows(prefix: string, count: number, startingDuration = 500): str
 
 function runFleet(taskQueue: string, flowArns: string[]): Promise<BringFleetOnlineResult> {
   return client.workflow.execute<typeof bringFleetOnline>('bringFleetOnline', { args: [{ flowArns, pollInterval: '1s' }], taskQueue, workflowId: `fleet-${randomUUID()}` });
-}
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition().catch(() => false))) {
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 function budget(budgetId: string) {
@@ -283,11 +276,11 @@ describe('the MediaConnect request budget', () => {
     const budgetId = `budget-${taskQueue}`;
     await startWorker(taskQueue, { ...QUOTA, budgetId });
     const [throttledArn, unrelatedArn] = [...createFlows('Throttled', 1, 500), ...createFlows('Unrelated', 1, 500)];
-    sim.injectFault({ kind: 'throttle', operation: 'StartFlow', flowArn: throttledArn, retryAfterSeconds: 86_400 });
+    sim.injectFault({ kind: 'throttle', operation: 'StartFlow', flowArn: throttledArn, retryAfter: '86400' });
     const budgetHandle = budget(`${budgetId}:${sim.region}`);
 
     const throttled = await client.workflow.start<typeof bringFlowOnline>('bringFlowOnline', { args: [{ flowArn: throttledArn }], taskQueue, workflowId: `throttled-${randomUUID()}` });
-    await waitFor(async () => (await budgetHandle.query(requestBudgetQuery)).throttled === 1);
+    await waitFor('the budget to hear of the 429', async () => (await budgetHandle.query(requestBudgetQuery).catch(() => undefined))?.throttled === 1);
     // The day became the documented maximum: the bucket is empty for a minute, then refills.
     const { bookedAheadMs } = await budgetHandle.query(requestBudgetQuery);
     expect(bookedAheadMs).toBeLessThanOrEqual(MAX_RETRY_AFTER_MS);
