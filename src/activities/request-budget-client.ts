@@ -26,6 +26,11 @@ export interface RequestBudgetOptions extends Partial<RequestBudgetLimits> {
   budgetId?: string;
   /** Task queue the budget workflows run on. @default the activity's task queue */
   taskQueue?: string;
+  /**
+   * Called after each reservation update with its size and round trip (for metrics and the
+   * benchmark): every request in it waited `roundTripMs` on top of its slot. Must not throw.
+   */
+  onReservation?: (reservation: { budgetWorkflowId: string; requests: number; roundTripMs: number }) => void;
 }
 
 /** What the activities ask before every MediaConnect call. */
@@ -99,6 +104,7 @@ export function temporalRequestBudget(options: RequestBudgetOptions = {}): Reque
             },
           ),
         ),
+        (requests, roundTripMs) => options.onReservation?.({ budgetWorkflowId: workflowId, requests, roundTripMs }),
       );
       queues.set(workflowId, queue);
     }
@@ -202,7 +208,10 @@ class ReservationQueue {
   /** The slowest recent lateness, ms, decaying by 5% a sample. */
   private slowestMs = 0;
 
-  constructor(private readonly send: (request: RequestTokensRequest) => Promise<RequestTokensAnswer>) {}
+  constructor(
+    private readonly send: (request: RequestTokensRequest) => Promise<RequestTokensAnswer>,
+    private readonly observe: (requests: number, roundTripMs: number) => void,
+  ) {}
 
   request(maxWaitMs: number): Promise<Reserved> {
     return new Promise((resolve, reject) => {
@@ -225,8 +234,10 @@ class ReservationQueue {
         try {
           const arrivalAllowanceMs = Math.max(ARRIVAL_ALLOWANCE_MS, Math.ceil(this.slowestMs * 1.5));
           const { grants, limits } = await this.send({ maxWaitsMs: batch.map((p) => p.maxWaitMs), arrivalAllowanceMs });
-          this.observeLateness(Date.now() - sentAtMs);
+          const roundTripMs = Date.now() - sentAtMs;
+          this.observeLateness(roundTripMs);
           batch.forEach((p, i) => p.resolve({ grant: grants[i], sentAtMs, limits }));
+          this.observe(batch.length, roundTripMs);
         } catch (err) {
           for (const p of batch) p.reject(err);
         }
