@@ -4,7 +4,7 @@
  */
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
 import type { RequestBudgetOptions } from './activities/request-budget';
-import { DEFAULT_TASK_QUEUE } from './client';
+import { DEFAULT_TASK_QUEUE } from './common/task-queue';
 import { DEFAULT_REQUEST_BUDGET, REQUEST_BUDGET_BOUNDS } from './common/request-budget';
 
 /** Raised for a setting that cannot work; its message names the setting and what to do. */

@@ -4,11 +4,13 @@
  * `npm run worker` (or `node lib/worker.js`) reads its configuration from the environment (see
  * `config.ts` and the README), checks it, and runs until SIGINT or SIGTERM.
  */
+import { inspect } from 'node:util';
 import { ListFlowsCommand, MediaConnectClient } from '@aws-sdk/client-mediaconnect';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogEntry, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { temporalRequestBudget, type RequestBudgetOptions } from './activities/request-budget';
 import { classifyMediaConnectError } from './activities/classify-error';
+import { redactCredentials, redactCredentialsDeep } from './common/redact';
 import { ConfigurationError, workerSettingsFromEnv, type WorkerSettings } from './config';
 
 export interface CreateWorkerOptions {
@@ -92,17 +94,24 @@ export async function checkMediaConnectAccess(client: MediaConnectClient, endpoi
 
 /** Installs the Temporal runtime: logs (pretty or JSON lines) and optional Prometheus metrics. */
 export function installRuntime(settings: Pick<WorkerSettings, 'logFormat' | 'logLevel' | 'metricsBindAddress'>): void {
-  const logger = new DefaultLogger(settings.logLevel, settings.logFormat === 'json' ? writeJsonLog : undefined);
+  const logger = new DefaultLogger(settings.logLevel, settings.logFormat === 'json' ? writeJsonLog : writePrettyLog);
   Runtime.install({
     logger,
     ...(settings.metricsBindAddress && { telemetryOptions: { metrics: { prometheus: { bindAddress: settings.metricsBindAddress } } } }),
   });
 }
 
+// Both log formats redact credentials: a log line can quote a service's error message or an SDK error.
 function writeJsonLog(entry: LogEntry): void {
   const { level, message, meta, timestampNanos } = entry;
   const line = { time: new Date(Number(timestampNanos / 1_000_000n)).toISOString(), level, message, ...serializableMeta(meta) };
-  process.stderr.write(`${JSON.stringify(line)}\n`);
+  process.stderr.write(`${JSON.stringify(redactCredentialsDeep(line))}\n`);
+}
+
+function writePrettyLog(entry: LogEntry): void {
+  const { level, message, meta, timestampNanos } = entry;
+  const time = new Date(Number(timestampNanos / 1_000_000n)).toISOString();
+  process.stderr.write(`${redactCredentials(`${time} [${level}] ${message}${meta === undefined ? '' : ` ${inspect(meta)}`}`)}\n`);
 }
 
 function serializableMeta(meta: LogEntry['meta']): Record<string, unknown> {
@@ -156,7 +165,7 @@ if (require.main === module) {
     () => process.exit(0),
     (err: unknown) => {
       const message = err instanceof ConfigurationError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
-      process.stderr.write(`temporal-mediaconnect worker: ${message}\n`);
+      process.stderr.write(`temporal-mediaconnect worker: ${redactCredentials(message)}\n`);
       process.exit(err instanceof ConfigurationError ? 78 : 1); // 78 = EX_CONFIG
     },
   );

@@ -10,6 +10,7 @@ import {
 import { parseFlowArn } from '../common/arn';
 import { AwsErrorName, FailureType } from '../common/failure-types';
 import { FlowStatus, isFlowStatus } from '../common/flow-status';
+import { redactCredentials } from '../common/redact';
 import { classifyMediaConnectError } from './classify-error';
 import type { RequestBudget } from './request-budget';
 
@@ -248,7 +249,7 @@ export function toApplicationFailure(operation: string, flowArn: string | undefi
     : ` (HTTP ${classified.httpStatus}${classified.requestId ? `, request id ${classified.requestId}` : ''})`;
   return ApplicationFailure.create({
     type: classified.name,
-    message: `${operation}${subject} failed: ${classified.message}${where}`,
+    message: redactCredentials(`${operation}${subject} failed: ${classified.message}${where}`),
     nonRetryable: !classified.retryable,
     details: [
       {

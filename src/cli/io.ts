@@ -1,5 +1,5 @@
 /** What a CLI run reads and writes: injected, so that tests run commands in-process. */
-import type { OutputStream } from './live-view';
+import type { OutputStream } from '../live-view/live-view';
 
 export interface CliIo {
   /** Results: the human summary, or the one JSON document with `--json`. */

@@ -11,7 +11,7 @@
  * --namespace. Exit codes: see `EXIT_CODES_HELP`.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { DEFAULT_TASK_QUEUE } from '../client';
+import { DEFAULT_TASK_QUEUE } from '../common/task-queue';
 import { DEFAULT_CONNECT_TIMEOUT } from './connection';
 import { CliError, EXIT_CODES_HELP, ExitCode } from './exit-codes';
 import type { CliIo } from './io';

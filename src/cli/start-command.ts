@@ -10,11 +10,11 @@ import type { bringFlowOnline } from '../workflows/bring-flow-online';
 import { connectToTemporal, isTemporalUnavailable, resolveTemporalTarget, unreachable, type ConnectionFlags, type TemporalTarget } from './connection';
 import { CliError, ExitCode } from './exit-codes';
 import { writeJson, writeLines, type CliIo } from './io';
-import { createLiveView } from './live-view';
-import { renderSummary, type BringUpRow } from './progress-table';
+import { createLiveView } from '../live-view/live-view';
+import { renderSummary, type BringUpRow } from '../live-view/progress-table';
 import { BRING_FLOW_ONLINE_BOUNDS } from '../common/bring-flow-online-input';
 import { validDuration, validFlowArns } from './validate';
-import { watchBringUps } from './watch-bring-ups';
+import { watchBringUps } from '../live-view/watch-bring-ups';
 
 /** A bring-up as `startBringFlowOnline` returned it. */
 type StartedBringUp = WorkflowHandleWithFirstExecutionRunId<typeof bringFlowOnline>;

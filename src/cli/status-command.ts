@@ -7,11 +7,11 @@ import { WorkflowExecutionStatusName, type Client } from '@temporalio/client';
 import { bringFlowOnlineWorkflowId } from '../client';
 import { FlowStatusSearchAttribute } from '../common/search-attributes';
 import type { bringFlowOnline } from '../workflows/bring-flow-online';
-import { activeRow, failedRow, initialRow, queryProgress, runningRow } from './bring-up-rows';
+import { activeRow, failedRow, initialRow, queryProgress, runningRow } from '../live-view/bring-up-rows';
 import { connectToTemporal, isTemporalUnavailable, resolveTemporalTarget, unreachable, type ConnectionFlags } from './connection';
 import { ExitCode } from './exit-codes';
 import { writeJson, writeLines, type CliIo } from './io';
-import { renderFailures, renderProgressTable, type BringUpRow } from './progress-table';
+import { renderFailures, renderProgressTable, type BringUpRow } from '../live-view/progress-table';
 import { validFlowArns } from './validate';
 
 /** Options of the `status` command. */

@@ -1,14 +1,12 @@
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowHandleWithFirstExecutionRunId, type WorkflowStartOptions } from '@temporalio/client';
 import { parseFlowArn, type FlowArnParts } from '../common/arn';
 import { checkBringFleetOnlineInput } from '../common/bring-fleet-online-input';
-import { invalidInput } from '../common/duration';
+import { invalidInput } from '../common/failure-types';
 import { checkBringFlowOnlineInput } from '../common/bring-flow-online-input';
 import { FlowNameSearchAttribute, FlowRegionSearchAttribute } from '../common/search-attributes';
+import { DEFAULT_TASK_QUEUE } from '../common/task-queue';
 import type { bringFlowOnline, BringFlowOnlineInput } from '../workflows/bring-flow-online';
 import type { bringFleetOnline, BringFleetOnlineInput } from '../workflows/bring-fleet-online';
-
-/** The task queue the worker polls unless told otherwise. */
-export const DEFAULT_TASK_QUEUE = 'mediaconnect';
 
 /**
  * The workflow id of the bring-up of a flow: `bring-flow-online:<name>:<region>:<account>:<flow id>`.

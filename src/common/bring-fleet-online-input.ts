@@ -5,7 +5,8 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { parseFlowArn, type FlowArnParts } from './arn';
-import { durationOption, invalidInput } from './duration';
+import { durationOption } from './duration';
+import { invalidInput } from './failure-types';
 
 /** The fields the check reads; the workflow's `BringFleetOnlineInput` documents them. */
 interface FleetInputFields {

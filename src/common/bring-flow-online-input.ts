@@ -4,7 +4,8 @@
  * Temporal. Pure and deterministic: safe in workflow code.
  */
 import { parseFlowArn, type FlowArnParts } from './arn';
-import { durationOption, invalidInput } from './duration';
+import { durationOption } from './duration';
+import { invalidInput } from './failure-types';
 import { FlowStatus, isFlowStatus } from './flow-status';
 
 /** Defaults of `bringFlowOnline`'s input. */

@@ -1,6 +1,6 @@
-import { ApplicationFailure, type Duration } from '@temporalio/common';
+import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
-import { FailureType } from './failure-types';
+import { invalidInput } from './failure-types';
 
 /**
  * Reads a duration option (`'5s'`, `'10 minutes'`, or milliseconds) and checks its bounds.
@@ -20,9 +20,4 @@ export function durationOption(name: string, value: unknown, fallback: Duration,
     throw invalidInput(`${name} must be between ${bounds.minMs} ms and ${bounds.maxMs} ms, got ${JSON.stringify(value)}`);
   }
   return ms;
-}
-
-/** A non-retryable failure of type `InvalidInput`: the caller must change the input. */
-export function invalidInput(message: string): ApplicationFailure {
-  return ApplicationFailure.create({ type: FailureType.InvalidInput, message, nonRetryable: true });
 }

@@ -1,3 +1,5 @@
+import { ApplicationFailure } from '@temporalio/common';
+
 /**
  * The `type` of every failure this package raises, so callers can branch on it
  * (`err.cause.type === FailureType.FlowError`) or list it in `RetryPolicy.nonRetryableErrorTypes`.
@@ -45,3 +47,8 @@ export const AwsErrorName = {
   /** Our own name for a request that got no HTTP answer at all (reset, refused, DNS, timeout). */
   Network: 'NetworkError',
 } as const;
+
+/** A non-retryable failure of type `InvalidInput`: the caller must change the input. */
+export function invalidInput(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: FailureType.InvalidInput, message, nonRetryable: true });
+}

@@ -6,3 +6,4 @@ export * from './search-attributes';
 export * from './bring-flow-online-input';
 export * from './bring-fleet-online-input';
 export * from './request-budget';
+export * from './task-queue';

@@ -6,7 +6,7 @@
  *
  * Pure and deterministic: the budget workflow runs it on workflow time, tests on any clock.
  */
-import { invalidInput } from './duration';
+import { invalidInput } from './failure-types';
 
 /** The request budget of one account and region: a bucket of `burst` tokens refilled at `requestsPerSecond`. */
 export interface RequestBudgetLimits {

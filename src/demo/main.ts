@@ -8,7 +8,7 @@
  * Temporal CLI); 128 + signal when interrupted before the summary.
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { DEFAULT_TASK_QUEUE } from '../client';
+import { DEFAULT_TASK_QUEUE } from '../common/task-queue';
 import { durationOption } from '../common/duration';
 import { Demo, DemoSetupError, type DemoOptions } from './run-demo';
 import { DEMO_DEFAULTS, MAX_DEMO_FLOWS, MIN_DEMO_FLOWS } from './scenario';

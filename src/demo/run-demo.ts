@@ -14,15 +14,15 @@ import { Client, Connection } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, type LogEntry, type Worker } from '@temporalio/worker';
 import { startBringFlowOnline } from '../client';
-import type { BringUpHandle } from '../cli/bring-up-rows';
-import { createLiveView, type OutputStream } from '../cli/live-view';
-import { formatElapsed, renderSummary, type BringUpRow } from '../cli/progress-table';
-import { watchBringUps } from '../cli/watch-bring-ups';
+import type { BringUpHandle } from '../live-view/bring-up-rows';
+import { createLiveView, type OutputStream } from '../live-view/live-view';
+import { formatElapsed, renderSummary, type BringUpRow } from '../live-view/progress-table';
+import { watchBringUps } from '../live-view/watch-bring-ups';
 import { MediaConnectSimulator } from '../testing/simulator';
 import { createMediaConnectClient, createWorker } from '../worker';
-import { assertPortFree, DevServerError, startDevServer, type DevServer } from './dev-server';
+import { assertPortFree, DevServerError, startDevServer, type DevServer } from '../dev-server/dev-server';
 import { createDemoFlows, endedAsPlanned, planDemoFlows, type DemoFlow } from './scenario';
-import { temporalCliPath } from './temporal-cli';
+import { temporalCliPath } from '../dev-server/temporal-cli';
 
 /** How to run the demo (the entry point's options, checked). */
 export interface DemoOptions {

@@ -9,7 +9,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { invalidInput } from '../common/duration';
+import { invalidInput } from '../common/failure-types';
 import {
   afterThrottle,
   checkRequestBudgetLimits,

@@ -8,8 +8,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { startDevServer } from '../../src/demo/dev-server';
-import { temporalCliPath } from '../../src/demo/temporal-cli';
+import { startDevServer } from '../../src/dev-server/dev-server';
+import { temporalCliPath } from '../../src/dev-server/temporal-cli';
 import { waitFor } from '../support/worker-process';
 import { freePort } from '../support/ports';
 

@@ -1,6 +1,6 @@
 /** The demo's plan and the dev server's command line: pure, no processes. */
 import { SEARCH_ATTRIBUTE_DECLARATIONS } from '../../src/common/search-attributes';
-import { devServerArgs } from '../../src/demo/dev-server';
+import { devServerArgs } from '../../src/dev-server/dev-server';
 import { endedAsPlanned, planDemoFlows } from '../../src/demo/scenario';
 
 describe('planDemoFlows', () => {

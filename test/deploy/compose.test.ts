@@ -33,6 +33,14 @@ function service(name: string): ComposeService {
   return found;
 }
 
+/** How docker-compose.yml publishes every port: on PUBLISH_ADDRESS, loopback unless the user widens it. */
+const PUBLISHED_ON = '${PUBLISH_ADDRESS:-127.0.0.1}';
+
+/** `PUBLISHED_ON:port:port`, the one form a published port takes in docker-compose.yml. */
+function published(port: string | number): string {
+  return `${PUBLISHED_ON}:${port}:${port}`;
+}
+
 function env(name: string): Record<string, string> {
   return service(name).environment ?? {};
 }
@@ -93,6 +101,18 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(services).sort()).toEqual(
       ['postgresql', 'simulator', 'temporal', 'temporal-setup-namespace', 'temporal-setup-schema', 'temporal-ui', 'worker'].sort(),
     );
+  });
+
+  it('publishes every port on PUBLISH_ADDRESS, which defaults to loopback (Temporal has no authentication here)', () => {
+    const ports = Object.entries(services).flatMap(([name, s]) => (s.ports ?? []).map((port) => ({ name, port })));
+    expect(ports.map(({ name }) => name)).toEqual(expect.arrayContaining(['temporal', 'temporal-ui', 'worker', 'simulator']));
+    for (const { name, port } of ports) {
+      // The short form only: a long-form entry or a bare "7233:7233" would publish on every interface.
+      expect({ name, port }).toEqual({ name, port: expect.stringMatching(/^\$\{PUBLISH_ADDRESS:-127\.0\.0\.1\}:(\d+):\1$/) });
+    }
+    const text = readFileSync(path.join(REPO, 'docker-compose.yml'), 'utf8');
+    expect(text).not.toMatch(/0\.0\.0\.0:\d+:\d+/);
+    expect(text.match(/\$\{PUBLISH_ADDRESS[^}]*\}/g)?.every((use) => use === PUBLISHED_ON)).toBe(true);
   });
 
   it('pins every image to a version (no :latest, no missing tag)', () => {
@@ -199,7 +219,7 @@ describe('docker-compose.yml', () => {
     it('logs JSON lines and serves Prometheus metrics on a published port', () => {
       expect(worker.LOG_FORMAT).toBe('json');
       expect(worker.TEMPORAL_METRICS_BIND_ADDRESS).toBe('0.0.0.0:9464');
-      expect(service('worker').ports).toContain('9464:9464');
+      expect(service('worker').ports).toContain(published(9464));
       expect(service('worker').healthcheck?.test.join(' ')).toContain('http://127.0.0.1:9464/metrics');
     });
 
@@ -229,7 +249,7 @@ describe('docker-compose.yml', () => {
       const port = simulator.command![simulator.command!.indexOf('--port') + 1];
       expect(simulatorEnv.AWS_ENDPOINT_URL_MEDIACONNECT).toBe(`http://simulator:${port}`);
       expect(simulatorEnv.COMPOSE_PROFILES).toBe('simulator');
-      expect(simulator.ports).toContain(`${port}:${port}`);
+      expect(simulator.ports).toContain(published(port));
       expect(simulator.healthcheck?.test.join(' ')).toContain(`http://127.0.0.1:${port}/_simulator/stats`);
     });
 

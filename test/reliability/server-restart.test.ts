@@ -10,7 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import { startBringFlowOnline } from '../../src/client';
 import { MediaConnectSimulator } from '../../src/testing';
 import { waitFor, type WorkerProcess } from '../support/worker-process';
-import { DevServerProcess } from './dev-server-process';
+import { DevServerProcess } from '../support/dev-server-process';
 import { createFleet, outcomeOf, printFigures, sleep, startWorkerProcess, tally, workerEnvFor } from './fleet';
 
 const taskQueue = 'reliability-server-restart';

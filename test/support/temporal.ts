@@ -1,5 +1,5 @@
 import { SEARCH_ATTRIBUTE_KEYS } from '../../src/common/search-attributes';
-import { temporalCliPath, testServerPath } from '../../src/demo/temporal-cli';
+import { temporalCliPath, testServerPath } from '../../src/dev-server/temporal-cli';
 import { TestWorkflowEnvironment, type LocalTestWorkflowEnvironmentOptions, type TimeSkippingTestWorkflowEnvironmentOptions } from '@temporalio/testing';
 
 // The binaries are found by the demo's module, so tests and `npm run demo` use the same ones.

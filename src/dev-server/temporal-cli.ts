@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-/** The repository root (this file is `src/demo/` in source and `lib/demo/` once built). */
+/** The repository root (this file is `src/dev-server/` in source and `lib/dev-server/` once built). */
 const REPO = path.resolve(__dirname, '..', '..');
 /** Where `scripts/setup.sh` installs the binaries. */
 export const VENV_BIN = path.join(REPO, '.tools', 'venv', 'bin');

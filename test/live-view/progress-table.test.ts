@@ -1,6 +1,6 @@
 /** The progress table, the summary and the live views: pure rendering, no server. */
-import { createLiveView } from '../../src/cli/live-view';
-import { formatElapsed, renderProgressLine, renderProgressTable, renderSummary, type BringUpRow } from '../../src/cli/progress-table';
+import { createLiveView } from '../../src/live-view/live-view';
+import { formatElapsed, renderProgressLine, renderProgressTable, renderSummary, type BringUpRow } from '../../src/live-view/progress-table';
 
 const arn = (name: string) => `arn:aws:mediaconnect:us-east-1:111122223333:flow:1-abc-def:${name}`;
 const row = (name: string, fields: Partial<BringUpRow>): BringUpRow => ({ flowArn: arn(name), flowName: name, workflowId: `bring-flow-online:${arn(name)}`, state: 'running', ...fields });

@@ -1,13 +1,13 @@
 /**
  * A Temporal dev server run as a child process on a fixed port and database file, so a test can
  * stop it and start it again on the same port and the same SQLite file (the SDK's `createLocal`
- * can do neither). It is the demo's own launcher (`src/demo/dev-server.ts`), started again with the
+ * can do neither). It is the demo's own launcher (`src/dev-server/dev-server.ts`), started again with the
  * same options, plus a wait until the namespace answers.
  */
 import { Connection } from '@temporalio/client';
-import { startDevServer, type DevServer, type DevServerOptions } from '../../src/demo/dev-server';
-import { temporalCliPath } from '../support/temporal';
-import { freePort } from '../support/ports';
+import { startDevServer, type DevServer, type DevServerOptions } from '../../src/dev-server/dev-server';
+import { temporalCliPath } from './temporal';
+import { freePort } from './ports';
 
 /** How long the namespace may take to answer once the server listens. */
 const READY_TIMEOUT_MS = 30_000;
