@@ -7,7 +7,7 @@
  * - activities (`temporal-mediaconnect/activities`): `createActivities({ client, requestBudget })`, `temporalRequestBudget(...)`;
  * - client: `startBringFlowOnline(client, { flowArn })`, `startBringFleetOnline(client, { flowArns }, { workflowId })`;
  * - worker: `createWorker(...)`, `createMediaConnectClient()`;
- * - shared: `parseFlowArn`, `FlowStatus`, `FailureType`.
+ * - shared: `parseFlowArn`, `FlowStatus`, `FailureType`, `MetricNames`, `METRIC_HISTOGRAM_BUCKETS`.
  */
 export * from './common';
 export * from './client';
@@ -23,3 +23,4 @@ export type { BringFleetOnlineInput, BringFleetOnlineResult, BringFleetOnlinePro
 export type { RequestBudgetInput, RequestBudgetProgress } from './workflows/request-budget';
 export { createWorker, createMediaConnectClient, checkMediaConnectAccess, type CreateWorkerOptions } from './worker';
 export { ConfigurationError } from './config';
+export { TRACING_WORKFLOW_INTERCEPTOR_MODULE, type WorkerTracingOptions } from './tracing';

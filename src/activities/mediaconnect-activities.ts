@@ -12,6 +12,7 @@ import { AwsErrorName, FailureType } from '../common/failure-types';
 import { FlowStatus, isFlowStatus } from '../common/flow-status';
 import { redactCredentials } from '../common/redact';
 import { classifyMediaConnectError } from './classify-error';
+import { observeBudgetWait, observeCall } from './metrics';
 import type { RequestBudget } from './request-budget';
 
 /** What every activity of this package needs. */
@@ -95,12 +96,12 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
    */
   async function call<T>(operation: string, flowArn: string | undefined, send: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
     const context = activityContext();
-    if (requestBudget && context) await requestBudget.acquire(affordableWaitMs(context, callTimeoutMs));
+    if (requestBudget && context) await observeBudgetWait(() => requestBudget.acquire(affordableWaitMs(context, callTimeoutMs)));
     const timeout = AbortSignal.timeout(callTimeoutMs);
     const cancelled = context?.cancellationSignal;
     const heartbeats = context && setInterval(() => context.heartbeat(), 1_000);
     try {
-      return await send(cancelled ? AbortSignal.any([cancelled, timeout]) : timeout);
+      return await observeCall(operation, flowArn, cancelled ? AbortSignal.any([cancelled, timeout]) : timeout, send);
     } catch (error) {
       if (cancelled?.aborted) throw error; // cancelled or timed out by Temporal: let the worker report it as such
       if (timeout.aborted) throw noAnswer(operation, flowArn, callTimeoutMs);

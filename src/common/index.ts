@@ -7,3 +7,4 @@ export * from './bring-flow-online-input';
 export * from './bring-fleet-online-input';
 export * from './request-budget';
 export * from './task-queue';
+export * from './metrics';

@@ -29,6 +29,7 @@ import { FlowStatus } from '../common/flow-status';
 import { FlowNameSearchAttribute, FlowRegionSearchAttribute } from '../common/search-attributes';
 import { bringFlowOnline, flowStatusChangedSignal, type BringFlowOnlineInput } from './bring-flow-online';
 import { BUDGETED_ACTIVITY_OPTIONS } from './activity-options';
+import { recordFleetFlows } from './metrics';
 
 /** Input of {@link bringFleetOnline}. */
 export interface BringFleetOnlineInput {
@@ -206,6 +207,7 @@ export async function bringFleetOnline(input: BringFleetOnlineInput): Promise<Br
 
   const showProgress = () => {
     const p = progress();
+    recordFleetFlows(p.flows.map((f) => f.lastStatus));
     setCurrentDetails(
       [`**Fleet of ${fleet.length} flows**`, `- active: ${p.active}`, `- failed: ${p.failed}`, `- running: ${p.running}`, `- waiting for a slot: ${p.waiting}`, `- ListFlows reads: ${listReads}`].join('\n'),
     );
