@@ -13,7 +13,7 @@ import { MediaConnectSimulator } from '../../src/testing';
 import { createDevServer } from '../support/temporal';
 import { spawnWorker, waitFor, type WorkerProcess } from '../support/worker-process';
 import { freePort } from '../support/ports';
-import { parsePrometheusText, sampleValue, type PrometheusSample } from '../support/prometheus';
+import { dashboardSelectors, parsePrometheusText, sampleValue, type PrometheusSample } from '../support/prometheus';
 
 const taskQueue = 'observability-metrics';
 
@@ -114,5 +114,15 @@ describe('the worker metrics endpoint', () => {
     // A counter appears once it has counted: no call was refused by the budget here.
     for (const name of Object.values(MetricNames).filter((n) => n !== MetricNames.budgetRefusals)) expect(names).toContain(name);
     expect(names).toContain('temporal_activity_execution_latency');
+  });
+
+  it('has every metric and label the Grafana dashboard queries', () => {
+    const selectors = dashboardSelectors();
+    expect(selectors.length).toBeGreaterThanOrEqual(10);
+    for (const { panel, metric, labels } of selectors.filter((s) => s.metric !== MetricNames.budgetRefusals)) {
+      const exported = samples.filter((s) => s.name === metric);
+      const missing = labels.filter((label) => !exported.some((s) => label in s.labels));
+      expect({ panel, metric, exported: exported.length > 0, missing }).toEqual({ panel, metric, exported: true, missing: [] });
+    }
   });
 });
