@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-mediaconnect';
 import { parseFlowArn } from '../common/arn';
 import { AwsErrorName, FailureType } from '../common/failure-types';
-import { FlowStatus, isFlowStatus } from '../common/flow-status';
+import { FlowStatus, isFlowStatus, isStartedStatus } from '../common/flow-status';
 import { redactCredentials } from '../common/redact';
 import { classifyMediaConnectError } from './classify-error';
 import { observeBudgetWait, observeCall } from './metrics';
@@ -71,9 +71,6 @@ export interface ListFlowStatusesResult {
   /** ListFlows calls made (one per page). */
   calls: number;
 }
-
-/** Statuses that mean a start has already happened: starting again is unnecessary. */
-const ALREADY_STARTED: ReadonlySet<string> = new Set([FlowStatus.STARTING, FlowStatus.ACTIVE, FlowStatus.UPDATING]);
 
 /**
  * Creates the MediaConnect activities around one client and, normally, the account's request budget.
@@ -146,7 +143,7 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
       } catch (failure) {
         if (!(failure instanceof ApplicationFailure) || failure.type !== 'BadRequestException') throw failure;
         const current = await describe(flowArn);
-        if (!ALREADY_STARTED.has(current.status)) throw failure;
+        if (!isStartedStatus(current.status)) throw failure;
         return { flowArn, status: current.status, alreadyStarted: true };
       }
     },
