@@ -11,7 +11,8 @@ import { startBringFleetOnline, startBringFlowOnline } from '../../src/client';
 import { MetricNames } from '../../src/common/metrics';
 import { MediaConnectSimulator } from '../../src/testing';
 import { createDevServer } from '../support/temporal';
-import { spawnWorker, waitFor, type WorkerProcess } from '../support/worker-process';
+import { spawnWorker, type WorkerProcess } from '../support/worker-process';
+import { waitFor } from '../support/wait-for';
 import { freePort } from '../support/ports';
 import { dashboardSelectors, parsePrometheusText, sampleValue, type PrometheusSample } from '../support/prometheus';
 

@@ -13,7 +13,7 @@ import { startBringFlowOnline } from '../../src/client';
 import { MediaConnectSimulator } from '../../src/testing';
 import { createMediaConnectClient, createWorker } from '../../src/worker';
 import { createDevServer } from '../support/temporal';
-import { waitFor } from '../support/worker-process';
+import { waitFor } from '../support/wait-for';
 
 const taskQueue = 'observability-tracing';
 const exporter = new InMemorySpanExporter();
