@@ -7,7 +7,7 @@
 import { Context } from '@temporalio/activity';
 import type { MetricMeter } from '@temporalio/common';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { AwsErrorName } from '../common/failure-types';
+import { FailureType } from '../common/failure-types';
 import { CallOutcome, MetricNames } from '../common/metrics';
 import { classifyMediaConnectError } from './classify-error';
 
@@ -72,8 +72,9 @@ export async function observeBudgetWait(acquire: () => Promise<void>): Promise<v
 /** The outcome label of a failed call. Pure. */
 export function callOutcome(error: unknown, signal?: AbortSignal): CallOutcome {
   if (signal?.aborted) return (signal.reason as { name?: unknown } | undefined)?.name === 'TimeoutError' ? CallOutcome.networkError : CallOutcome.cancelled;
-  const { name, httpStatus } = classifyMediaConnectError(error, Date.now());
-  if (name === AwsErrorName.TooManyRequests || httpStatus === 429) return CallOutcome.throttled;
+  const { name, throttled, httpStatus } = classifyMediaConnectError(error, Date.now());
+  if (throttled) return CallOutcome.throttled;
+  if (name === FailureType.MissingCredentials) return CallOutcome.clientError; // refused before sending
   if (httpStatus === undefined) return CallOutcome.networkError;
   return httpStatus >= 500 ? CallOutcome.serverError : CallOutcome.clientError;
 }

@@ -32,7 +32,7 @@ export const CallOutcome = {
   success: 'success',
   /** 429: the account's API quota. */
   throttled: 'throttled',
-  /** Any other 4xx: the request was refused (not found, bad request, forbidden...). */
+  /** Any other 4xx: the request was refused (not found, bad request, forbidden...); or no credentials to sign it with. */
   clientError: 'client_error',
   /** 5xx. */
   serverError: 'server_error',
