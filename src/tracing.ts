@@ -32,12 +32,16 @@ export interface WorkerTracingOptions {
  * bundles the workflows; a pre-built bundle (`WORKFLOW_BUNDLE_PATH`) must have been built with it:
  * `bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [TRACING_WORKFLOW_INTERCEPTOR_MODULE] })`.
  */
-export const TRACING_WORKFLOW_INTERCEPTOR_MODULE = require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
+export const TRACING_WORKFLOW_INTERCEPTOR_MODULE =
+  require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
 
 const DEFAULT_RESOURCE = new Resource({ 'service.name': 'temporal-mediaconnect-worker' });
 
 /** The worker options that turn tracing on, merged into `workerOptions`' own interceptors and sinks. */
-export function withTracing(tracing: WorkerTracingOptions, options: Partial<WorkerOptions> = {}): Partial<WorkerOptions> {
+export function withTracing(
+  tracing: WorkerTracingOptions,
+  options: Partial<WorkerOptions> = {},
+): Partial<WorkerOptions> {
   const interceptors = options.interceptors ?? {};
   return {
     ...options,
@@ -45,14 +49,23 @@ export function withTracing(tracing: WorkerTracingOptions, options: Partial<Work
       ...interceptors,
       // (a legacy object of client interceptors is left as it is: the worker's own client calls then go untraced)
       client: Array.isArray(interceptors.client?.workflow ?? [])
-        ? { ...interceptors.client, workflow: [new OpenTelemetryWorkflowClientInterceptor(), ...((interceptors.client?.workflow as []) ?? [])] }
+        ? {
+            ...interceptors.client,
+            workflow: [new OpenTelemetryWorkflowClientInterceptor(), ...((interceptors.client?.workflow as []) ?? [])],
+          }
         : interceptors.client,
       workflowModules: [TRACING_WORKFLOW_INTERCEPTOR_MODULE, ...(interceptors.workflowModules ?? [])],
       activity: [
-        (ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) }),
+        (ctx) => ({
+          inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
+          outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+        }),
         ...(interceptors.activity ?? []),
       ],
     },
-    sinks: { ...options.sinks, exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource ?? DEFAULT_RESOURCE) },
+    sinks: {
+      ...options.sinks,
+      exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource ?? DEFAULT_RESOURCE),
+    },
   };
 }

@@ -21,31 +21,48 @@ export const TRACER_NAME = 'temporal-mediaconnect';
  *
  * @param signal the call's abort signal, handed to `send`: an error after it fired is a timeout or a cancellation.
  */
-export async function observeCall<T>(operation: string, flowArn: string | undefined, signal: AbortSignal, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const attributes = { 'rpc.system': 'aws-api', 'rpc.service': 'MediaConnect', 'rpc.method': operation, ...(flowArn && { 'mediaconnect.flow_arn': flowArn }) };
-  return trace.getTracer(TRACER_NAME).startActiveSpan(`MediaConnect ${operation}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
-    const startedAt = performance.now();
-    let outcome: CallOutcome = CallOutcome.success;
-    try {
-      return await send(signal);
-    } catch (error) {
-      outcome = callOutcome(error, signal);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
-      if (error instanceof Error) span.recordException(error);
-      throw error;
-    } finally {
-      span.setAttribute('mediaconnect.outcome', outcome);
-      span.end();
-      const meter = activityMetricMeter();
-      if (meter) {
-        meter.createCounter(MetricNames.requests, undefined, 'MediaConnect calls, by operation and outcome').add(1, { operation, outcome });
-        if (outcome === CallOutcome.throttled) meter.createCounter(MetricNames.throttles, undefined, 'MediaConnect calls answered 429').add(1, { operation });
-        meter
-          .createHistogram(MetricNames.requestDuration, 'float', 's', 'Time MediaConnect took to answer a call')
-          .record((performance.now() - startedAt) / 1000, { operation });
+export async function observeCall<T>(
+  operation: string,
+  flowArn: string | undefined,
+  signal: AbortSignal,
+  send: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const attributes = {
+    'rpc.system': 'aws-api',
+    'rpc.service': 'MediaConnect',
+    'rpc.method': operation,
+    ...(flowArn && { 'mediaconnect.flow_arn': flowArn }),
+  };
+  return trace
+    .getTracer(TRACER_NAME)
+    .startActiveSpan(`MediaConnect ${operation}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      const startedAt = performance.now();
+      let outcome: CallOutcome = CallOutcome.success;
+      try {
+        return await send(signal);
+      } catch (error) {
+        outcome = callOutcome(error, signal);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+        if (error instanceof Error) span.recordException(error);
+        throw error;
+      } finally {
+        span.setAttribute('mediaconnect.outcome', outcome);
+        span.end();
+        const meter = activityMetricMeter();
+        if (meter) {
+          meter
+            .createCounter(MetricNames.requests, undefined, 'MediaConnect calls, by operation and outcome')
+            .add(1, { operation, outcome });
+          if (outcome === CallOutcome.throttled)
+            meter
+              .createCounter(MetricNames.throttles, undefined, 'MediaConnect calls answered 429')
+              .add(1, { operation });
+          meter
+            .createHistogram(MetricNames.requestDuration, 'float', 's', 'Time MediaConnect took to answer a call')
+            .record((performance.now() - startedAt) / 1000, { operation });
+        }
       }
-    }
-  });
+    });
 }
 
 /**
@@ -63,7 +80,9 @@ export async function observeBudgetWait(acquire: () => Promise<void>): Promise<v
   } catch (error) {
     const reason = (error as { type?: unknown }).type;
     if (typeof reason === 'string') {
-      activityMetricMeter()?.createCounter(MetricNames.budgetRefusals, undefined, 'MediaConnect calls the request budget refused').add(1, { reason });
+      activityMetricMeter()
+        ?.createCounter(MetricNames.budgetRefusals, undefined, 'MediaConnect calls the request budget refused')
+        .add(1, { reason });
     }
     throw error;
   }
@@ -71,7 +90,10 @@ export async function observeBudgetWait(acquire: () => Promise<void>): Promise<v
 
 /** The outcome label of a failed call. Pure. */
 export function callOutcome(error: unknown, signal?: AbortSignal): CallOutcome {
-  if (signal?.aborted) return (signal.reason as { name?: unknown } | undefined)?.name === 'TimeoutError' ? CallOutcome.networkError : CallOutcome.cancelled;
+  if (signal?.aborted)
+    return (signal.reason as { name?: unknown } | undefined)?.name === 'TimeoutError'
+      ? CallOutcome.networkError
+      : CallOutcome.cancelled;
   const { name, throttled, httpStatus } = classifyMediaConnectError(error, Date.now());
   if (throttled) return CallOutcome.throttled;
   if (name === FailureType.MissingCredentials) return CallOutcome.clientError; // refused before sending

@@ -29,7 +29,12 @@ export async function measureBringUp<T>(startedAtMs: number, bringUp: () => Prom
 function recordBringUp(outcome: string, startedAtMs: number): void {
   metricMeter.createCounter(MetricNames.bringUps, undefined, 'Finished bring-ups, by outcome').add(1, { outcome });
   metricMeter
-    .createHistogram(MetricNames.bringUpDuration, 'float', 's', 'Bring-up duration, from its start to ACTIVE or failure')
+    .createHistogram(
+      MetricNames.bringUpDuration,
+      'float',
+      's',
+      'Bring-up duration, from its start to ACTIVE or failure',
+    )
     .record(Math.max(0, Date.now() - startedAtMs) / 1000, { outcome });
 }
 
@@ -44,11 +49,18 @@ function bringUpFailureOutcome(err: unknown): string {
  * (every status, zeros included, so no series keeps a stale count).
  */
 export function recordFleetFlows(statuses: ReadonlyArray<FlowStatus | undefined>): void {
-  const counts = new Map<string, number>([...Object.values(FlowStatus), FLEET_STATUS_UNKNOWN].map((status) => [status, 0]));
+  const counts = new Map<string, number>(
+    [...Object.values(FlowStatus), FLEET_STATUS_UNKNOWN].map((status) => [status, 0]),
+  );
   for (const status of statuses) {
     const key = status ?? FLEET_STATUS_UNKNOWN;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  const gauge = metricMeter.createGauge(MetricNames.fleetFlows, 'int', undefined, 'Flows of the last fleet that reported, by MediaConnect status');
+  const gauge = metricMeter.createGauge(
+    MetricNames.fleetFlows,
+    'int',
+    undefined,
+    'Flows of the last fleet that reported, by MediaConnect status',
+  );
   for (const [status, count] of counts) gauge.set(count, { status });
 }

@@ -37,29 +37,55 @@ beforeAll(async () => {
     LOG_FORMAT: 'json',
     TEMPORAL_METRICS_BIND_ADDRESS: `127.0.0.1:${metricsPort}`,
   });
-  await waitFor('the worker to start', () => worker.output().includes('Worker running') || worker.child.exitCode !== null, 120_000);
+  await waitFor(
+    'the worker to start',
+    () => worker.output().includes('Worker running') || worker.child.exitCode !== null,
+    120_000,
+  );
   if (worker.child.exitCode !== null) throw new Error(`worker exited early:\n${worker.output()}`);
 
   const active = simulator.createFlow({ name: 'MetricsActive', startingDuration: 1_000 });
   const throttled = simulator.createFlow({ name: 'MetricsThrottled', startingDuration: 1_000 });
   const failing = simulator.createFlow({ name: 'MetricsError', startingDuration: 1_000, outcome: 'ERROR' });
   simulator.injectFault({ kind: 'throttle', operation: 'StartFlow', flowArn: throttled, retryAfterSeconds: 1 });
-  const fleetFlows = [simulator.createFlow({ name: 'MetricsFleetA', startingDuration: 1_000 }), simulator.createFlow({ name: 'MetricsFleetB', startingDuration: 1_000 })];
+  const fleetFlows = [
+    simulator.createFlow({ name: 'MetricsFleetA', startingDuration: 1_000 }),
+    simulator.createFlow({ name: 'MetricsFleetB', startingDuration: 1_000 }),
+  ];
 
-  const handles = await Promise.all([active, throttled, failing].map((flowArn) => startBringFlowOnline(env.client, { flowArn, pollInterval: '1s' }, { taskQueue })));
-  const fleet = await startBringFleetOnline(env.client, { flowArns: fleetFlows }, { workflowId: `metrics-fleet-${Date.now()}`, taskQueue });
+  const handles = await Promise.all(
+    [active, throttled, failing].map((flowArn) =>
+      startBringFlowOnline(env.client, { flowArn, pollInterval: '1s' }, { taskQueue }),
+    ),
+  );
+  const fleet = await startBringFleetOnline(
+    env.client,
+    { flowArns: fleetFlows },
+    { workflowId: `metrics-fleet-${Date.now()}`, taskQueue },
+  );
   const [activeResult, throttledResult, failure] = await Promise.allSettled(handles.map((h) => h.result()));
   expect(activeResult).toMatchObject({ status: 'fulfilled', value: { status: 'ACTIVE' } });
   expect(throttledResult).toMatchObject({ status: 'fulfilled', value: { status: 'ACTIVE' } });
-  expect(failure.status === 'rejected' && failure.reason instanceof WorkflowFailedError && (failure.reason.cause as { type?: string }).type).toBe('FlowError');
+  expect(
+    failure.status === 'rejected' &&
+      failure.reason instanceof WorkflowFailedError &&
+      (failure.reason.cause as { type?: string }).type,
+  ).toBe('FlowError');
   expect(await fleet.result()).toMatchObject({ active: 2, failed: 0 });
   expect(simulator.stats().throttled).toBeGreaterThanOrEqual(1);
 
   // The runtime's exporter serves what it has recorded; a bring-up's last metric can trail its result by a moment.
-  await waitFor('the ERROR bring-up in the metrics', async () => {
-    samples = parsePrometheusText(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text());
-    return sampleValue(samples, MetricNames.bringUps, { outcome: 'FlowError' }) >= 1 && sampleValue(samples, MetricNames.bringUps, { outcome: 'ACTIVE' }) >= 4;
-  }, 30_000);
+  await waitFor(
+    'the ERROR bring-up in the metrics',
+    async () => {
+      samples = parsePrometheusText(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text());
+      return (
+        sampleValue(samples, MetricNames.bringUps, { outcome: 'FlowError' }) >= 1 &&
+        sampleValue(samples, MetricNames.bringUps, { outcome: 'ACTIVE' }) >= 4
+      );
+    },
+    30_000,
+  );
 }, 300_000);
 
 afterAll(async () => {
@@ -73,10 +99,20 @@ describe('the worker metrics endpoint', () => {
     // Five starts went out well, one was throttled; the ERROR flow's StartFlow succeeded too.
     expect(sampleValue(samples, MetricNames.requests, { operation: 'StartFlow', outcome: 'success' })).toBe(5);
     expect(sampleValue(samples, MetricNames.requests, { operation: 'StartFlow', outcome: 'throttled' })).toBe(1);
-    expect(sampleValue(samples, MetricNames.requests, { operation: 'DescribeFlow', outcome: 'success' })).toBeGreaterThanOrEqual(3);
-    expect(sampleValue(samples, MetricNames.requests, { operation: 'ListFlows', outcome: 'success' })).toBeGreaterThanOrEqual(1);
-    expect(samples.find((s) => s.name === MetricNames.requests && s.labels.operation === 'StartFlow')?.labels).toMatchObject({ taskQueue, namespace: 'default', activityType: 'startFlow' });
-    expect(samples.filter((s) => s.name === MetricNames.requests).every((s) => !Object.values(s.labels).some((v) => v.startsWith('arn:')))).toBe(true);
+    expect(
+      sampleValue(samples, MetricNames.requests, { operation: 'DescribeFlow', outcome: 'success' }),
+    ).toBeGreaterThanOrEqual(3);
+    expect(
+      sampleValue(samples, MetricNames.requests, { operation: 'ListFlows', outcome: 'success' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      samples.find((s) => s.name === MetricNames.requests && s.labels.operation === 'StartFlow')?.labels,
+    ).toMatchObject({ taskQueue, namespace: 'default', activityType: 'startFlow' });
+    expect(
+      samples
+        .filter((s) => s.name === MetricNames.requests)
+        .every((s) => !Object.values(s.labels).some((v) => v.startsWith('arn:'))),
+    ).toBe(true);
   });
 
   it('counts the 429 as a throttle of StartFlow', () => {
@@ -103,17 +139,23 @@ describe('the worker metrics endpoint', () => {
   });
 
   it('shows the fleet’s flows per MediaConnect status, zeros included', () => {
-    expect(sampleValue(samples, MetricNames.fleetFlows, { status: 'ACTIVE', workflowType: 'bringFleetOnline' })).toBe(2);
-    expect(sampleValue(samples, MetricNames.fleetFlows, { status: 'ERROR' })).toBe(0);
-    expect(samples.filter((s) => s.name === MetricNames.fleetFlows).map((s) => s.labels.status).sort()).toEqual(
-      ['ACTIVE', 'DELETING', 'ERROR', 'STANDBY', 'STARTING', 'STOPPING', 'UNKNOWN', 'UPDATING'],
+    expect(sampleValue(samples, MetricNames.fleetFlows, { status: 'ACTIVE', workflowType: 'bringFleetOnline' })).toBe(
+      2,
     );
+    expect(sampleValue(samples, MetricNames.fleetFlows, { status: 'ERROR' })).toBe(0);
+    expect(
+      samples
+        .filter((s) => s.name === MetricNames.fleetFlows)
+        .map((s) => s.labels.status)
+        .sort(),
+    ).toEqual(['ACTIVE', 'DELETING', 'ERROR', 'STANDBY', 'STARTING', 'STOPPING', 'UNKNOWN', 'UPDATING']);
   });
 
   it('exports the names the README and the dashboard use, next to the SDK’s own', () => {
     const names = new Set(samples.map((s) => s.name.replace(/_(bucket|sum|count)$/, '')));
     // A counter appears once it has counted: no call was refused by the budget here.
-    for (const name of Object.values(MetricNames).filter((n) => n !== MetricNames.budgetRefusals)) expect(names).toContain(name);
+    for (const name of Object.values(MetricNames).filter((n) => n !== MetricNames.budgetRefusals))
+      expect(names).toContain(name);
     expect(names).toContain('temporal_activity_execution_latency');
   });
 
@@ -123,7 +165,12 @@ describe('the worker metrics endpoint', () => {
     for (const { panel, metric, labels } of selectors.filter((s) => s.metric !== MetricNames.budgetRefusals)) {
       const exported = samples.filter((s) => s.name === metric);
       const missing = labels.filter((label) => !exported.some((s) => label in s.labels));
-      expect({ panel, metric, exported: exported.length > 0, missing }).toEqual({ panel, metric, exported: true, missing: [] });
+      expect({ panel, metric, exported: exported.length > 0, missing }).toEqual({
+        panel,
+        metric,
+        exported: true,
+        missing: [],
+      });
     }
   });
 });

@@ -29,8 +29,19 @@ let mediaConnect: ReturnType<typeof createMediaConnectClient>;
 beforeAll(async () => {
   provider.register(); // the global tracer provider, an async-hooks context manager, the W3C propagator
   [env, simulator] = await Promise.all([createDevServer(), MediaConnectSimulator.start({ rateLimit: false })]);
-  mediaConnect = createMediaConnectClient({ endpoint: simulator.endpoint, region: simulator.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, mediaConnect, requestBudget: false, tracing: { spanProcessor } });
+  mediaConnect = createMediaConnectClient({
+    endpoint: simulator.endpoint,
+    region: simulator.region,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    mediaConnect,
+    requestBudget: false,
+    tracing: { spanProcessor },
+  });
   running = worker.run();
 }, 120_000);
 
@@ -47,12 +58,23 @@ const named = (spans: ReadableSpan[], name: string) => spans.filter((s) => s.nam
 
 describe('tracing a bring-up', () => {
   it('follows a start from the client through the workflow to each MediaConnect call, in one trace', async () => {
-    const client = new Client({ connection: env.connection, interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } });
+    const client = new Client({
+      connection: env.connection,
+      interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
+    });
     const flowArn = simulator.createFlow({ name: 'TracedShow', startingDuration: 1_000 });
-    const handle = await startBringFlowOnline(client, { flowArn, pollInterval: '1s' }, { taskQueue, searchAttributes: false });
+    const handle = await startBringFlowOnline(
+      client,
+      { flowArn, pollInterval: '1s' },
+      { taskQueue, searchAttributes: false },
+    );
     expect(await handle.result()).toMatchObject({ status: 'ACTIVE' });
     // Workflow spans leave the sandbox through a sink once their activation completes.
-    await waitFor('the workflow span', () => named(exporter.getFinishedSpans(), 'RunWorkflow:bringFlowOnline').length > 0, 20_000);
+    await waitFor(
+      'the workflow span',
+      () => named(exporter.getFinishedSpans(), 'RunWorkflow:bringFlowOnline').length > 0,
+      20_000,
+    );
 
     const spans = exporter.getFinishedSpans();
     const [start] = named(spans, 'StartWorkflow:bringFlowOnline');
@@ -72,20 +94,36 @@ describe('tracing a bring-up', () => {
     // Each MediaConnect call sits inside its activity's span, which sits under the workflow's.
     for (const call of [...startCalls, ...describeCalls]) {
       const activity = byId.get(call.parentSpanId ?? '');
-      expect(activity?.name).toBe(call.name === 'MediaConnect StartFlow' ? 'RunActivity:startFlow' : 'RunActivity:describeFlow');
-      expect(call.attributes).toMatchObject({ 'rpc.service': 'MediaConnect', 'rpc.method': call.name.split(' ')[1], 'mediaconnect.flow_arn': flowArn, 'mediaconnect.outcome': 'success' });
+      expect(activity?.name).toBe(
+        call.name === 'MediaConnect StartFlow' ? 'RunActivity:startFlow' : 'RunActivity:describeFlow',
+      );
+      expect(call.attributes).toMatchObject({
+        'rpc.service': 'MediaConnect',
+        'rpc.method': call.name.split(' ')[1],
+        'mediaconnect.flow_arn': flowArn,
+        'mediaconnect.outcome': 'success',
+      });
       expect(byId.get(byId.get(activity?.parentSpanId ?? '')?.parentSpanId ?? '')).toBe(run);
     }
     // Nothing of this bring-up landed in another trace.
-    expect(spans.filter((s) => s.name.startsWith('MediaConnect ') && s.spanContext().traceId !== traceId)).toHaveLength(0);
+    expect(spans.filter((s) => s.name.startsWith('MediaConnect ') && s.spanContext().traceId !== traceId)).toHaveLength(
+      0,
+    );
   });
 
   it('marks a throttled call’s span as an error with its outcome', async () => {
     exporter.reset();
-    const client = new Client({ connection: env.connection, interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } });
+    const client = new Client({
+      connection: env.connection,
+      interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
+    });
     const flowArn = simulator.createFlow({ name: 'TracedThrottled', startingDuration: 500 });
     simulator.injectFault({ kind: 'throttle', operation: 'StartFlow', flowArn, retryAfterSeconds: 1 });
-    const handle = await startBringFlowOnline(client, { flowArn, pollInterval: '1s' }, { taskQueue, searchAttributes: false });
+    const handle = await startBringFlowOnline(
+      client,
+      { flowArn, pollInterval: '1s' },
+      { taskQueue, searchAttributes: false },
+    );
     expect(await handle.result()).toMatchObject({ status: 'ACTIVE' });
     const starts = named(exporter.getFinishedSpans(), 'MediaConnect StartFlow');
     expect(starts.map((s) => s.attributes['mediaconnect.outcome'])).toEqual(['throttled', 'success']);

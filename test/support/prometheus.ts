@@ -17,7 +17,9 @@ export function parsePrometheusText(text: string): PrometheusSample[] {
   for (const line of text.split('\n')) {
     const match = SAMPLE_LINE.exec(line);
     if (!match || line.startsWith('#')) continue;
-    const labels = Object.fromEntries([...(match[2] ?? '').matchAll(LABEL)].map((m) => [m[1], m[2].replace(/\\(.)/g, '$1')]));
+    const labels = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(LABEL)].map((m) => [m[1], m[2].replace(/\\(.)/g, '$1')]),
+    );
     samples.push({ name: match[1], labels, value: Number(match[3]) });
   }
   return samples;
@@ -31,14 +33,24 @@ export function sampleValue(samples: PrometheusSample[], name: string, labels: R
 }
 
 /** The repository's Grafana dashboard (deploy/grafana/dashboards/mediaconnect.json). */
-export const DASHBOARD_PATH = path.resolve(__dirname, '..', '..', 'deploy', 'grafana', 'dashboards', 'mediaconnect.json');
+export const DASHBOARD_PATH = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  'deploy',
+  'grafana',
+  'dashboards',
+  'mediaconnect.json',
+);
 
 /**
  * Every series selector (`name{label="value",...}`) in the dashboard's panel queries: the metric,
  * and the labels the query matches on or groups by (`sum by (...)`).
  */
 export function dashboardSelectors(): Array<{ panel: string; metric: string; labels: string[] }> {
-  const dashboard = JSON.parse(readFileSync(DASHBOARD_PATH, 'utf8')) as { panels: Array<{ title: string; targets: Array<{ expr: string }> }> };
+  const dashboard = JSON.parse(readFileSync(DASHBOARD_PATH, 'utf8')) as {
+    panels: Array<{ title: string; targets: Array<{ expr: string }> }>;
+  };
   return dashboard.panels.flatMap((panel) =>
     panel.targets.flatMap(({ expr }) =>
       [...expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\}/g)].map((m) => ({
