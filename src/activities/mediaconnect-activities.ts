@@ -14,6 +14,7 @@ import { LIST_FLOWS_PAGE_SIZE, type ReadFlowStatusesInput, type ReadFlowStatuses
 import { redactCredentials } from '../common/redact';
 import { classifyMediaConnectError, type ClassifiedError } from './classify-error';
 import { readFlowStatuses } from './read-flow-statuses';
+import { observeBudgetWait, observeCall } from './metrics';
 import type { RequestBudget } from './request-budget';
 
 /** What every activity of this package needs. */
@@ -106,11 +107,11 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
     context?.heartbeat();
     const heartbeats = context && setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
     try {
-      if (requestBudget && context) await requestBudget.acquire(affordableWaitMs(context, callTimeoutMs));
+      if (requestBudget && context) await observeBudgetWait(() => requestBudget.acquire(affordableWaitMs(context, callTimeoutMs)));
       const timeout = AbortSignal.timeout(callTimeoutMs);
       const cancelled = context?.cancellationSignal;
       try {
-        return await send(cancelled ? AbortSignal.any([cancelled, timeout]) : timeout);
+        return await observeCall(operation, flowArn, cancelled ? AbortSignal.any([cancelled, timeout]) : timeout, send);
       } catch (error) {
         if (cancelled?.aborted) throw error; // cancelled or timed out by Temporal: let the worker report it as such
         if (timeout.aborted) throw noAnswer(operation, flowArn, callTimeoutMs);
