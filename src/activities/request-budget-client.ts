@@ -3,7 +3,7 @@ import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } fr
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType, invalidInput } from '../common/failure-types';
 import {
-  ARRIVAL_ALLOWANCE_MS,
+  MAX_ARRIVAL_ALLOWANCE_MS,
   boundedRetryAfterMs,
   checkRequestBudgetLimits,
   MAX_TOKENS_PER_UPDATE,
@@ -232,7 +232,7 @@ class ReservationQueue {
         const batch = this.pending.splice(0, MAX_TOKENS_PER_UPDATE);
         const sentAtMs = Date.now();
         try {
-          const arrivalAllowanceMs = Math.max(ARRIVAL_ALLOWANCE_MS, Math.ceil(this.slowestMs * 1.5));
+          const arrivalAllowanceMs = Math.min(MAX_ARRIVAL_ALLOWANCE_MS, Math.ceil(this.slowestMs * 1.5));
           const { grants, limits } = await this.send({ maxWaitsMs: batch.map((p) => p.maxWaitMs), arrivalAllowanceMs });
           const roundTripMs = Date.now() - sentAtMs;
           this.observeLateness(roundTripMs);

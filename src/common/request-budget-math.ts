@@ -55,8 +55,9 @@ export interface RequestTokensRequest {
    */
   maxWaitsMs: number[];
   /**
-   * How late after their slots these requests may reach MediaConnect, as the worker measures its
-   * reservations' round trips. @default {@link ARRIVAL_ALLOWANCE_MS} (never less; at most half the burst's worth of time)
+   * How late after their slots these requests may reach MediaConnect, as the worker has measured
+   * its calls' lateness; ms, at most {@link MAX_ARRIVAL_ALLOWANCE_MS}. The budget never gives less
+   * than its default ({@link ARRIVAL_ALLOWANCE_MS}, or half the burst's worth of time if smaller).
    */
   arrivalAllowanceMs?: number;
 }
@@ -107,16 +108,25 @@ export function waitFor(state: RequestBudgetState, limits: RequestBudgetLimits, 
 }
 
 /**
- * How late after its slot a request may reach MediaConnect, at least (the answer's way back to the
- * activity, then the call's way out). While the bucket is full its refill is lost, so a token
+ * How late after its slot a request may reach MediaConnect by default (the answer's way back to
+ * the activity, then the call's way out). While the bucket is full its refill is lost, so a token
  * taken from a full bucket is counted as taken this much later: at 5/s the burst shrinks by about
- * one request. A worker whose reservations take longer asks for more (`arrivalAllowanceMs`).
+ * one request. By default never more than half the burst's worth of time (or half an interval, for
+ * a bucket of one), so a fast budget keeps its burst.
  */
 export const ARRIVAL_ALLOWANCE_MS = 250;
+/** The most allowance a worker may ask for (`arrivalAllowanceMs`), ms. */
+export const MAX_ARRIVAL_ALLOWANCE_MS = 5_000;
 
-/** The allowance a reservation gets: what the worker asked for, never more than half the burst's worth of time (so a fast budget keeps its burst). */
-const allowanceMs = (limits: RequestBudgetLimits, askedMs = ARRIVAL_ALLOWANCE_MS) =>
-  Math.min(Math.max(ARRIVAL_ALLOWANCE_MS, askedMs), toleranceMs(limits) / 2);
+/**
+ * The allowance a reservation gets: the default, or more when the worker asks for it (it has
+ * seen its calls go out later than that). More allowance than the burst's worth of time costs
+ * rate: each token then counts as taken that much after its slot.
+ */
+function allowanceMs(limits: RequestBudgetLimits, askedMs = 0): number {
+  const byDefault = Math.min(ARRIVAL_ALLOWANCE_MS, Math.max(toleranceMs(limits), intervalMs(limits)) / 2);
+  return Math.max(byDefault, Math.min(askedMs, MAX_ARRIVAL_ALLOWANCE_MS));
+}
 
 /** One reservation: when to send, and how late the send may be. */
 export interface Reservation {
@@ -137,17 +147,17 @@ export interface Reservation {
  *
  * Why a deadline: a token bucket only loses what it refills while full. A request that goes out
  * late while the bucket is booked ahead only leaves more tokens for the requests after it; a
- * request taken from a full bucket and sent late lets the bucket overflow meanwhile. So a token
- * counts as taken at its slot or, from a (nearly) full bucket, `arrivalAllowanceMs` after the
- * reservation; it stays valid until the later of that time and the point the bucket was booked to
- * before it (for a booked bucket, up to the burst's worth of time). Every request that reaches
- * MediaConnect between its slot and its deadline finds a token (checked against a plain token
- * bucket in the tests).
+ * request taken from a (nearly) full bucket and sent late lets the bucket overflow meanwhile. So
+ * a token counts as taken at the later of the point the bucket was booked to and its slot plus
+ * the allowance, and it is valid until then: for a booked bucket up to the burst's worth of
+ * time, from a full one the allowance. Every request that reaches MediaConnect between its slot
+ * and its deadline finds a token (checked against a plain token bucket in the tests).
  */
 export function reserve(state: RequestBudgetState, limits: RequestBudgetLimits, nowMs: number, arrivalAllowanceMs?: number): Reservation {
   const waitMs = waitFor(state, limits, nowMs);
-  const countedFromMs = Math.max(state.nextDueMs, nowMs + allowanceMs(limits, arrivalAllowanceMs));
-  return { waitMs, lateMs: countedFromMs - (nowMs + waitMs), state: { nextDueMs: countedFromMs + intervalMs(limits) } };
+  const slotMs = nowMs + waitMs;
+  const countedFromMs = Math.max(state.nextDueMs, slotMs + allowanceMs(limits, arrivalAllowanceMs));
+  return { waitMs, lateMs: countedFromMs - slotMs, state: { nextDueMs: countedFromMs + intervalMs(limits) } };
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   checkRequestBudgetLimits,
   boundedRetryAfterMs,
   FULL_BUCKET,
+  MAX_ARRIVAL_ALLOWANCE_MS,
   MAX_TOKENS_PER_UPDATE,
   RequestBudgetNames,
   reserve,
@@ -148,8 +149,8 @@ export async function mediaConnectRequestBudget(input: RequestBudgetInput = {}):
         if (!Array.isArray(maxWaitsMs) || maxWaitsMs.length === 0 || maxWaitsMs.length > MAX_TOKENS_PER_UPDATE || !maxWaitsMs.every((ms) => typeof ms === 'number' && ms >= 0)) {
           throw invalidInput(`reserveRequests: maxWaitsMs must list 1 to ${MAX_TOKENS_PER_UPDATE} waits of 0 ms or more`);
         }
-        if (arrivalAllowanceMs !== undefined && !(typeof arrivalAllowanceMs === 'number' && arrivalAllowanceMs >= 0 && Number.isFinite(arrivalAllowanceMs))) {
-          throw invalidInput(`reserveRequests: arrivalAllowanceMs must be a finite number of ms, 0 or more, got ${JSON.stringify(arrivalAllowanceMs)}`);
+        if (arrivalAllowanceMs !== undefined && !(typeof arrivalAllowanceMs === 'number' && arrivalAllowanceMs >= 0 && arrivalAllowanceMs <= MAX_ARRIVAL_ALLOWANCE_MS)) {
+          throw invalidInput(`reserveRequests: arrivalAllowanceMs must be a number of ms from 0 to ${MAX_ARRIVAL_ALLOWANCE_MS}, got ${JSON.stringify(arrivalAllowanceMs)}`);
         }
       },
     },

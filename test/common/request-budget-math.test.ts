@@ -73,7 +73,7 @@ describe('request budget (GCRA)', () => {
 
   it('never lets a request reach a token bucket of the same limits before it has a token, if it arrives between its slot and its deadline', () => {
     const random = seededRandom(42);
-    for (const limits of [LIMITS, { requestsPerSecond: 50, burst: 100 }, { requestsPerSecond: 1, burst: 3 }]) {
+    for (const limits of [LIMITS, { requestsPerSecond: 50, burst: 100 }, { requestsPerSecond: 1, burst: 3 }, { requestsPerSecond: 1000, burst: 30 }, { requestsPerSecond: 2, burst: 1 }]) {
       for (let run = 0; run < 50; run += 1) {
         const bucket = tokenBucket(limits);
         let state = FULL_BUCKET;
@@ -99,8 +99,17 @@ describe('request budget (GCRA)', () => {
     expect(first).toMatchObject({ waitMs: 0, lateMs: ARRIVAL_ALLOWANCE_MS });
     // A worker whose reservations take 1 s asks for that much; its token from a full bucket may be that late.
     expect(reserve(FULL_BUCKET, LIMITS, 0, 1_000).lateMs).toBe(1_000);
-    // Never more than half the burst's worth of time: at 1000/s with a burst of 30, 14.5 ms.
-    expect(reserve(FULL_BUCKET, { requestsPerSecond: 1000, burst: 30 }, 0, 1_000).lateMs).toBeCloseTo(14.5, 6);
+    // By default never more than half the burst's worth of time: at 1000/s with a burst of 30, 14.5 ms...
+    const fast = { requestsPerSecond: 1000, burst: 30 };
+    expect(reserve(FULL_BUCKET, fast, 0).lateMs).toBeCloseTo(14.5, 6);
+    // ...unless the worker asks for more, at the cost of its rate: a booked token then counts as taken that much after its slot.
+    const slow = reserveMany(FULL_BUCKET, 3, 0, fast);
+    let asked = FULL_BUCKET;
+    for (let i = 0; i < 3; i += 1) asked = reserve(asked, fast, 0, 1_000).state;
+    expect(reserve(asked, fast, 0).waitMs).toBeGreaterThan(reserve(slow.state, fast, 0).waitMs);
+    expect(reserve(asked, fast, 0, 1_000).lateMs).toBeGreaterThanOrEqual(1_000);
+    // A bucket of one still gets an allowance by default: half an interval, at most 250 ms.
+    expect(reserve(FULL_BUCKET, { requestsPerSecond: 0.025, burst: 1 }, 0).lateMs).toBe(ARRIVAL_ALLOWANCE_MS);
     // Booked 40 tokens ahead: the next request waits, and may arrive up to the burst less one interval late.
     const { state } = reserveMany(FULL_BUCKET, 40, 0);
     const booked = reserve(state, LIMITS, 0);
