@@ -37,10 +37,14 @@ export const TRACING_WORKFLOW_INTERCEPTOR_MODULE =
 
 const DEFAULT_RESOURCE = new Resource({ 'service.name': 'temporal-mediaconnect-worker' });
 
-/** The worker options that turn tracing on, merged into `workerOptions`' own interceptors and sinks. */
+/**
+ * The worker options that turn tracing on, merged into `workerOptions`' own interceptors and sinks.
+ * @param prebuilt the workflows come from a pre-built bundle, which must already hold the workflow interceptor.
+ */
 export function withTracing(
   tracing: WorkerTracingOptions,
   options: Partial<WorkerOptions> = {},
+  prebuilt = false,
 ): Partial<WorkerOptions> {
   const interceptors = options.interceptors ?? {};
   return {
@@ -54,7 +58,10 @@ export function withTracing(
             workflow: [new OpenTelemetryWorkflowClientInterceptor(), ...((interceptors.client?.workflow as []) ?? [])],
           }
         : interceptors.client,
-      workflowModules: [TRACING_WORKFLOW_INTERCEPTOR_MODULE, ...(interceptors.workflowModules ?? [])],
+      workflowModules: [
+        ...(prebuilt ? [] : [TRACING_WORKFLOW_INTERCEPTOR_MODULE]),
+        ...(interceptors.workflowModules ?? []),
+      ],
       activity: [
         (ctx) => ({
           inbound: new OpenTelemetryActivityInboundInterceptor(ctx),

@@ -5,11 +5,15 @@
  */
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, type Worker } from '@temporalio/worker';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { startBringFlowOnline } from '../../src/client';
+import { TRACING_WORKFLOW_INTERCEPTOR_MODULE } from '../../src/tracing';
 import { MediaConnectSimulator } from '../../src/testing';
 import { createMediaConnectClient, createWorker } from '../../src/worker';
 import { createDevServer } from '../support/temporal';
@@ -129,5 +133,59 @@ describe('tracing a bring-up', () => {
     expect(starts.map((s) => s.attributes['mediaconnect.outcome'])).toEqual(['throttled', 'success']);
     expect(starts[0].status.code).toBe(2); // SpanStatusCode.ERROR
     expect(new Set(starts.map((s) => s.spanContext().traceId)).size).toBe(1);
+  });
+});
+
+describe('tracing with a pre-built workflow bundle', () => {
+  it('traces the workflow when the bundle was built with TRACING_WORKFLOW_INTERCEPTOR_MODULE', async () => {
+    exporter.reset();
+    const bundleDir = await mkdtemp(path.join(os.tmpdir(), 'traced-bundle-'));
+    // As the README tells a user with a pre-built bundle to build it.
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../../src/workflows'),
+      workflowInterceptorModules: [TRACING_WORKFLOW_INTERCEPTOR_MODULE],
+      logger: new DefaultLogger('WARN'),
+    });
+    const bundlePath = path.join(bundleDir, 'workflow-bundle.js');
+    await writeFile(bundlePath, code);
+    const bundledQueue = `${taskQueue}-bundled`;
+    const bundledWorker = await createWorker({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      taskQueue: bundledQueue,
+      mediaConnect,
+      requestBudget: false,
+      workflowBundlePath: bundlePath,
+      tracing: { spanProcessor },
+    });
+    try {
+      await bundledWorker.runUntil(async () => {
+        const client = new Client({
+          connection: env.connection,
+          interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
+        });
+        const flowArn = simulator.createFlow({ name: 'TracedBundled', startingDuration: 500 });
+        const handle = await startBringFlowOnline(
+          client,
+          { flowArn, pollInterval: '1s' },
+          { taskQueue: bundledQueue, searchAttributes: false },
+        );
+        expect(await handle.result()).toMatchObject({ status: 'ACTIVE' });
+        await waitFor(
+          'the workflow span',
+          () => named(exporter.getFinishedSpans(), 'RunWorkflow:bringFlowOnline').length > 0,
+          20_000,
+        );
+      });
+    } finally {
+      await rm(bundleDir, { recursive: true, force: true });
+    }
+    const spans = exporter.getFinishedSpans();
+    const [start] = named(spans, 'StartWorkflow:bringFlowOnline');
+    const [run] = named(spans, 'RunWorkflow:bringFlowOnline');
+    expect(run.parentSpanId).toBe(start.spanContext().spanId);
+    expect(named(spans, 'MediaConnect StartFlow').map((s) => s.spanContext().traceId)).toEqual([
+      start.spanContext().traceId,
+    ]);
   });
 });
