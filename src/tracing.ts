@@ -11,13 +11,27 @@
  */
 import { Resource } from '@opentelemetry/resources';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import {
-  makeWorkflowExporter,
-  OpenTelemetryActivityInboundInterceptor,
-  OpenTelemetryActivityOutboundInterceptor,
-} from '@temporalio/interceptors-opentelemetry/lib/worker';
-import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
+import type * as OpenTelemetryWorker from '@temporalio/interceptors-opentelemetry/lib/worker';
+import type * as OpenTelemetryClient from '@temporalio/interceptors-opentelemetry/lib/client';
 import type { WorkerOptions } from '@temporalio/worker';
+
+/**
+ * The SDK's interceptors are an optional peer dependency (their release must match your
+ * `@temporalio/*`), loaded only when tracing is asked for.
+ */
+const INTERCEPTORS_PACKAGE = '@temporalio/interceptors-opentelemetry';
+
+function requireInterceptors<T>(subpath: string, load: (id: string) => T): T {
+  try {
+    return load(`${INTERCEPTORS_PACKAGE}/lib/${subpath}`);
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw err;
+    throw new Error(
+      `Tracing needs ${INTERCEPTORS_PACKAGE}: install the release of your @temporalio/* packages (npm install ${INTERCEPTORS_PACKAGE}@<that version>)`,
+      { cause: err },
+    );
+  }
+}
 
 /** `createWorker({ tracing })`. */
 export interface WorkerTracingOptions {
@@ -28,12 +42,14 @@ export interface WorkerTracingOptions {
 }
 
 /**
- * The workflow interceptor module that makes the workflow spans. `createWorker` adds it when it
- * bundles the workflows; a pre-built bundle (`WORKFLOW_BUNDLE_PATH`) must have been built with it:
- * `bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [TRACING_WORKFLOW_INTERCEPTOR_MODULE] })`.
+ * The path of the workflow interceptor module that makes the workflow spans. `createWorker` adds it
+ * when it bundles the workflows; a pre-built bundle (`WORKFLOW_BUNDLE_PATH`) must have been built with it:
+ * `bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [tracingWorkflowInterceptorModule()] })`.
+ * @throws Error when `@temporalio/interceptors-opentelemetry` is not installed.
  */
-export const TRACING_WORKFLOW_INTERCEPTOR_MODULE =
-  require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
+export function tracingWorkflowInterceptorModule(): string {
+  return requireInterceptors('workflow-interceptors', require.resolve);
+}
 
 const DEFAULT_RESOURCE = new Resource({ 'service.name': 'temporal-mediaconnect-worker' });
 
@@ -46,6 +62,12 @@ export function withTracing(
   options: Partial<WorkerOptions> = {},
   prebuilt = false,
 ): Partial<WorkerOptions> {
+  const { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } =
+    requireInterceptors('worker', (id) => require(id) as typeof OpenTelemetryWorker);
+  const { OpenTelemetryWorkflowClientInterceptor } = requireInterceptors(
+    'client',
+    (id) => require(id) as typeof OpenTelemetryClient,
+  );
   const interceptors = options.interceptors ?? {};
   return {
     ...options,
@@ -59,7 +81,7 @@ export function withTracing(
           }
         : interceptors.client,
       workflowModules: [
-        ...(prebuilt ? [] : [TRACING_WORKFLOW_INTERCEPTOR_MODULE]),
+        ...(prebuilt ? [] : [tracingWorkflowInterceptorModule()]),
         ...(interceptors.workflowModules ?? []),
       ],
       activity: [

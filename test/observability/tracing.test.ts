@@ -13,7 +13,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startBringFlowOnline } from '../../src/client';
-import { TRACING_WORKFLOW_INTERCEPTOR_MODULE } from '../../src/tracing';
+import { tracingWorkflowInterceptorModule } from '../../src/tracing';
 import { MediaConnectSimulator } from '../../src/testing';
 import { createMediaConnectClient, createWorker } from '../../src/worker';
 import { createDevServer } from '../support/temporal';
@@ -137,13 +137,13 @@ describe('tracing a bring-up', () => {
 });
 
 describe('tracing with a pre-built workflow bundle', () => {
-  it('traces the workflow when the bundle was built with TRACING_WORKFLOW_INTERCEPTOR_MODULE', async () => {
+  it('traces the workflow when the bundle was built with tracingWorkflowInterceptorModule', async () => {
     exporter.reset();
     const bundleDir = await mkdtemp(path.join(os.tmpdir(), 'traced-bundle-'));
     // As the README tells a user with a pre-built bundle to build it.
     const { code } = await bundleWorkflowCode({
       workflowsPath: require.resolve('../../src/workflows'),
-      workflowInterceptorModules: [TRACING_WORKFLOW_INTERCEPTOR_MODULE],
+      workflowInterceptorModules: [tracingWorkflowInterceptorModule()],
       logger: new DefaultLogger('WARN'),
     });
     const bundlePath = path.join(bundleDir, 'workflow-bundle.js');
