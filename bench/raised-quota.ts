@@ -9,7 +9,7 @@
  * other benchmarks: the round trips include that.
  */
 import type { Client } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { MediaConnectSimulator } from '../src/testing';
 import { createMediaConnectClient, createWorker } from '../src/worker';
@@ -48,7 +48,8 @@ export interface RaisedQuotaRow {
 
 interface Context {
   client: Client;
-  connection: NativeConnection;
+  /** The dev server's address: each worker gets a connection of its own, as separate worker processes would. */
+  address: string;
   namespace: string;
   workflowBundlePath: string;
 }
@@ -64,18 +65,26 @@ export async function benchmarkRaisedQuota(ctx: Context, flows: number, workers:
   const taskQueue = `bench-raised-${randomUUID()}`;
   const budgetId = `bench-raised-budget-${taskQueue}`;
   const updates: Array<{ at: number; requests: number; roundTripMs: number }> = [];
-  const running: Array<{ worker: Worker; done: Promise<void>; close(): void }> = [];
+  const running: Array<{ worker: Worker; done: Promise<void>; close(): Promise<void> }> = [];
   for (let i = 0; i < workers; i += 1) {
+    const connection = await NativeConnection.connect({ address: ctx.address });
     const mediaConnect = createMediaConnectClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
     const worker = await createWorker({
-      connection: ctx.connection,
+      connection,
       namespace: ctx.namespace,
       taskQueue,
       mediaConnect,
       workflowBundlePath: ctx.workflowBundlePath,
       requestBudget: { ...RAISED_QUOTA, budgetId, onReservation: ({ requests, roundTripMs }) => updates.push({ at: Date.now(), requests, roundTripMs }) },
     });
-    running.push({ worker, done: worker.run(), close: () => mediaConnect.destroy() });
+    running.push({
+      worker,
+      done: worker.run(),
+      close: async () => {
+        mediaConnect.destroy();
+        await connection.close();
+      },
+    });
   }
   const meter = new ResourceMeter();
   const startedAt = Date.now();
@@ -88,7 +97,7 @@ export async function benchmarkRaisedQuota(ctx: Context, flows: number, workers:
   for (const w of running) w.worker.shutdown();
   for (const w of running) {
     await w.done;
-    w.close();
+    await w.close();
   }
   const stats = sim.stats();
   const active = flowArns.filter((arn) => sim.flowStatus(arn) === 'ACTIVE').length;

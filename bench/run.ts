@@ -147,7 +147,7 @@ async function main(): Promise<void> {
     if (RAISED.length === 2) {
       const [flows, workers] = RAISED;
       console.log(`## 3. Raised quota: ${RAISED_QUOTA.requestsPerSecond} requests/s burst ${RAISED_QUOTA.burst}, ${workers} workers sharing one request budget, a fleet of ${flows} (STARTING 30 s)\n`);
-      const row = await benchmarkRaisedQuota({ client: env.client, connection: env.nativeConnection, namespace, workflowBundlePath }, flows, workers, capMs(flows));
+      const row = await benchmarkRaisedQuota({ client: env.client, address: env.address, namespace, workflowBundlePath }, flows, workers, capMs(flows));
       console.log(`${raisedQuotaTable([row])}\n\n(${load()})\n`);
     }
     console.log(`Finished in ${seconds(Date.now() - began, 0)} s, ${load()}.`);

@@ -19,9 +19,10 @@ export interface WorkerSettings {
   /** TEMPORAL_TASK_QUEUE. @default 'mediaconnect' */
   taskQueue: string;
   /**
-   * The account's request budget, shared by every worker naming the same budget:
-   * MEDIACONNECT_MAX_REQUESTS_PER_SECOND (@default 5), MEDIACONNECT_BURST (@default 30) and
-   * MEDIACONNECT_REQUEST_BUDGET_ID (@default `mediaconnect-request-budget:<task queue>:<region>`).
+   * The account's request budgets (one per region), shared by every worker naming the same budget:
+   * MEDIACONNECT_MAX_REQUESTS_PER_SECOND (@default 5) and MEDIACONNECT_BURST (@default 30), the limits
+   * a budget this worker starts gets (a running budget keeps its own), and MEDIACONNECT_REQUEST_BUDGET_ID,
+   * the prefix of the budgets' ids: `<id>:<region>` (@default `mediaconnect-request-budget:<task queue>:<region>`).
    */
   requestBudget: RequestBudgetOptions;
   /** TEMPORAL_METRICS_BIND_ADDRESS: where Prometheus metrics are served, for example `0.0.0.0:9464`. Off when unset. */

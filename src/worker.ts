@@ -22,8 +22,9 @@ export interface CreateWorkerOptions {
   /** The MediaConnect client the activities use; build it with `createMediaConnectClient()`. */
   mediaConnect: MediaConnectClient;
   /**
-   * The account's request budget, shared by every worker and workflow that names the same budget:
-   * each MediaConnect call first reserves a token from the `mediaConnectRequestBudget` workflow.
+   * The account's request budgets, one per region, shared by every worker and workflow that names
+   * the same budget: each MediaConnect call first reserves a token from its region's
+   * `mediaConnectRequestBudget` workflow.
    * `false`: calls go out unbudgeted (tests that are not about the quota; an account nothing
    * else calls).
    * @default {} (5 requests/s with a burst of 30, budget id `mediaconnect-request-budget:<task queue>:<region>`)

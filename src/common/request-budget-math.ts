@@ -55,9 +55,9 @@ export interface RequestTokensRequest {
    */
   maxWaitsMs: number[];
   /**
-   * How late after their slots these requests may reach MediaConnect, as the worker has measured
-   * its calls' lateness; ms, at most {@link MAX_ARRIVAL_ALLOWANCE_MS}. The budget never gives less
-   * than its default ({@link ARRIVAL_ALLOWANCE_MS}, or half the burst's worth of time if smaller).
+   * How late after their slots these requests may reach MediaConnect if they are taken from a full
+   * bucket, as the worker has measured its calls' lateness; ms, at most {@link MAX_ARRIVAL_ALLOWANCE_MS}.
+   * The budget gives at least its default ({@link ARRIVAL_ALLOWANCE_MS}) and at most half the burst's worth of time.
    */
   arrivalAllowanceMs?: number;
 }
@@ -111,22 +111,23 @@ export function waitFor(state: RequestBudgetState, limits: RequestBudgetLimits, 
  * How late after its slot a request may reach MediaConnect by default (the answer's way back to
  * the activity, then the call's way out). While the bucket is full its refill is lost, so a token
  * taken from a full bucket is counted as taken this much later: at 5/s the burst shrinks by about
- * one request. By default never more than half the burst's worth of time (or half an interval, for
- * a bucket of one), so a fast budget keeps its burst.
+ * one request. Never more than half the burst's worth of time (or half an interval, for a bucket
+ * of one), so a fast budget keeps its burst.
  */
 export const ARRIVAL_ALLOWANCE_MS = 250;
 /** The most allowance a worker may ask for (`arrivalAllowanceMs`), ms. */
 export const MAX_ARRIVAL_ALLOWANCE_MS = 5_000;
 
+/** Every token's least allowance: a bucket of one still tolerates a little lateness (at some cost in rate). */
+const defaultAllowanceMs = (limits: RequestBudgetLimits) => Math.min(ARRIVAL_ALLOWANCE_MS, Math.max(toleranceMs(limits), intervalMs(limits)) / 2);
+
 /**
- * The allowance a reservation gets: the default, or more when the worker asks for it (it has
- * seen its calls go out later than that). More allowance than the burst's worth of time costs
- * rate: each token then counts as taken that much after its slot.
+ * The allowance of a token taken from a (nearly) full bucket: the default, or more when the worker
+ * asks for it (it has seen its calls go out later than that), up to half the burst's worth of
+ * time: each millisecond of it costs the burst a millisecond of refill.
  */
-function allowanceMs(limits: RequestBudgetLimits, askedMs = 0): number {
-  const byDefault = Math.min(ARRIVAL_ALLOWANCE_MS, Math.max(toleranceMs(limits), intervalMs(limits)) / 2);
-  return Math.max(byDefault, Math.min(askedMs, MAX_ARRIVAL_ALLOWANCE_MS));
-}
+const fullBucketAllowanceMs = (limits: RequestBudgetLimits, askedMs = 0) =>
+  Math.max(defaultAllowanceMs(limits), Math.min(askedMs, MAX_ARRIVAL_ALLOWANCE_MS, toleranceMs(limits) / 2));
 
 /** One reservation: when to send, and how late the send may be. */
 export interface Reservation {
@@ -148,15 +149,16 @@ export interface Reservation {
  * Why a deadline: a token bucket only loses what it refills while full. A request that goes out
  * late while the bucket is booked ahead only leaves more tokens for the requests after it; a
  * request taken from a (nearly) full bucket and sent late lets the bucket overflow meanwhile. So
- * a token counts as taken at the later of the point the bucket was booked to and its slot plus
- * the allowance, and it is valid until then: for a booked bucket up to the burst's worth of
- * time, from a full one the allowance. Every request that reaches MediaConnect between its slot
- * and its deadline finds a token (checked against a plain token bucket in the tests).
+ * a token counts as taken at the latest of the point the bucket was booked to, the reservation
+ * plus the full bucket's allowance, and its slot plus the default allowance; it is valid until
+ * then: from a booked bucket for up to the burst's worth of time, from a full one for the
+ * allowance. Every request that reaches MediaConnect between its slot and its deadline finds a
+ * token (checked against a plain token bucket in the tests).
  */
 export function reserve(state: RequestBudgetState, limits: RequestBudgetLimits, nowMs: number, arrivalAllowanceMs?: number): Reservation {
   const waitMs = waitFor(state, limits, nowMs);
   const slotMs = nowMs + waitMs;
-  const countedFromMs = Math.max(state.nextDueMs, slotMs + allowanceMs(limits, arrivalAllowanceMs));
+  const countedFromMs = Math.max(state.nextDueMs, nowMs + fullBucketAllowanceMs(limits, arrivalAllowanceMs), slotMs + defaultAllowanceMs(limits));
   return { waitMs, lateMs: countedFromMs - slotMs, state: { nextDueMs: countedFromMs + intervalMs(limits) } };
 }
 
