@@ -1,7 +1,8 @@
 /**
  * Benchmark 3: an account with a raised quota (50 requests/s, burst 100) whose calls come from 4
- * workers sharing one request budget: a fleet of 1000 flows, STARTING for 30 s. The question is
- * whether the budget workflow keeps up: the updates per second it served, the time every call
+ * workers sharing one request budget: a fleet of 1000 flows (STARTING for 30 s), and 1000
+ * DescribeFlows scheduled at once (nothing but the budget paces them). The question is whether
+ * the budget workflow keeps up: the updates per second it served, the time every call
  * waited for its reservation's round trip on top of its slot, the calls MediaConnect throttled,
  * and the total against the floor ((N - burst) / rate + D).
  *
@@ -9,18 +10,23 @@
  * other benchmarks: the round trips include that.
  */
 import type { Client } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, type Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { MediaConnectSimulator } from '../src/testing';
 import { createMediaConnectClient, createWorker } from '../src/worker';
 import { requestBudgetQuery } from '../src/workflows/request-budget-workflow';
 import type { bringFleetOnline } from '../src/workflows';
+import type { describeAll } from './raised-quota-workflows';
 import { callRates, median, ResourceMeter, seconds, table, within } from './support';
 
 export const RAISED_QUOTA = { requestsPerSecond: 50, burst: 100 };
 const STARTING_MS = 30_000;
 
 export interface RaisedQuotaRow {
+  contender: string;
   flows: number;
   workers: number;
   totalMs: number;
@@ -28,7 +34,7 @@ export interface RaisedQuotaRow {
   active: number;
   calls: number;
   throttled: number;
-  /** When the last accepted StartFlow arrived, ms after the fleet began, and the best the quota allows. */
+  /** When the last accepted StartFlow (describeAll: DescribeFlow) arrived, ms after the run began, and the best the quota allows. */
   startsDoneMs: number;
   startsFloorMs: number;
   peakCallsPerSecond: number;
@@ -51,15 +57,20 @@ interface Context {
   /** The dev server's address: each worker gets a connection of its own, as separate worker processes would. */
   address: string;
   namespace: string;
-  workflowBundlePath: string;
 }
+
+/** What drives the calls: the fleet workflow (real bring-ups, 30 s STARTING), or one DescribeFlow per flow all at once (nothing but the budget paces them). */
+export type RaisedQuotaContender = 'bringFleetOnline' | 'describeAll';
 
 function percentile(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
 }
 
-/** Runs the fleet once, with `workers` workers that share one budget, bounded by `capMs`. */
-export async function benchmarkRaisedQuota(ctx: Context, flows: number, workers: number, capMs: number): Promise<RaisedQuotaRow> {
+/** Runs one contender, with `workers` workers that share one budget, bounded by `capMs`. */
+export async function benchmarkRaisedQuota(ctx: Context, contender: RaisedQuotaContender, flows: number, workers: number, capMs: number): Promise<RaisedQuotaRow> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./raised-quota-workflows'), logger: new DefaultLogger('WARN') });
+  const workflowBundlePath = path.join(tmpdir(), `raised-quota-workflows-${randomUUID()}.js`);
+  writeFileSync(workflowBundlePath, code);
   const sim = await MediaConnectSimulator.start({ rateLimit: RAISED_QUOTA });
   const flowArns = sim.createFlows(flows, { prefix: 'Raised', startingDuration: STARTING_MS });
   const taskQueue = `bench-raised-${randomUUID()}`;
@@ -74,7 +85,7 @@ export async function benchmarkRaisedQuota(ctx: Context, flows: number, workers:
       namespace: ctx.namespace,
       taskQueue,
       mediaConnect,
-      workflowBundlePath: ctx.workflowBundlePath,
+      workflowBundlePath,
       requestBudget: { ...RAISED_QUOTA, budgetId, onReservation: ({ requests, roundTripMs }) => updates.push({ at: Date.now(), requests, roundTripMs }) },
     });
     running.push({
@@ -88,8 +99,16 @@ export async function benchmarkRaisedQuota(ctx: Context, flows: number, workers:
   }
   const meter = new ResourceMeter();
   const startedAt = Date.now();
-  const handle = await ctx.client.workflow.start<typeof bringFleetOnline>('bringFleetOnline', { args: [{ flowArns }], taskQueue, workflowId: `bench-raised-${randomUUID()}` });
-  const report = await within(handle.result(), capMs, () => undefined);
+  const workflowId = `bench-raised-${randomUUID()}`;
+  const handle =
+    contender === 'bringFleetOnline'
+      ? await ctx.client.workflow.start<typeof bringFleetOnline>('bringFleetOnline', { args: [{ flowArns }], taskQueue, workflowId })
+      : await ctx.client.workflow.start<typeof describeAll>('describeAll', { args: [flowArns], taskQueue, workflowId });
+  const report = await within(
+    handle.result().then((r) => (typeof r === 'number' ? { failed: flows - r } : r)),
+    capMs,
+    () => undefined,
+  );
   const totalMs = Date.now() - startedAt;
   const resources = meter.stop();
   if (!report) await handle.terminate('benchmark cap reached');
@@ -100,26 +119,29 @@ export async function benchmarkRaisedQuota(ctx: Context, flows: number, workers:
     await w.close();
   }
   const stats = sim.stats();
-  const active = flowArns.filter((arn) => sim.flowStatus(arn) === 'ACTIVE').length;
-  const starts = sim.calls({ operation: 'StartFlow' }).filter((c) => c.httpStatus === 202);
+  const done = contender === 'bringFleetOnline' ? flowArns.filter((arn) => sim.flowStatus(arn) === 'ACTIVE').length : flows - (report?.failed ?? flows);
+  const paced = sim.calls({ operation: contender === 'bringFleetOnline' ? 'StartFlow' : 'DescribeFlow' }).filter((c) => c.httpStatus === 202 || c.httpStatus === 200);
   const rates = callRates(sim.calls(), startedAt);
   await sim.stop();
+  rmSync(workflowBundlePath, { force: true });
 
   // Every call in an update waited that update's round trip.
   const waits = updates.flatMap((u) => Array<number>(u.requests).fill(u.roundTripMs)).sort((a, b) => a - b);
   const span = updates.length > 1 ? (updates.at(-1)!.at - updates[0].at) / 1000 : NaN;
   const perSecond = new Map<number, number>();
   for (const u of updates) perSecond.set(Math.floor((u.at - startedAt) / 1000), (perSecond.get(Math.floor((u.at - startedAt) / 1000)) ?? 0) + 1);
+  const startsFloorMs = (Math.max(0, flows - RAISED_QUOTA.burst) / RAISED_QUOTA.requestsPerSecond) * 1000;
   return {
+    contender,
     flows,
     workers,
-    totalMs: active === flows ? totalMs : NaN,
-    floorMs: (Math.max(0, flows - RAISED_QUOTA.burst) / RAISED_QUOTA.requestsPerSecond) * 1000 + STARTING_MS,
-    active,
+    totalMs: done === flows ? totalMs : NaN,
+    floorMs: startsFloorMs + (contender === 'bringFleetOnline' ? STARTING_MS : 0),
+    active: done,
     calls: stats.total,
     throttled: stats.throttled,
-    startsDoneMs: starts.length ? Math.max(...starts.map((c) => c.at)) - startedAt : NaN,
-    startsFloorMs: (Math.max(0, flows - RAISED_QUOTA.burst) / RAISED_QUOTA.requestsPerSecond) * 1000,
+    startsDoneMs: paced.length ? Math.max(...paced.map((c) => c.at)) - startedAt : NaN,
+    startsFloorMs,
     peakCallsPerSecond: rates.peakPerSecond,
     updates: updates.length,
     updatesPerSecond: updates.length / span,
@@ -134,8 +156,9 @@ export async function benchmarkRaisedQuota(ctx: Context, flows: number, workers:
 
 export function raisedQuotaTable(rows: RaisedQuotaRow[]): string {
   return table(
-    ['flows', 'workers', 'total (s)', 'floor (s)', 'vs floor', 'starts done (s)', 'starts floor (s)', 'ACTIVE', 'calls', 'throttled', 'peak calls/s', 'updates', 'updates/s (peak)', 'tokens/update', 'added wait p50 / p95 / max (ms)', 'granted', 'CPU (s)', 'peak RSS (MiB)', 'note'],
+    ['contender', 'flows', 'workers', 'total (s)', 'floor (s)', 'vs floor', 'paced calls done (s)', 'their floor (s)', 'done', 'calls', 'throttled', 'peak calls/s', 'updates', 'updates/s (peak)', 'tokens/update', 'added wait p50 / p95 / max (ms)', 'granted', 'CPU (s)', 'peak RSS (MiB)', 'note'],
     rows.map((r) => [
+      r.contender,
       r.flows,
       r.workers,
       seconds(r.totalMs),
