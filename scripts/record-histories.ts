@@ -20,10 +20,11 @@ import { temporal } from '@temporalio/proto';
 import { startBringFleetOnline, startBringFlowOnline } from '../src/client';
 import { MediaConnectSimulator } from '../src/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { createMediaConnectClient, createWorker } from '../src/worker';
+import { createWorker } from '../src/worker';
 import { flowStatusChangedSignal, type BringFlowOnlineInput } from '../src/workflows/bring-flow-online';
 import { requestThrottledSignal, reserveRequestsUpdate, type mediaConnectRequestBudget } from '../src/workflows/request-budget';
 import { createDevServer } from '../test/support/temporal';
+import { mediaConnectClientFor } from '../test/support/aws';
 
 const OUT_DIR = path.resolve(__dirname, '..', 'test', 'replay', 'histories');
 const taskQueue = 'record-histories';
@@ -149,7 +150,7 @@ async function runsOf(client: Client, handle: WorkflowHandle & { firstExecutionR
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') }); // the expected failures' WARN lines are noise here
   const [env, sim] = await Promise.all([createDevServer(), MediaConnectSimulator.start({ rateLimit: false })]);
-  const mediaConnect = createMediaConnectClient({ endpoint: sim.endpoint, region: sim.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const mediaConnect = mediaConnectClientFor(sim.endpoint, sim.region);
   const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, mediaConnect, requestBudget: false });
   const written: string[] = [];
   const only = process.argv.slice(2);

@@ -5,6 +5,7 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { RequestBudgetOptions } from './activities/request-budget';
 import { DEFAULT_TASK_QUEUE } from './common/task-queue';
+import { isHostPort } from './common/host-port';
 import { DEFAULT_REQUEST_BUDGET, REQUEST_BUDGET_BOUNDS } from './common/request-budget';
 
 /** Raised for a setting that cannot work; its message names the setting and what to do. */
@@ -42,14 +43,9 @@ const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
 /** Reads and validates the worker's settings. @throws ConfigurationError naming the setting. */
 export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
-  let temporal: ClientConnectConfig;
-  try {
-    temporal = loadClientConnectConfig({ overrideEnvVars: definedOnly(env) });
-  } catch (err) {
-    throw new ConfigurationError(`Temporal connection settings are invalid (TEMPORAL_* variables or the TEMPORAL_CONFIG_FILE profile): ${(err as Error).message}`);
-  }
+  const temporal = temporalConnectConfigFromEnv(env);
   const address = temporal.connectionOptions.address ?? 'localhost:7233';
-  if (!/^[^\s/:]+:\d{1,5}$/.test(address) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(address)) {
+  if (!isHostPort(address)) {
     throw new ConfigurationError(`TEMPORAL_ADDRESS must be host:port (for example localhost:7233), got "${address}"`);
   }
 
@@ -68,7 +64,7 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
   const budgetId = env.MEDIACONNECT_REQUEST_BUDGET_ID?.trim() || undefined;
 
   const metricsBindAddress = env.TEMPORAL_METRICS_BIND_ADDRESS?.trim() || undefined;
-  if (metricsBindAddress && !/^[^\s/]+:\d{1,5}$/.test(metricsBindAddress)) {
+  if (metricsBindAddress && !isHostPort(metricsBindAddress)) {
     throw new ConfigurationError(`TEMPORAL_METRICS_BIND_ADDRESS must be host:port (for example 0.0.0.0:9464), got "${metricsBindAddress}"`);
   }
 
@@ -98,6 +94,20 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
     logLevel: logLevel as WorkerSettings['logLevel'],
     mediaConnectEndpoint,
   };
+}
+
+/**
+ * The Temporal connection settings (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
+ * TEMPORAL_TLS_*, TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE), through `@temporalio/envconfig`, as the
+ * `temporal` CLI reads them. Shared by the worker and the CLI. Empty variables count as unset.
+ * @throws ConfigurationError when the variables or the profile cannot be read.
+ */
+export function temporalConnectConfigFromEnv(env: NodeJS.ProcessEnv): ClientConnectConfig {
+  try {
+    return loadClientConnectConfig({ overrideEnvVars: definedOnly(env) });
+  } catch (err) {
+    throw new ConfigurationError(`Temporal connection settings are invalid (TEMPORAL_* variables or the TEMPORAL_CONFIG_FILE profile): ${(err as Error).message}`);
+  }
 }
 
 /** An empty variable counts as unset (an empty TEMPORAL_API_KEY would otherwise turn TLS on). */

@@ -9,9 +9,9 @@ import {
 } from '@aws-sdk/client-mediaconnect';
 import { parseFlowArn } from '../common/arn';
 import { AwsErrorName, FailureType } from '../common/failure-types';
-import { FlowStatus, isFlowStatus } from '../common/flow-status';
+import { FlowStatus, isFlowStatus, isStartedStatus } from '../common/flow-status';
 import { redactCredentials } from '../common/redact';
-import { classifyMediaConnectError } from './classify-error';
+import { classifyMediaConnectError, type ClassifiedError } from './classify-error';
 import type { RequestBudget } from './request-budget';
 
 /** What every activity of this package needs. */
@@ -38,6 +38,8 @@ export interface MediaConnectActivityDependencies {
 export const CALL_TIMEOUT_MS = 10_000;
 /** Time an activity keeps, after its wait for the budget, for its call and for reporting the result. */
 const REPORT_MARGIN_MS = 1_000;
+/** Heartbeat period of an activity, from its start to its end (the activities' heartbeat timeout is 10 s). */
+const HEARTBEAT_EVERY_MS = 1_000;
 
 export interface FlowRef {
   /** The ARN of the flow, for example `arn:aws:mediaconnect:us-east-1:111122223333:flow:1-...:AwardsShow`. */
@@ -71,8 +73,11 @@ export interface ListFlowStatusesResult {
   calls: number;
 }
 
-/** Statuses that mean a start has already happened: starting again is unnecessary. */
-const ALREADY_STARTED: ReadonlySet<string> = new Set([FlowStatus.STARTING, FlowStatus.ACTIVE, FlowStatus.UPDATING]);
+/**
+ * StartFlow refusals that can mean "this flow is already starting or started" (400 on AWS, 409 from
+ * some endpoints, for example after an earlier attempt whose answer was lost): settled by reading the status.
+ */
+const MAYBE_ALREADY_STARTED: ReadonlySet<string> = new Set([AwsErrorName.BadRequest, AwsErrorName.Conflict]);
 
 /**
  * Creates the MediaConnect activities around one client and, normally, the account's request budget.
@@ -95,20 +100,22 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
    */
   async function call<T>(operation: string, flowArn: string | undefined, send: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
     const context = activityContext();
-    if (requestBudget && context) await requestBudget.acquire(affordableWaitMs(context, callTimeoutMs));
-    const timeout = AbortSignal.timeout(callTimeoutMs);
-    const cancelled = context?.cancellationSignal;
-    const heartbeats = context && setInterval(() => context.heartbeat(), 1_000);
+    // Heartbeat from the start: the budget's answer may take as long as the heartbeat timeout.
+    context?.heartbeat();
+    const heartbeats = context && setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
     try {
-      return await send(cancelled ? AbortSignal.any([cancelled, timeout]) : timeout);
-    } catch (error) {
-      if (cancelled?.aborted) throw error; // cancelled or timed out by Temporal: let the worker report it as such
-      if (timeout.aborted) throw noAnswer(operation, flowArn, callTimeoutMs);
-      const failure = toApplicationFailure(operation, flowArn, error);
-      if (requestBudget && failure.type === AwsErrorName.TooManyRequests) {
-        await requestBudget.reportThrottled(typeof failure.nextRetryDelay === 'number' ? failure.nextRetryDelay : undefined);
+      if (requestBudget && context) await requestBudget.acquire(affordableWaitMs(context, callTimeoutMs));
+      const timeout = AbortSignal.timeout(callTimeoutMs);
+      const cancelled = context?.cancellationSignal;
+      try {
+        return await send(cancelled ? AbortSignal.any([cancelled, timeout]) : timeout);
+      } catch (error) {
+        if (cancelled?.aborted) throw error; // cancelled or timed out by Temporal: let the worker report it as such
+        if (timeout.aborted) throw noAnswer(operation, flowArn, callTimeoutMs);
+        const classified = classifyMediaConnectError(error, Date.now());
+        if (requestBudget && classified.throttled) await requestBudget.reportThrottled(classified.retryAfterMs);
+        throw failureOf(operation, flowArn, classified);
       }
-      throw failure;
     } finally {
       clearInterval(heartbeats);
     }
@@ -128,12 +135,13 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
   return {
     /**
      * Starts a flow (MediaConnect StartFlow). Idempotent: when MediaConnect refuses the start
-     * because the flow is already STARTING, ACTIVE or UPDATING (for example when an earlier
-     * attempt of this activity reached the service but its answer was lost), it reports that
-     * status with `alreadyStarted: true` instead of failing.
+     * (400 BadRequestException or 409 ConflictException) and the flow turns out to be already
+     * STARTING, ACTIVE or UPDATING (for example when an earlier attempt of this activity reached
+     * the service but its answer was lost), it reports that status with `alreadyStarted: true`.
      *
-     * Fails with an ApplicationFailure whose `type` is the AWS error name; retryable for 429,
-     * 5xx, 409 and network failures, non-retryable for 400, 403, 404.
+     * Fails with an ApplicationFailure whose `type` is the AWS error name (see `classify-error.ts`);
+     * retryable for throttling, 408, 409, 5xx and network failures, non-retryable for 400, 403, 404
+     * and missing credentials (`MissingCredentials`).
      */
     async startFlow({ flowArn }: FlowRef): Promise<StartFlowResult> {
       parseFlowArn(flowArn);
@@ -143,9 +151,9 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
         );
         return { flowArn, status: knownStatus(output.Status, flowArn), alreadyStarted: false };
       } catch (failure) {
-        if (!(failure instanceof ApplicationFailure) || failure.type !== 'BadRequestException') throw failure;
+        if (!(failure instanceof ApplicationFailure) || !MAYBE_ALREADY_STARTED.has(failure.type ?? '')) throw failure;
         const current = await describe(flowArn);
-        if (!ALREADY_STARTED.has(current.status)) throw failure;
+        if (!isStartedStatus(current.status)) throw failure;
         return { flowArn, status: current.status, alreadyStarted: true };
       }
     },
@@ -242,11 +250,16 @@ function knownStatus(status: string | undefined, flowArn: string): FlowStatus {
  * HTTP status and request id (never the request, its headers or credentials).
  */
 export function toApplicationFailure(operation: string, flowArn: string | undefined, error: unknown): ApplicationFailure {
-  const classified = classifyMediaConnectError(error, Date.now());
+  return failureOf(operation, flowArn, classifyMediaConnectError(error, Date.now()));
+}
+
+function failureOf(operation: string, flowArn: string | undefined, classified: ClassifiedError): ApplicationFailure {
   const subject = flowArn ? ` for ${flowArn}` : '';
-  const where = classified.httpStatus === undefined
-    ? ` (no answer from MediaConnect${classified.networkCode ? `: ${classified.networkCode}` : ''})`
-    : ` (HTTP ${classified.httpStatus}${classified.requestId ? `, request id ${classified.requestId}` : ''})`;
+  const where = classified.name === FailureType.MissingCredentials
+    ? ' (no request was sent)'
+    : classified.httpStatus === undefined
+      ? ` (no answer from MediaConnect${classified.networkCode ? `: ${classified.networkCode}` : ''})`
+      : ` (HTTP ${classified.httpStatus}${classified.requestId ? `, request id ${classified.requestId}` : ''})`;
   return ApplicationFailure.create({
     type: classified.name,
     message: redactCredentials(`${operation}${subject} failed: ${classified.message}${where}`),

@@ -4,8 +4,10 @@
  * `--address` and `--namespace` flags. Read once, at the entry point, and passed down.
  */
 import { Client, Connection, isGrpcServiceError, type ConnectionOptions } from '@temporalio/client';
-import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { causeChain } from '../common/error-chain';
 import { durationOption } from '../common/duration';
+import { isHostPort } from '../common/host-port';
+import { temporalConnectConfigFromEnv } from '../config';
 import { CliError, ExitCode } from './exit-codes';
 
 /** The flags every command takes to reach Temporal. */
@@ -45,12 +47,12 @@ const UNREACHABLE_GRPC_CODES = new Set([
 export function resolveTemporalTarget(flags: ConnectionFlags, env: NodeJS.ProcessEnv): TemporalTarget {
   let config;
   try {
-    config = loadClientConnectConfig({ overrideEnvVars: definedOnly(env) });
+    config = temporalConnectConfigFromEnv(env);
   } catch (err) {
-    throw new CliError(`Temporal connection settings are invalid (TEMPORAL_* variables or the TEMPORAL_CONFIG_FILE profile): ${(err as Error).message}`, ExitCode.BadInput);
+    throw new CliError((err as Error).message, ExitCode.BadInput);
   }
   const address = flags.address ?? config.connectionOptions.address ?? DEFAULT_ADDRESS;
-  if (!/^[^\s/:]+:\d{1,5}$/.test(address) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(address)) {
+  if (!isHostPort(address)) {
     const source = flags.address !== undefined ? '--address' : 'TEMPORAL_ADDRESS';
     throw new CliError(`${source} must be host:port (for example localhost:7233), got ${JSON.stringify(address)}`, ExitCode.BadInput);
   }
@@ -84,17 +86,14 @@ export async function connectToTemporal(target: TemporalTarget): Promise<Client>
 
 /** True for errors that mean Temporal cannot be reached or used, anywhere in the cause chain. */
 export function isTemporalUnavailable(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
-    if (e.name === 'NamespaceNotFoundError') return true;
-    if (isGrpcServiceError(e) && UNREACHABLE_GRPC_CODES.has(e.code)) return true;
-  }
-  return false;
+  return causeChain(err).some((e) => e.name === 'NamespaceNotFoundError' || (isGrpcServiceError(e) && UNREACHABLE_GRPC_CODES.has(e.code)));
 }
 
 /** The exit-3 error for `err`, with a message that says what to check. */
 export function unreachable(target: TemporalTarget, err: unknown): CliError {
-  const reason = innermostMessage(err);
-  if (chainHasName(err, 'NamespaceNotFoundError')) {
+  const chain = causeChain(err);
+  const reason = (chain.at(-1)?.message ?? String(err)).replace(/\s+/g, ' ').trim();
+  if (chain.some((e) => e.name === 'NamespaceNotFoundError')) {
     return new CliError(
       `Temporal at ${target.address} has no namespace ${JSON.stringify(target.namespace)} (${reason}): check TEMPORAL_NAMESPACE or --namespace`,
       ExitCode.TemporalUnavailable,
@@ -105,19 +104,4 @@ export function unreachable(target: TemporalTarget, err: unknown): CliError {
       'Check that the server is running and TEMPORAL_ADDRESS (or --address), TEMPORAL_TLS_* and TEMPORAL_API_KEY; --connect-timeout sets how long to wait.',
     ExitCode.TemporalUnavailable,
   );
-}
-
-function chainHasName(err: unknown, name: string): boolean {
-  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) if (e.name === name) return true;
-  return false;
-}
-
-function innermostMessage(err: unknown): string {
-  let message = String(err);
-  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) message = e.message;
-  return message.replace(/\s+/g, ' ').trim();
-}
-
-function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

@@ -3,6 +3,7 @@ import { parseFlowArn, type FlowArnParts } from '../common/arn';
 import { checkBringFleetOnlineInput } from '../common/bring-fleet-online-input';
 import { invalidInput } from '../common/failure-types';
 import { checkBringFlowOnlineInput } from '../common/bring-flow-online-input';
+import { detailsMarkdown } from '../common/details-markdown';
 import { FlowNameSearchAttribute, FlowRegionSearchAttribute } from '../common/search-attributes';
 import { DEFAULT_TASK_QUEUE } from '../common/task-queue';
 import type { bringFlowOnline, BringFlowOnlineInput } from '../workflows/bring-flow-online';
@@ -81,14 +82,14 @@ export async function startBringFlowOnline(
 
 /** The Markdown shown as a bring-up's static details in the Temporal Web UI. */
 export function flowDetailsMarkdown(flow: FlowArnParts): string {
-  return [
-    `**MediaConnect flow** ${flow.flowName}`,
-    '', // the Web UI renders a list only after a blank line
-    `- region: ${flow.region}`,
-    `- account: ${flow.accountId}`,
-    `- flow id: ${flow.flowId}`,
-    `- ARN: \`${flow.arn}\``,
-  ].join('\n');
+  return detailsMarkdown(`**MediaConnect flow** ${flow.flowName}`, [`region: ${flow.region}`, `account: ${flow.accountId}`, `flow id: ${flow.flowId}`, `ARN: \`${flow.arn}\``]);
+}
+
+/** The Markdown shown as a fleet's static details: its flows, the first 50 of them by name. */
+export function fleetDetailsMarkdown(flows: readonly FlowArnParts[]): string {
+  const listed = flows.slice(0, 50).map((flow) => `${flow.flowName} (${flow.region})`);
+  if (flows.length > listed.length) listed.push(`... and ${flows.length - listed.length} more`);
+  return detailsMarkdown(`**MediaConnect fleet** of ${flows.length} flows`, listed);
 }
 
 export interface StartBringFleetOnlineOptions {
@@ -119,7 +120,7 @@ export async function startBringFleetOnline(
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     workflowId: options.workflowId,
     staticSummary: `Bring ${flows.length} flows online`,
-    staticDetails: [`**MediaConnect fleet** of ${flows.length} flows`, '', ...flows.slice(0, 50).map((flow) => `- ${flow.flowName} (${flow.region})`), ...(flows.length > 50 ? [`- ... and ${flows.length - 50} more`] : [])].join('\n'),
+    staticDetails: fleetDetailsMarkdown(flows),
     ...((options.searchAttributes ?? true) && regions.length === 1 && { typedSearchAttributes: [{ key: FlowRegionSearchAttribute, value: regions[0] }] }),
   });
 }

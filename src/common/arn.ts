@@ -1,3 +1,4 @@
+import { partition as sdkPartition } from '@aws-sdk/util-endpoints';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from './failure-types';
 
@@ -5,7 +6,7 @@ import { FailureType } from './failure-types';
 export interface FlowArnParts {
   /** The ARN as given. */
   arn: string;
-  /** `aws`, `aws-cn`, `aws-us-gov`, ... */
+  /** `aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, `aws-iso-b`, `aws-iso-e`, `aws-iso-f`, `aws-eusc`: the region's partition. */
   partition: string;
   /** For example `us-east-1`. */
   region: string;
@@ -22,11 +23,28 @@ export const MAX_FLOW_ARN_LENGTH = 512;
 
 const EXAMPLE = 'arn:aws:mediaconnect:us-east-1:111122223333:flow:1-23aBC45dEF67hiJ8-12AbC34DE5fG:AwardsShow';
 const PARTITION = /^aws(-[a-z]+)*$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 const ACCOUNT = /^\d{12}$/;
 const FLOW_ID = /^[A-Za-z0-9-]{1,128}$/;
 // Letters, digits, hyphens, underscores and dots: nothing that means something in a URL path.
 const FLOW_NAME = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * Partitions the installed AWS SDK's table (`@aws-sdk/util-endpoints` 3.654) does not know yet: it
+ * predates the European Sovereign Cloud and files `eusc-de-east-1` under `aws`. The regular
+ * expression is the one later SDK releases carry. Remove a row once the SDK has it.
+ */
+const PARTITIONS_THE_SDK_LACKS: ReadonlyArray<{ name: string; regionRegex: RegExp }> = [
+  { name: 'aws-eusc', regionRegex: /^eusc-(de)-\w+-\d+$/ },
+];
+
+/**
+ * The partition a region belongs to (`us-gov-west-1` → `aws-us-gov`), from the AWS SDK's partition
+ * table. Like the SDK, a region of no known partition's form counts as `aws`. Pure: safe in workflow code.
+ */
+export function partitionOfRegion(region: string): string {
+  return PARTITIONS_THE_SDK_LACKS.find((p) => p.regionRegex.test(region))?.name ?? sdkPartition(region).name;
+}
 
 /**
  * Describes what is wrong with `value` as a MediaConnect flow ARN, or returns `undefined` when
@@ -46,6 +64,10 @@ export function flowArnProblem(value: unknown): string | undefined {
   if (!PARTITION.test(partition)) return `${quote(partition)} is not an AWS partition (aws, aws-cn, aws-us-gov, ...)`;
   if (service !== 'mediaconnect') return `flowArn is for the service ${quote(service)}, not "mediaconnect"`;
   if (!REGION.test(region)) return `${quote(region)} is not an AWS region name (for example us-east-1)`;
+  const regionPartition = partitionOfRegion(region);
+  if (regionPartition !== partition) {
+    return `the region ${quote(region)} is in the partition ${quote(regionPartition)}, not ${quote(partition)}: the partition and the region must match (for example arn:${regionPartition}:mediaconnect:${region}:...)`;
+  }
   if (!ACCOUNT.test(accountId)) return `the account id ${quote(accountId)} is not 12 digits`;
   if (resourceType !== 'flow') return `flowArn names a ${quote(resourceType)}, not a "flow"`;
   if (!FLOW_ID.test(flowId)) return `the flow id ${quote(flowId)} may contain only letters, digits and hyphens`;

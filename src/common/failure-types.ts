@@ -29,6 +29,11 @@ export const FailureType = {
   RequestBudgetExhausted: 'RequestBudgetExhausted',
   /** The request budget workflow could not be reached. Retryable; no MediaConnect call was made. */
   RequestBudgetUnavailable: 'RequestBudgetUnavailable',
+  /**
+   * The AWS SDK found no credentials to sign with (no AWS_PROFILE, AWS_ACCESS_KEY_ID or role), so
+   * no request was sent. Non-retryable: only a change to the worker's configuration fixes it.
+   */
+  MissingCredentials: 'MissingCredentials',
   /** MediaConnect answered with a status this package does not know. */
   UnknownFlowStatus: 'UnknownFlowStatus',
 } as const;

@@ -21,3 +21,13 @@ const knownStatuses = new Set<string>(Object.values(FlowStatus));
 export function isFlowStatus(value: unknown): value is FlowStatus {
   return typeof value === 'string' && knownStatuses.has(value);
 }
+
+const startedStatuses = new Set<string>([FlowStatus.STARTING, FlowStatus.ACTIVE, FlowStatus.UPDATING]);
+
+/**
+ * True for STARTING, ACTIVE and UPDATING: the flow has been started, so a StartFlow now would be a
+ * second start (MediaConnect refuses it with a 409, and there is nothing to do but wait).
+ */
+export function isStartedStatus(status: string | undefined): boolean {
+  return status !== undefined && startedStatuses.has(status);
+}

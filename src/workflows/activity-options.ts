@@ -1,4 +1,4 @@
-import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
+import { ActivityCancellationType, type ActivityOptions, type RetryPolicy } from '@temporalio/common';
 
 /**
  * How every workflow of this package retries a MediaConnect activity: from 1 s, doubling, to at most
@@ -18,4 +18,7 @@ export const BUDGETED_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '1m',
   heartbeatTimeout: '10s',
   retry: MEDIACONNECT_RETRY_POLICY,
+  // A cancelled workflow waits until its activity has aborted its request (the activity learns of
+  // the cancellation from its next heartbeat), so nothing is still on its way to MediaConnect.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 };

@@ -24,8 +24,9 @@ import {
   MAX_FLEET_SIZE,
   STARTS_PENDING_POLL_INTERVAL_MS,
 } from '../common/bring-fleet-online-input';
+import { detailsMarkdown } from '../common/details-markdown';
 import { FailureType } from '../common/failure-types';
-import { FlowStatus } from '../common/flow-status';
+import { FlowStatus, isStartedStatus } from '../common/flow-status';
 import { FlowNameSearchAttribute, FlowRegionSearchAttribute } from '../common/search-attributes';
 import { bringFlowOnline, flowStatusChangedSignal, type BringFlowOnlineInput } from './bring-flow-online';
 import { BUDGETED_ACTIVITY_OPTIONS } from './activity-options';
@@ -125,7 +126,6 @@ interface FleetFlow {
 
 /** Statuses worth forwarding to a bring-up: the ones it decides on. STARTING and UPDATING change nothing for it. */
 const FORWARDED: ReadonlySet<FlowStatus> = new Set([FlowStatus.ACTIVE, FlowStatus.ERROR, FlowStatus.STANDBY, FlowStatus.STOPPING, FlowStatus.DELETING]);
-const STARTED: ReadonlySet<FlowStatus> = new Set([FlowStatus.STARTING, FlowStatus.ACTIVE, FlowStatus.UPDATING]);
 
 /**
  * Brings a fleet of MediaConnect flows online within the account's request budget.
@@ -189,7 +189,7 @@ export async function bringFleetOnline(input: BringFleetOnlineInput): Promise<Br
       const status = statuses[entry.flow.arn];
       if (status === undefined || entry.result) continue;
       entry.lastStatus = status;
-      if (STARTED.has(status)) entry.startSeen = true;
+      if (isStartedStatus(status)) entry.startSeen = true;
       const child = entry.child;
       if (child === undefined || status === entry.childKnows) continue;
       entry.childKnows = status;
@@ -207,7 +207,7 @@ export async function bringFleetOnline(input: BringFleetOnlineInput): Promise<Br
   const showProgress = () => {
     const p = progress();
     setCurrentDetails(
-      [`**Fleet of ${fleet.length} flows**`, `- active: ${p.active}`, `- failed: ${p.failed}`, `- running: ${p.running}`, `- waiting for a slot: ${p.waiting}`, `- ListFlows reads: ${listReads}`].join('\n'),
+      detailsMarkdown(`**Fleet of ${fleet.length} flows**`, [`active: ${p.active}`, `failed: ${p.failed}`, `running: ${p.running}`, `waiting for a slot: ${p.waiting}`, `ListFlows reads: ${listReads}`]),
     );
   };
 

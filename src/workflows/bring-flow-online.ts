@@ -5,6 +5,7 @@ import {
   continueAsNew,
   defineQuery,
   defineSignal,
+  isCancellation,
   log,
   proxyActivities,
   setCurrentDetails,
@@ -16,6 +17,8 @@ import type { Duration } from '@temporalio/common';
 import type { MediaConnectActivities } from '../activities/mediaconnect-activities';
 import type { FlowArnParts } from '../common/arn';
 import { BRING_FLOW_ONLINE_BOUNDS, BRING_FLOW_ONLINE_DEFAULTS, checkBringFlowOnlineInput } from '../common/bring-flow-online-input';
+import { detailsMarkdown } from '../common/details-markdown';
+import { causeChain } from '../common/error-chain';
 import { FailureType } from '../common/failure-types';
 import { FlowStatus, isFlowStatus } from '../common/flow-status';
 import { FlowNameSearchAttribute, FlowStatusSearchAttribute } from '../common/search-attributes';
@@ -127,6 +130,10 @@ const STATUS_CHECK_RETRY_BUDGET_MS = 60_000;
  * Brings a MediaConnect flow online: starts it (unless it is already STARTING or ACTIVE), then
  * checks its status on a durable timer until it is ACTIVE.
  *
+ * Cancelling it ends it CANCELLED whatever it is doing (waiting for the request budget, calling
+ * StartFlow or DescribeFlow, waiting on its timer): its activity is cancelled and the workflow
+ * waits until the activity has aborted its request.
+ *
  * Fails, non-retryably, with type:
  * - `InvalidFlowArn` / `InvalidInput`: bad input, before any MediaConnect call;
  * - `FlowError`: the flow went to ERROR (details carry its error messages);
@@ -180,11 +187,14 @@ export async function bringFlowOnline(input: BringFlowOnlineInput): Promise<Brin
   };
 
   report(flow, progress);
-  let { status, errors } = input.carried
-    ? { status: progress.lastStatus, errors: [] as string[] }
-    : input.knownStatus !== undefined
-      ? (record(input.knownStatus), { status: input.knownStatus, errors: [] as string[] })
-      : await check();
+  let status = progress.lastStatus;
+  let errors: string[] = [];
+  if (!input.carried && input.knownStatus !== undefined) {
+    record(input.knownStatus);
+    status = input.knownStatus;
+  } else if (!input.carried) {
+    ({ status, errors } = await check());
+  }
   for (let checksThisRun = input.carried ? 0 : 1; ; ) {
     if (status === FlowStatus.ACTIVE) {
       const activeAt = new Date(Date.now()).toISOString();
@@ -249,7 +259,8 @@ async function start(
  * (returned as a one-line description for progress and the final timeout).
  */
 function failIfPermanent(err: unknown): string {
-  if (!(err instanceof ActivityFailure)) throw err;
+  // A cancelled bring-up ends CANCELLED, whatever it was doing: never as a retry or a timeout.
+  if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
   const cause = deepestApplicationFailure(err);
   if (cause?.nonRetryable) {
     throw ApplicationFailure.create({ type: cause.type ?? 'Error', message: cause.message, nonRetryable: true, details: cause.details ?? undefined, cause: err });
@@ -258,11 +269,7 @@ function failIfPermanent(err: unknown): string {
 }
 
 function deepestApplicationFailure(err: Error): ApplicationFailure | undefined {
-  let found: ApplicationFailure | undefined;
-  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
-    if (e instanceof ApplicationFailure) found = e;
-  }
-  return found;
+  return causeChain(err).filter((e): e is ApplicationFailure => e instanceof ApplicationFailure).at(-1);
 }
 
 function flowFailure(type: string, message: string, flow: FlowArnParts, progress: BringFlowOnlineProgress, extra: object = {}): ApplicationFailure {
@@ -288,16 +295,10 @@ function timeoutFailure(flow: FlowArnParts, progress: BringFlowOnlineProgress): 
 
 /** Keeps the Web UI's "current details" in step with the bring-up. */
 function report(flow: FlowArnParts, progress: BringFlowOnlineProgress, flowErrors: string[] = []): void {
-  const lines = [
-    `**${flow.flowName}** (${flow.region}, account ${flow.accountId})`,
-    '', // the Web UI renders a list only after a blank line
-    `- status: **${progress.lastStatus ?? 'checking'}**`,
-    `- status checks: ${progress.polls}`,
-    `- elapsed: ${formatSeconds(Date.now() - progress.startedAtMs)}`,
-  ];
-  if (progress.lastError) lines.push(`- last error: ${progress.lastError}`);
-  for (const message of flowErrors) lines.push(`- flow error: ${message}`);
-  setCurrentDetails(lines.join('\n'));
+  const facts = [`status: **${progress.lastStatus ?? 'checking'}**`, `status checks: ${progress.polls}`, `elapsed: ${formatSeconds(Date.now() - progress.startedAtMs)}`];
+  if (progress.lastError) facts.push(`last error: ${progress.lastError}`);
+  for (const message of flowErrors) facts.push(`flow error: ${message}`);
+  setCurrentDetails(detailsMarkdown(`**${flow.flowName}** (${flow.region}, account ${flow.accountId})`, facts));
 }
 
 function formatSeconds(ms: number): string {

@@ -9,6 +9,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { detailsMarkdown } from '../common/details-markdown';
 import { invalidInput } from '../common/failure-types';
 import {
   afterThrottle,
@@ -101,13 +102,12 @@ export async function mediaConnectRequestBudget(input: RequestBudgetInput = {}):
   const showProgress = () => {
     const p = progress();
     setCurrentDetails(
-      [
-        `**MediaConnect request budget**: ${limits.requestsPerSecond}/s, burst ${limits.burst}`,
-        `- booked ahead: ${(p.bookedAheadMs / 1000).toFixed(1)} s`,
-        `- tokens handed out: ${p.granted}`,
-        `- requests refused (could not wait that long; retried later): ${p.refused}`,
-        `- 429s reported despite the budget: ${p.throttled}`,
-      ].join('\n'),
+      detailsMarkdown(`**MediaConnect request budget**: ${limits.requestsPerSecond}/s, burst ${limits.burst}`, [
+        `booked ahead: ${(p.bookedAheadMs / 1000).toFixed(1)} s`,
+        `tokens handed out: ${p.granted}`,
+        `requests refused (could not wait that long; retried later): ${p.refused}`,
+        `429s reported despite the budget: ${p.throttled}`,
+      ]),
     );
   };
 

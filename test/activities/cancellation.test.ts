@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../src/activities';
 import { MediaConnectSimulator } from '../../src/testing';
-import { createMediaConnectClient } from '../../src/worker';
+import { mediaConnectClientFor } from '../support/aws';
 
 let sim: MediaConnectSimulator;
 beforeAll(async () => {
@@ -18,7 +18,7 @@ afterAll(() => sim?.stop());
 it('aborts the HTTP request at once when the activity is cancelled, and reports the cancellation', async () => {
   const flowArn = sim.createFlow({ name: 'SlowAnswer' });
   sim.injectFault({ operation: 'DescribeFlow', kind: 'slow', delayMs: 20_000 });
-  const client = createMediaConnectClient({ endpoint: sim.endpoint, region: sim.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const client = mediaConnectClientFor(sim.endpoint, sim.region);
   const env = new MockActivityEnvironment();
   const { describeFlow } = createActivities({ client });
 
@@ -41,7 +41,7 @@ it('gives up on a call with no answer within callTimeoutMs, as a retryable Netwo
   sim.reset();
   const flowArn = sim.createFlow({ name: 'NoAnswer' });
   sim.injectFault({ operation: 'DescribeFlow', kind: 'slow', delayMs: 20_000 });
-  const client = createMediaConnectClient({ endpoint: sim.endpoint, region: sim.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const client = mediaConnectClientFor(sim.endpoint, sim.region);
   const { describeFlow } = createActivities({ client, callTimeoutMs: 500 });
 
   const began = Date.now();

@@ -9,7 +9,7 @@ import { bringFlowOnlineWorkflowId } from '../../src/client';
 import { runCli } from '../../src/cli/main';
 import { FlowNameSearchAttribute } from '../../src/common/search-attributes';
 import { BAD_FLOW_ARNS, GOOD_ARN } from '../support/bad-inputs';
-import { waitFor } from '../support/worker-process';
+import { waitFor } from '../support/wait-for';
 import { useTestbed } from '../support/testbed';
 
 const REPO = path.resolve(__dirname, '..', '..');

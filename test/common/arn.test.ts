@@ -1,4 +1,4 @@
-import { flowArnProblem, parseFlowArn } from '../../src/common/arn';
+import { flowArnProblem, parseFlowArn, partitionOfRegion } from '../../src/common/arn';
 import { BAD_FLOW_ARNS, GOOD_ARN } from '../support/bad-inputs';
 
 describe('parseFlowArn', () => {
@@ -15,10 +15,34 @@ describe('parseFlowArn', () => {
 
   it.each([
     'arn:aws-cn:mediaconnect:cn-north-1:111122223333:flow:1-abc-def:Show',
+    'arn:aws-cn:mediaconnect:cn-northwest-1:111122223333:flow:1-abc-def:Show',
     'arn:aws-us-gov:mediaconnect:us-gov-west-1:111122223333:flow:1-abc-def:Show',
+    'arn:aws-us-gov:mediaconnect:us-gov-east-1:111122223333:flow:1-abc-def:Show',
+    'arn:aws-iso:mediaconnect:us-iso-east-1:111122223333:flow:1-abc-def:Show',
+    'arn:aws-iso-b:mediaconnect:us-isob-east-1:111122223333:flow:1-abc-def:Show',
+    'arn:aws-iso-e:mediaconnect:eu-isoe-west-1:111122223333:flow:1-abc-def:Show',
+    'arn:aws-iso-f:mediaconnect:us-isof-south-1:111122223333:flow:1-abc-def:Show',
+    'arn:aws-eusc:mediaconnect:eusc-de-east-1:111122223333:flow:1-abc-def:Show',
     'arn:aws:mediaconnect:ap-southeast-2:123456789012:flow:0123456789abcdef0123456789abcdef:moto_flow.v2',
+    'arn:aws:mediaconnect:il-central-1:111122223333:flow:1-abc-def:Show',
+    'arn:aws:mediaconnect:mx-central-1:111122223333:flow:1-abc-def:Show',
   ])('accepts %s', (arn) => {
     expect(flowArnProblem(arn)).toBeUndefined();
+  });
+
+  it.each([
+    ['us-east-1', 'aws'],
+    ['eu-central-1', 'aws'],
+    ['cn-northwest-1', 'aws-cn'],
+    ['us-gov-east-1', 'aws-us-gov'],
+    ['us-iso-west-1', 'aws-iso'],
+    ['us-isob-east-1', 'aws-iso-b'],
+    ['eu-isoe-west-1', 'aws-iso-e'],
+    ['us-isof-east-1', 'aws-iso-f'],
+    ['eusc-de-east-1', 'aws-eusc'],
+    ['xx-newplace-1', 'aws'], // a region no table knows yet counts as aws, as in the AWS SDK
+  ])('puts the region %s in the partition %s', (region, partition) => {
+    expect(partitionOfRegion(region)).toBe(partition);
   });
 
   it(`has a catalogue of at least 30 malformed inputs (${BAD_FLOW_ARNS.length})`, () => {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { startDevServer } from '../../src/dev-server/dev-server';
 import { temporalCliPath } from '../../src/dev-server/temporal-cli';
-import { waitFor } from '../support/worker-process';
+import { waitFor } from '../support/wait-for';
 import { freePort } from '../support/ports';
 
 const REPO = path.resolve(__dirname, '..', '..');

@@ -13,7 +13,8 @@ import { FlowStatusSearchAttribute } from '../../src/common/search-attributes';
 import { MediaConnectSimulator } from '../../src/testing';
 import { bundleWorkflows, type WorkflowBundleFile } from '../../scripts/bundle-workflows';
 import { createDevServer } from '../support/temporal';
-import { spawnWorker, waitFor, type WorkerProcess } from '../support/worker-process';
+import { spawnWorker, type WorkerProcess } from '../support/worker-process';
+import { waitFor } from '../support/wait-for';
 import { freePort } from '../support/ports';
 
 const taskQueue = 'deploy-production';

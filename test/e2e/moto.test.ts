@@ -9,7 +9,8 @@ import { FlowNameSearchAttribute, FlowStatusSearchAttribute } from '../../src/co
 import { createDevServer } from '../support/temporal';
 import { startMoto, type MotoServer } from '../support/moto';
 import { mediaConnectClientFor } from '../support/aws';
-import { spawnWorker, waitFor, type WorkerProcess } from '../support/worker-process';
+import { spawnWorker, type WorkerProcess } from '../support/worker-process';
+import { waitFor } from '../support/wait-for';
 import { activityAttempts, historyOf } from '../support/history';
 import { workflowFailure } from '../support/failures';
 

@@ -9,12 +9,13 @@ import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { startBringFlowOnline } from '../../src/client';
 import { MediaConnectSimulator } from '../../src/testing';
-import { createMediaConnectClient, createWorker } from '../../src/worker';
+import { createWorker } from '../../src/worker';
 import type { BringFlowOnlineInput, bringFlowOnline } from '../../src/workflows/bring-flow-online';
 import { BAD_FLOW_ARNS, GOOD_ARN } from '../support/bad-inputs';
 import { workflowFailure } from '../support/failures';
 import { historyOf, scheduledActivities } from '../support/history';
 import { createTimeSkippingServer } from '../support/temporal';
+import { mediaConnectClientFor } from '../support/aws';
 
 /** Malformed workflow input other than the ARN: each must fail before any MediaConnect call. */
 const BAD_OPTIONS: { label: string; input: unknown; type: string; says: string }[] = [
@@ -46,7 +47,7 @@ let failures: Map<string, { handle: WorkflowHandle; failure: Awaited<ReturnType<
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('ERROR') }); // 50 expected "Workflow failed" warnings are noise here
   [env, sim] = await Promise.all([createTimeSkippingServer(), MediaConnectSimulator.start({ rateLimit: false })]);
-  const mediaConnect = createMediaConnectClient({ endpoint: sim.endpoint, region: sim.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const mediaConnect = mediaConnectClientFor(sim.endpoint, sim.region);
   worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, mediaConnect, requestBudget: false });
   running = worker.run();
   // All at once: each fails in its first workflow task. Through a plain client: the environment's
@@ -141,7 +142,7 @@ describe('bad input to the activities', () => {
   let activities: ReturnType<typeof createActivities>;
   beforeAll(() => {
     sim.resetStats();
-    activities = createActivities({ client: createMediaConnectClient({ endpoint: sim.endpoint, region: sim.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }) });
+    activities = createActivities({ client: mediaConnectClientFor(sim.endpoint, sim.region) });
   });
 
   it.each(BAD_FLOW_ARNS.map((bad) => [bad.label, bad] as const))('startFlow, describeFlow and stopFlow refuse flowArn %s with InvalidFlowArn', async (_label, bad) => {

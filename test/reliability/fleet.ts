@@ -4,7 +4,8 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import type { MediaConnectSimulator } from '../../src/testing';
-import { spawnWorker, waitFor, type WorkerProcess } from '../support/worker-process';
+import { spawnWorker, type WorkerProcess } from '../support/worker-process';
+import { waitFor } from '../support/wait-for';
 import { seededRandom } from '../../src/testing/seeded-random';
 
 /** One flow of a fleet and how its bring-up must end. */

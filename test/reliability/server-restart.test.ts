@@ -9,7 +9,8 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { startBringFlowOnline } from '../../src/client';
 import { MediaConnectSimulator } from '../../src/testing';
-import { waitFor, type WorkerProcess } from '../support/worker-process';
+import type { WorkerProcess } from '../support/worker-process';
+import { waitFor } from '../support/wait-for';
 import { DevServerProcess } from '../support/dev-server-process';
 import { createFleet, outcomeOf, printFigures, sleep, startWorkerProcess, tally, workerEnvFor } from './fleet';
 

@@ -11,7 +11,8 @@ import { requestBudgetWorkflowId } from '../../src/common/request-budget';
 import { requestBudgetQuery } from '../../src/workflows/request-budget';
 import { createDevServer } from '../support/temporal';
 import { historyOf, countEvents } from '../support/history';
-import { waitFor, type WorkerProcess } from '../support/worker-process';
+import type { WorkerProcess } from '../support/worker-process';
+import { waitFor } from '../support/wait-for';
 import { createFleet, outcomeOf, printFigures, startWorkerProcess, tally, workerEnvFor } from './fleet';
 import { temporal } from '@temporalio/proto';
 

@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createActivities } from '../../src/activities';
-import { createMediaConnectClient } from '../../src/worker';
+import { mediaConnectClientFor } from '../support/aws';
 
 const PREFIX = 'arn:aws:mediaconnect:us-east-1:111122223333:flow';
 /** Well-formed ARNs using every character the ARN check allows beyond letters and digits. */
@@ -60,7 +60,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  activities = createActivities({ client: createMediaConnectClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }) });
+  activities = createActivities({ client: mediaConnectClientFor(endpoint) });
 });
 
 afterAll(async () => {

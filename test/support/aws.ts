@@ -1,14 +1,11 @@
-import { MediaConnectClient } from '@aws-sdk/client-mediaconnect';
+import type { MediaConnectClient } from '@aws-sdk/client-mediaconnect';
+import { createMediaConnectClient } from '../../src/worker';
 
 /**
- * A MediaConnect client for a local endpoint (moto or the simulator): static dummy credentials,
- * and a single attempt so tests see every answer the server gives instead of the SDK's retries.
+ * A MediaConnect client for a local endpoint (moto or the simulator), built as the worker builds
+ * its own (`createMediaConnectClient`: a single attempt, so tests see every answer the server
+ * gives instead of the SDK's retries), with static dummy credentials.
  */
 export function mediaConnectClientFor(endpoint: string, region = 'us-east-1'): MediaConnectClient {
-  return new MediaConnectClient({
-    endpoint,
-    region,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
+  return createMediaConnectClient({ endpoint, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 }

@@ -8,6 +8,7 @@ import { Connection } from '@temporalio/client';
 import { startDevServer, type DevServer, type DevServerOptions } from '../../src/dev-server/dev-server';
 import { temporalCliPath } from './temporal';
 import { freePort } from './ports';
+import { waitFor } from './wait-for';
 
 /** How long the namespace may take to answer once the server listens. */
 const READY_TIMEOUT_MS = 30_000;
@@ -38,11 +39,7 @@ export class DevServerProcess {
     if (!this.stopped) throw new Error('the dev server is already running');
     this.server = await startDevServer(this.options);
     this.stopped = false;
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    while (!(await this.answers())) {
-      if (Date.now() > deadline) throw new Error(`the dev server's namespace did not answer on ${this.address} within ${READY_TIMEOUT_MS} ms (log: ${this.server.logFile})`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await waitFor(`the dev server's namespace to answer on ${this.address} (log: ${this.server.logFile})`, () => this.answers(), READY_TIMEOUT_MS, 200);
   }
 
   /** SIGTERM, then SIGKILL after a grace period; resolves with how it ended once it has exited. */

@@ -1,7 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { MediaConnectSimulator, type SimulatorOptions } from '../../src/testing';
-import { createMediaConnectClient, createWorker } from '../../src/worker';
+import { createWorker } from '../../src/worker';
 import { createDevServer, createTimeSkippingServer } from './temporal';
+import { mediaConnectClientFor } from './aws';
 
 /** A Temporal server, the MediaConnect simulator and an in-process worker between them. */
 export interface Testbed {
@@ -23,7 +24,7 @@ export interface TestbedOptions {
 /** Starts a testbed; call `stop()` in `afterAll`. */
 export async function startTestbed({ server, taskQueue, simulator = { rateLimit: false } }: TestbedOptions): Promise<Testbed> {
   const [env, sim] = await Promise.all([server === 'dev' ? createDevServer() : createTimeSkippingServer(), MediaConnectSimulator.start(simulator)]);
-  const mediaConnect = createMediaConnectClient({ endpoint: sim.endpoint, region: sim.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const mediaConnect = mediaConnectClientFor(sim.endpoint, sim.region);
   const worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, mediaConnect, requestBudget: false });
   const running = worker.run();
   return {

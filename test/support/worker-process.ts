@@ -37,12 +37,3 @@ export function spawnWorker(env: Record<string, string>): WorkerProcess {
     },
   };
 }
-
-/** Waits until `predicate` holds, checking every 100 ms; fails after `timeoutMs` with `what`. */
-export async function waitFor(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -13,12 +13,13 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startBringFlowOnline } from '../../src/client';
 import { parseFlowArn } from '../../src/common/arn';
 import { MediaConnectSimulator } from '../../src/testing';
-import { createMediaConnectClient, createWorker } from '../../src/worker';
+import { createWorker } from '../../src/worker';
 import { progressQuery } from '../../src/workflows/bring-flow-online';
 import { workflowFailure } from '../support/failures';
 import { createDevServer } from '../support/temporal';
-import { waitFor } from '../support/worker-process';
+import { waitFor } from '../support/wait-for';
 import { freePort, launchChromium, screenshot, VIEWPORT } from './browser';
+import { mediaConnectClientFor } from '../support/aws';
 
 const taskQueue = 'web-ui-test';
 const SOURCE_ERROR = 'Source "camera-1" is not receiving content on port 5000';
@@ -45,7 +46,7 @@ beforeAll(async () => {
     MediaConnectSimulator.start({ rateLimit: false }),
   ]);
   workflowsUrl = `http://127.0.0.1:${uiPort}/namespaces/default/workflows`;
-  const mediaConnect = createMediaConnectClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const mediaConnect = mediaConnectClientFor(sim.endpoint);
   worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, mediaConnect });
   workerRunning = worker.run();
 

@@ -11,6 +11,7 @@ import { workflowFailure } from '../support/failures';
 import { GOOD_ARN } from '../support/bad-inputs';
 import { temporal } from '@temporalio/proto';
 import { useTestbed } from '../support/testbed';
+import { waitFor } from '../support/wait-for';
 
 const EventType = temporal.api.enums.v1.EventType;
 
@@ -20,15 +21,6 @@ const bed = useTestbed({ server: 'time-skipping', taskQueue, resetSimulatorBefor
 
 function startFleet(input: BringFleetOnlineInput) {
   return bed.env.client.workflow.start<typeof bringFleetOnline>('bringFleetOnline', { args: [input], taskQueue, workflowId: `fleet-${randomUUID()}` });
-}
-
-/** Waits in real time (no time skipping: nothing awaits a result) until `check` holds. */
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('bringFleetOnline', () => {
@@ -91,7 +83,7 @@ describe('bringFleetOnline', () => {
     const done = bed.sim.createFlow({ name: 'AlreadyOn', status: 'ACTIVE' });
     const slow = Array.from({ length: 3 }, (_, i) => bed.sim.createFlow({ name: `Stuck${i}`, startingDuration: 1e9 }));
     const handle = await startFleet({ flowArns: [done, ...slow] });
-    await until(async () => slow.every((arn) => bed.sim.flowStatus(arn) === 'STARTING') && (await handle.query(fleetProgressQuery)).active === 1);
+    await waitFor('the stuck flows to be STARTING and one flow ACTIVE', async () => slow.every((arn) => bed.sim.flowStatus(arn) === 'STARTING') && (await handle.query(fleetProgressQuery)).active === 1);
     await handle.cancel();
     const report = await handle.result();
 
@@ -108,7 +100,7 @@ describe('bringFleetOnline', () => {
   it('keeps going when ListFlows reads fail after the snapshot: later reads and the bring-ups’ own timers take over', async () => {
     const flows = Array.from({ length: 3 }, (_, i) => bed.sim.createFlow({ name: `Unread${i}`, startingDuration: 300 }));
     const handle = await startFleet({ flowArns: flows });
-    await until(() => bed.sim.calls({ operation: 'StartFlow' }).length === 3);
+    await waitFor('3 StartFlow calls', () => bed.sim.calls({ operation: 'StartFlow' }).length === 3);
     bed.sim.injectFault({ operation: 'ListFlows', kind: 'forbidden', times: 3 });
     const report = await handle.result();
 
@@ -160,7 +152,7 @@ describe('bringFlowOnline signal fast path', () => {
       workflowId: `signalled-${randomUUID()}`,
     });
     // Nothing awaits the result yet, so time does not skip: the 1 h timer is pending.
-    await until(async () => bed.sim.flowStatus(flowArn) === 'ACTIVE' && countEvents(await historyOf(handle), 'EVENT_TYPE_TIMER_STARTED') === 1);
+    await waitFor('the flow to be ACTIVE with one timer started', async () => bed.sim.flowStatus(flowArn) === 'ACTIVE' && countEvents(await historyOf(handle), 'EVENT_TYPE_TIMER_STARTED') === 1);
     await handle.signal(flowStatusChangedSignal, { currentStatus: 'ACTIVE' });
     expect(await handle.result()).toMatchObject({ status: 'ACTIVE', polls: 2 });
 

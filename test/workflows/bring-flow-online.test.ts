@@ -7,6 +7,7 @@ import { flowStatusChangedSignal, progressQuery, type BringFlowOnlineInput, type
 import { activityAttempts, activityStartDelaysMs, countEvents, historyOf, scheduledActivities } from '../support/history';
 import { workflowFailure } from '../support/failures';
 import { useTestbed } from '../support/testbed';
+import { waitFor } from '../support/wait-for';
 
 const taskQueue = 'bring-flow-online-test';
 const bed = useTestbed({ server: 'time-skipping', taskQueue, resetSimulatorBeforeEach: true });
@@ -160,7 +161,7 @@ describe('bringFlowOnline', () => {
   it('takes a confirmed status signal as a check of its own and wakes at once, without waiting for its timer', async () => {
     const flowArn = bed.sim.createFlow({ name: 'Signalled', startingDuration: 1e9 });
     const handle = await start({ flowArn, pollInterval: '1h' });
-    await waitUntil(async () => (await handle.query(progressQuery)).lastStatus === 'STARTING');
+    await waitFor('the bring-up to see STARTING', async () => (await handle.query(progressQuery)).lastStatus === 'STARTING');
     await handle.signal(flowStatusChangedSignal, { currentStatus: 'ACTIVE', confirmed: true });
     expect(await handle.result()).toMatchObject({ status: 'ACTIVE', polls: 1 });
     const events = await historyOf(handle);
@@ -168,7 +169,3 @@ describe('bringFlowOnline', () => {
     expect(bed.sim.calls({ operation: 'DescribeFlow' })).toHaveLength(1);
   });
 });
-
-async function waitUntil(predicate: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 100 && !(await predicate()); i++) await new Promise((r) => setTimeout(r, 50));
-}

@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { RequestBudgetOptions } from '../../src/activities/request-budget';
 import { RequestBudgetNames, type RequestTokenGrant, type RequestTokensRequest } from '../../src/common/request-budget';
 import { MediaConnectSimulator } from '../../src/testing';
-import { createMediaConnectClient, createWorker } from '../../src/worker';
+import { createWorker } from '../../src/worker';
 import type { bringFleetOnline, BringFleetOnlineResult } from '../../src/workflows/bring-fleet-online';
 import { requestBudgetQuery, type mediaConnectRequestBudget } from '../../src/workflows/request-budget';
 import { mediaConnectClientFor } from '../support/aws';
@@ -64,7 +64,7 @@ beforeEach(() => sim.reset());
 
 /** Starts an in-process worker on `taskQueue` whose activities ask `requestBudget`. */
 async function startWorker(taskQueue: string, requestBudget: RequestBudgetOptions): Promise<void> {
-  const mediaConnect = createMediaConnectClient({ endpoint: sim.endpoint, region: sim.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const mediaConnect = mediaConnectClientFor(sim.endpoint, sim.region);
   const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, mediaConnect, workflowBundlePath, requestBudget });
   running.push({ worker, done: worker.run(), close: () => mediaConnect.destroy() });
 }
