@@ -1,3 +1,17 @@
-export * from './mediaconnect-activities';
-export * from './classify-error';
-export * from './request-budget';
+/**
+ * The MediaConnect activities, for a worker: `createActivities({ client, requestBudget })` and the
+ * request budget they share (`temporalRequestBudget`); the error classification they use.
+ */
+export {
+  CALL_TIMEOUT_MS,
+  createActivities,
+  type DescribeFlowResult,
+  type FlowRef,
+  type ListFlowStatusesInput,
+  type ListFlowStatusesResult,
+  type MediaConnectActivities,
+  type MediaConnectActivityDependencies,
+  type StartFlowResult,
+} from './mediaconnect-activities';
+export { classifyMediaConnectError, isRetryable, type ClassifiedError } from './classify-error';
+export { temporalRequestBudget, type RequestBudget, type RequestBudgetOptions } from './request-budget';

@@ -20,6 +20,7 @@ import type { CliIo } from './io';
 import { startCommand, type StartCommandOptions } from './start-command';
 import { statusCommand, type StatusCommandOptions } from './status-command';
 import { bundleCommand, WORKER_ENVIRONMENT_HELP, workerCommand } from './worker-command';
+import { terminalSafeLines } from '../live-view/terminal-text';
 
 const CONNECTION_HELP = `
 Connection (flags win over the environment):
@@ -104,10 +105,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       return err.exitCode === 0 ? ExitCode.Success : ExitCode.BadInput;
     }
     if (err instanceof CliError) {
-      io.stderr.write(`temporal-mediaconnect: ${err.message}\n`);
+      io.stderr.write(`temporal-mediaconnect: ${terminalSafeLines(err.message)}\n`);
       return err.exitCode;
     }
-    io.stderr.write(`temporal-mediaconnect: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    io.stderr.write(`temporal-mediaconnect: unexpected error: ${terminalSafeLines(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
     return ExitCode.FlowFailed;
   }
 }
@@ -123,7 +124,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`temporal-mediaconnect: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.stderr.write(`temporal-mediaconnect: ${terminalSafeLines(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
       process.exitCode = ExitCode.FlowFailed;
     },
   );

@@ -12,6 +12,7 @@ import { DEFAULT_TASK_QUEUE } from '../common/task-queue';
 import { durationOption } from '../common/duration';
 import { Demo, DemoSetupError, type DemoOptions } from './run-demo';
 import { DEMO_DEFAULTS, MAX_DEMO_FLOWS, MIN_DEMO_FLOWS } from './scenario';
+import { terminalSafeLines } from '../live-view/terminal-text';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -101,7 +102,7 @@ async function main(argv: readonly string[]): Promise<void> {
   // While stopping, closed connections may still fire a retry or two: expected, not a crash.
   const onCrash = (err: unknown) => {
     if (demo.isStopping) return;
-    process.stderr.write(`\ndemo: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(`\ndemo: ${terminalSafeLines(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
     void finish(1, true);
   };
   process.on('uncaughtException', onCrash);
@@ -112,7 +113,7 @@ async function main(argv: readonly string[]): Promise<void> {
     code = await demo.run();
   } catch (err) {
     if (demo.isStopping) return; // a signal is tearing things down; its handler exits
-    process.stderr.write(`\ndemo: ${err instanceof DemoSetupError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(`\ndemo: ${terminalSafeLines(err instanceof DemoSetupError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
     await finish(err instanceof DemoSetupError || err instanceof RangeError ? 2 : 1, true);
     return;
   }

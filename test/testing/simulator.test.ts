@@ -594,6 +594,27 @@ describe('MediaConnectSimulator serving several regions behind one endpoint', ()
     await expect(MediaConnectSimulator.start({ regions: ['us-east-1', 'mars-1'] })).rejects.toThrow(/region/);
   });
 
+  it('writes each region’s partition into its ARNs and serves them to that region’s client', async () => {
+    const mixed = await MediaConnectSimulator.start({ rateLimit: false, regions: ['us-east-1', 'cn-north-1', 'us-gov-west-1'] });
+    try {
+      for (const [region, partition] of [
+        ['cn-north-1', 'aws-cn'],
+        ['us-gov-west-1', 'aws-us-gov'],
+      ]) {
+        const flowArn = mixed.createFlow({ name: 'Sovereign', region });
+        expect(parseFlowArn(flowArn)).toMatchObject({ partition, region });
+        const regional = mediaConnectClientFor(mixed.endpoint, region);
+        try {
+          expect((await regional.send(new DescribeFlowCommand({ FlowArn: flowArn }))).Flow?.Source?.SourceArn).toMatch(new RegExp(`^arn:${partition}:mediaconnect:${region}:`));
+        } finally {
+          regional.destroy();
+        }
+      }
+    } finally {
+      await mixed.stop();
+    }
+  });
+
   it('gives each region its own token bucket', async () => {
     const limited = await MediaConnectSimulator.start({ rateLimit: { requestsPerSecond: 0.01, burst: 2 }, regions: ['us-east-1', 'us-west-2'] });
     const [limitedEast, limitedWest] = ['us-east-1', 'us-west-2'].map((region) => mediaConnectClientFor(limited.endpoint, region));

@@ -8,10 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
-import { createMediaConnectClient, createWorker } from '../../src/worker';
+import { createWorker } from '../../src/worker';
+import { mediaConnectClientFor } from '../support/aws';
 import type { BringFlowOnlineInput, bringFlowOnline } from '../../src/workflows/bring-flow-online';
 import { countEvents, historyOf, scheduledActivities } from '../support/history';
 import { startTestbed, type Testbed } from '../support/testbed';
+import { waitFor } from '../support/wait-for';
 
 const PendingActivityState = temporal.api.enums.v1.PendingActivityState;
 
@@ -23,7 +25,7 @@ let budgeted: { worker: Worker; running: Promise<void>; close(): void } | undefi
 
 beforeAll(async () => {
   Object.assign(bed, await startTestbed({ server: 'dev', taskQueue }));
-  const mediaConnect = createMediaConnectClient({ endpoint: bed.sim.endpoint, region: bed.sim.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const mediaConnect = mediaConnectClientFor(bed.sim.endpoint, bed.sim.region);
   const worker = await createWorker({
     connection: bed.env.nativeConnection,
     namespace: bed.env.namespace ?? 'default',
@@ -43,14 +45,6 @@ beforeEach(() => bed.sim.reset());
 
 function start(input: BringFlowOnlineInput, queue = taskQueue) {
   return bed.env.client.workflow.start<typeof bringFlowOnline>('bringFlowOnline', { args: [input], taskQueue: queue, workflowId: `cancel-${randomUUID()}` });
-}
-
-async function until(check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** True once an attempt of the activity has started on a worker (and not yet finished). */
@@ -75,7 +69,7 @@ describe('cancelling bringFlowOnline', () => {
     const flowArn = bed.sim.createFlow({ name: 'WaitsForBudget', startingDuration: 1e9 });
     const handle = await start({ flowArn }, budgetedQueue);
     // The DescribeFlow takes the budget's one token; StartFlow then waits about 40 s for the next.
-    await until(() => activityRunning(handle, 'startFlow'));
+    await waitFor('StartFlow to be running on a worker', () => activityRunning(handle, 'startFlow'), 60_000);
     await handle.cancel();
 
     expect(await cancelledOutcome(handle)).toEqual(CANCELLED);
@@ -90,7 +84,7 @@ describe('cancelling bringFlowOnline', () => {
     const flowArn = bed.sim.createFlow({ name: 'SlowStart', startingDuration: 1e9 });
     bed.sim.injectFault({ operation: 'StartFlow', kind: 'slow', delayMs: 60_000 });
     const handle = await start({ flowArn, knownStatus: 'STANDBY' });
-    await until(() => bed.sim.calls({ operation: 'StartFlow' }).length === 1);
+    await waitFor('one StartFlow call', () => bed.sim.calls({ operation: 'StartFlow' }).length === 1, 60_000);
     const cancelledAt = Date.now();
     await handle.cancel();
 
@@ -105,7 +99,7 @@ describe('cancelling bringFlowOnline', () => {
   it('while it waits on its timer: CANCELLED, the timer cancelled, no further call', async () => {
     const flowArn = bed.sim.createFlow({ name: 'Polling', startingDuration: 1e9 });
     const handle = await start({ flowArn, pollInterval: '1h' });
-    await until(async () => countEvents(await historyOf(handle), 'EVENT_TYPE_TIMER_STARTED') === 1);
+    await waitFor('the first timer', async () => countEvents(await historyOf(handle), 'EVENT_TYPE_TIMER_STARTED') === 1, 60_000);
     const callsBefore = bed.sim.calls().length;
     await handle.cancel();
 
