@@ -141,7 +141,7 @@ describe('a consumer project', () => {
 
   it("brings flows online against the simulator on a dev server, with the library's createWorker and with the `worker` command", async () => {
     env = await createDevServer();
-    const address = env.connection.options.address as string;
+    const address = env.connection.options.address;
     const report = JSON.parse(await node(['run.js', address, 'consumer-bundle.js', 'cli-bundle.js'], { timeout: 180_000 })) as {
       library: { status: string; startedByWorkflow: boolean; eventDayStatus: string };
       cli: { status: string; flowArn: string; startedByWorkflow: boolean };
