@@ -10,8 +10,11 @@ import {
 import { parseFlowArn } from '../common/arn';
 import { AwsErrorName, FailureType } from '../common/failure-types';
 import { FlowStatus, isFlowStatus, isStartedStatus } from '../common/flow-status';
+import { LIST_FLOWS_PAGE_SIZE, type ReadFlowStatusesInput, type ReadFlowStatusesResult } from '../common/flow-status-reads';
 import { redactCredentials } from '../common/redact';
 import { classifyMediaConnectError, type ClassifiedError } from './classify-error';
+import { readFlowStatuses } from './read-flow-statuses';
+import { observeBudgetWait, observeCall } from './metrics';
 import type { RequestBudget } from './request-budget';
 
 /** What every activity of this package needs. */
@@ -104,11 +107,11 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
     context?.heartbeat();
     const heartbeats = context && setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
     try {
-      if (requestBudget && context) await requestBudget.acquire(affordableWaitMs(context, callTimeoutMs));
+      if (requestBudget && context) await observeBudgetWait(() => requestBudget.acquire(affordableWaitMs(context, callTimeoutMs)));
       const timeout = AbortSignal.timeout(callTimeoutMs);
       const cancelled = context?.cancellationSignal;
       try {
-        return await send(cancelled ? AbortSignal.any([cancelled, timeout]) : timeout);
+        return await observeCall(operation, flowArn, cancelled ? AbortSignal.any([cancelled, timeout]) : timeout, send);
       } catch (error) {
         if (cancelled?.aborted) throw error; // cancelled or timed out by Temporal: let the worker report it as such
         if (timeout.aborted) throw noAnswer(operation, flowArn, callTimeoutMs);
@@ -192,6 +195,24 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
         nextToken = page.NextToken;
       } while (nextToken);
       return { statuses, calls };
+    },
+
+    /**
+     * Reads the statuses of some flows of one region, with ListFlows (filtered here) or one
+     * DescribeFlow per flow, and returns only the flows whose status differs from the one the
+     * caller gave, and those MediaConnect does not report: the read's answer never holds the rest
+     * of the account. What a fleet watches its flows with.
+     */
+    async readFlowStatuses(input: ReadFlowStatusesInput): Promise<ReadFlowStatusesResult> {
+      return readFlowStatuses(input, {
+        listPage: async (nextToken) => {
+          const page = await call('ListFlows', undefined, (abortSignal) =>
+            client.send(new ListFlowsCommand({ MaxResults: LIST_FLOWS_PAGE_SIZE, NextToken: nextToken }), { abortSignal }),
+          );
+          return { flows: (page.Flows ?? []).map((flow) => ({ flowArn: flow.FlowArn, status: flow.Status })), nextToken: page.NextToken };
+        },
+        describe: async (flowArn) => (await describe(flowArn)).status,
+      });
     },
   };
 }

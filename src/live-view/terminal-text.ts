@@ -11,6 +11,7 @@ const SPACING = /[\t\n\v\f\r\u0085\u2028\u2029]+/g;
  * Every other control character: C0 (ESC and BEL among them), DEL and C1 (CSI `\u009b` among them),
  * and the bidirectional overrides and isolates that reorder what a reader sees.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /**

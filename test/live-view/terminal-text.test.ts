@@ -3,6 +3,7 @@ import { renderFailures, renderProgressLine, renderProgressTable, renderSummary,
 import { terminalSafe, terminalSafeLines } from '../../src/live-view/terminal-text';
 
 /** Any control character a terminal acts on (line feeds between lines are the renderers' own, and checked apart). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 describe('terminalSafe', () => {

@@ -20,7 +20,7 @@ const packageJson = require('../../package.json') as { version: string; peerDepe
 
 /** The @temporalio release the consumer pins: the lowest the peer range accepts, not the repository's. */
 const CONSUMER_TEMPORAL_VERSION = packageJson.peerDependencies['@temporalio/client'].replace(/^\^/, '');
-const TEMPORAL_PACKAGES = ['activity', 'client', 'common', 'envconfig', 'worker', 'workflow'].map((name) => `@temporalio/${name}`);
+const TEMPORAL_PACKAGES = ['activity', 'client', 'common', 'envconfig', 'interceptors-opentelemetry', 'worker', 'workflow'].map((name) => `@temporalio/${name}`);
 
 const RESOLUTIONS = {
   node: { module: 'commonjs', moduleResolution: 'node' },

@@ -17,7 +17,9 @@ export const NEUTRALISED_ERROR_MESSAGES = [
 ];
 
 /** The live view's own cursor moves (up N lines, to column 0, clear to the end): the only escapes it may print. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 export const REDRAW = /\x1b\[\d+A\r\x1b\[J/g;
 
 /** A control character other than the line feed that ends a line. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 export const CONTROL_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
