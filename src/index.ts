@@ -8,7 +8,7 @@
  * - client: `startBringFlowOnline(client, { flowArn })`, `startBringFleetOnline(client, { flowArns }, { workflowId })`;
  * - worker: `createWorker(...)`, `createMediaConnectClient()`;
  * - shared: `parseFlowArn`, `FlowStatus`, `FailureType`, the search attributes, the defaults;
- * - observability: `MetricNames`, `METRIC_HISTOGRAM_BUCKETS`, `WorkerTracingOptions`, `TRACING_WORKFLOW_INTERCEPTOR_MODULE`.
+ * - observability: `MetricNames`, `METRIC_HISTOGRAM_BUCKETS`, `WorkerTracingOptions`, `tracingWorkflowInterceptorModule`.
  *
  * Every name is listed: what is not here is internal and may change without notice.
  */
@@ -28,7 +28,7 @@ export { ConfigurationError } from './config';
 
 // Metrics and tracing (README: "Metrics", "Tracing")
 export { METRIC_HISTOGRAM_BUCKETS, MetricNames } from './common/metrics';
-export { TRACING_WORKFLOW_INTERCEPTOR_MODULE, type WorkerTracingOptions } from './tracing';
+export { tracingWorkflowInterceptorModule, type WorkerTracingOptions } from './tracing';
 
 // The activities, for your own worker
 export {

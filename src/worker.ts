@@ -70,7 +70,9 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: require.resolve('./workflows') }),
-    ...(options.tracing ? withTracing(options.tracing, options.workerOptions) : options.workerOptions),
+    ...(options.tracing
+      ? withTracing(options.tracing, options.workerOptions, options.workflowBundlePath !== undefined)
+      : options.workerOptions),
   });
 }
 

@@ -4,15 +4,18 @@
  * in-memory exporter, registered as a Node application would (NodeTracerProvider.register()).
  */
 import { Client } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { startBringFlowOnline } from '../../src/client';
-import { MediaConnectSimulator } from '../../src/testing';
-import { createMediaConnectClient, createWorker } from '../../src/worker';
-import { createDevServer } from '../support/temporal';
+import { tracingWorkflowInterceptorModule } from '../../src/tracing';
+import { createWorker } from '../../src/worker';
+import { mediaConnectClientFor } from '../support/aws';
+import { useTestbed } from '../support/testbed';
 import { waitFor } from '../support/wait-for';
 
 const taskQueue = 'observability-tracing';
@@ -20,49 +23,19 @@ const exporter = new InMemorySpanExporter();
 const spanProcessor = new SimpleSpanProcessor(exporter);
 const provider = new NodeTracerProvider({ spanProcessors: [spanProcessor] });
 
-let env: TestWorkflowEnvironment;
-let simulator: MediaConnectSimulator;
-let worker: Worker;
-let running: Promise<void>;
-let mediaConnect: ReturnType<typeof createMediaConnectClient>;
-
-beforeAll(async () => {
-  provider.register(); // the global tracer provider, an async-hooks context manager, the W3C propagator
-  [env, simulator] = await Promise.all([createDevServer(), MediaConnectSimulator.start({ rateLimit: false })]);
-  mediaConnect = createMediaConnectClient({
-    endpoint: simulator.endpoint,
-    region: simulator.region,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  worker = await createWorker({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    mediaConnect,
-    requestBudget: false,
-    tracing: { spanProcessor },
-  });
-  running = worker.run();
-}, 120_000);
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await simulator?.stop();
-  mediaConnect?.destroy();
-  await provider.shutdown();
-});
+beforeAll(() => provider.register()); // the global tracer provider, an async-hooks context manager, the W3C propagator
+const bed = useTestbed({ server: 'dev', taskQueue, worker: { tracing: { spanProcessor } } });
+afterAll(() => provider.shutdown()); // after the testbed's own afterAll: the worker has flushed its spans
 
 const named = (spans: ReadableSpan[], name: string) => spans.filter((s) => s.name === name);
 
 describe('tracing a bring-up', () => {
   it('follows a start from the client through the workflow to each MediaConnect call, in one trace', async () => {
     const client = new Client({
-      connection: env.connection,
+      connection: bed.env.connection,
       interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
     });
-    const flowArn = simulator.createFlow({ name: 'TracedShow', startingDuration: 1_000 });
+    const flowArn = bed.sim.createFlow({ name: 'TracedShow', startingDuration: 1_000 });
     const handle = await startBringFlowOnline(
       client,
       { flowArn, pollInterval: '1s' },
@@ -114,11 +87,11 @@ describe('tracing a bring-up', () => {
   it('marks a throttled call’s span as an error with its outcome', async () => {
     exporter.reset();
     const client = new Client({
-      connection: env.connection,
+      connection: bed.env.connection,
       interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
     });
-    const flowArn = simulator.createFlow({ name: 'TracedThrottled', startingDuration: 500 });
-    simulator.injectFault({ kind: 'throttle', operation: 'StartFlow', flowArn, retryAfterSeconds: 1 });
+    const flowArn = bed.sim.createFlow({ name: 'TracedThrottled', startingDuration: 500 });
+    bed.sim.injectFault({ kind: 'throttle', operation: 'StartFlow', flowArn, retryAfterSeconds: 1 });
     const handle = await startBringFlowOnline(
       client,
       { flowArn, pollInterval: '1s' },
@@ -129,5 +102,61 @@ describe('tracing a bring-up', () => {
     expect(starts.map((s) => s.attributes['mediaconnect.outcome'])).toEqual(['throttled', 'success']);
     expect(starts[0].status.code).toBe(2); // SpanStatusCode.ERROR
     expect(new Set(starts.map((s) => s.spanContext().traceId)).size).toBe(1);
+  });
+});
+
+describe('tracing with a pre-built workflow bundle', () => {
+  it('traces the workflow when the bundle was built with tracingWorkflowInterceptorModule', async () => {
+    exporter.reset();
+    const bundleDir = await mkdtemp(path.join(os.tmpdir(), 'traced-bundle-'));
+    // As the README tells a user with a pre-built bundle to build it.
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../../src/workflows'),
+      workflowInterceptorModules: [tracingWorkflowInterceptorModule()],
+      logger: new DefaultLogger('WARN'),
+    });
+    const bundlePath = path.join(bundleDir, 'workflow-bundle.js');
+    await writeFile(bundlePath, code);
+    const bundledQueue = `${taskQueue}-bundled`;
+    const mediaConnect = mediaConnectClientFor(bed.sim.endpoint, bed.sim.region);
+    const bundledWorker = await createWorker({
+      connection: bed.env.nativeConnection,
+      namespace: 'default',
+      taskQueue: bundledQueue,
+      mediaConnect,
+      requestBudget: false,
+      workflowBundlePath: bundlePath,
+      tracing: { spanProcessor },
+    });
+    try {
+      await bundledWorker.runUntil(async () => {
+        const client = new Client({
+          connection: bed.env.connection,
+          interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
+        });
+        const flowArn = bed.sim.createFlow({ name: 'TracedBundled', startingDuration: 500 });
+        const handle = await startBringFlowOnline(
+          client,
+          { flowArn, pollInterval: '1s' },
+          { taskQueue: bundledQueue, searchAttributes: false },
+        );
+        expect(await handle.result()).toMatchObject({ status: 'ACTIVE' });
+        await waitFor(
+          'the workflow span',
+          () => named(exporter.getFinishedSpans(), 'RunWorkflow:bringFlowOnline').length > 0,
+          20_000,
+        );
+      });
+    } finally {
+      mediaConnect.destroy();
+      await rm(bundleDir, { recursive: true, force: true });
+    }
+    const spans = exporter.getFinishedSpans();
+    const [start] = named(spans, 'StartWorkflow:bringFlowOnline');
+    const [run] = named(spans, 'RunWorkflow:bringFlowOnline');
+    expect(run.parentSpanId).toBe(start.spanContext().spanId);
+    expect(named(spans, 'MediaConnect StartFlow').map((s) => s.spanContext().traceId)).toEqual([
+      start.spanContext().traceId,
+    ]);
   });
 });
