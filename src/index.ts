@@ -61,7 +61,7 @@ export type {
   BringFleetOnlineResult,
   FleetFlowResult,
 } from './workflows/bring-fleet-online';
-export type { RequestBudgetInput, RequestBudgetProgress } from './workflows/request-budget';
+export type { RequestBudgetInput, RequestBudgetProgress } from './workflows/request-budget-workflow';
 
 // Shared vocabulary and defaults
 export { parseFlowArn, type FlowArnParts } from './common/arn';
@@ -76,4 +76,4 @@ export {
 export { DEFAULT_TASK_QUEUE } from './common/task-queue';
 export { BRING_FLOW_ONLINE_DEFAULTS } from './common/bring-flow-online-input';
 export { BRING_FLEET_ONLINE_DEFAULTS } from './common/bring-fleet-online-input';
-export { DEFAULT_REQUEST_BUDGET, requestBudgetWorkflowId, type RequestBudgetLimits } from './common/request-budget';
+export { DEFAULT_REQUEST_BUDGET, MAX_RETRY_AFTER_MS, requestBudgetWorkflowId, type RequestBudgetLimits } from './common/request-budget-math';

@@ -14,4 +14,4 @@ export {
   type StartFlowResult,
 } from './mediaconnect-activities';
 export { classifyMediaConnectError, isRetryable, type ClassifiedError } from './classify-error';
-export { temporalRequestBudget, type RequestBudget, type RequestBudgetOptions } from './request-budget';
+export { temporalRequestBudget, type RequestBudget, type RequestBudgetOptions } from './request-budget-client';

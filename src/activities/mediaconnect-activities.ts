@@ -15,7 +15,7 @@ import { redactCredentials } from '../common/redact';
 import { classifyMediaConnectError, type ClassifiedError } from './classify-error';
 import { readFlowStatuses } from './read-flow-statuses';
 import { observeBudgetWait, observeCall } from './metrics';
-import type { RequestBudget } from './request-budget';
+import type { RequestBudget } from './request-budget-client';
 
 /** What every activity of this package needs. */
 export interface MediaConnectActivityDependencies {
@@ -87,7 +87,7 @@ const MAYBE_ALREADY_STARTED: ReadonlySet<string> = new Set([AwsErrorName.BadRequ
  *
  * ```ts
  * const client = createMediaConnectClient(); // the AWS SDK's retries off
- * const activities = createActivities({ client, requestBudget: temporalRequestBudget({}, () => client.config.region()) });
+ * const activities = createActivities({ client, requestBudget: temporalRequestBudget() });
  * await Worker.create({ activities, ... });
  * ```
  *
@@ -107,7 +107,9 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
     context?.heartbeat();
     const heartbeats = context && setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
     try {
-      if (requestBudget && context) await observeBudgetWait(() => requestBudget.acquire(affordableWaitMs(context, callTimeoutMs)));
+      // The client's region: the `activities` engineer moves every call to the flow's own region.
+      const region = requestBudget && context ? await client.config.region() : '';
+      if (requestBudget && context) await observeBudgetWait(() => requestBudget.acquire(affordableWaitMs(context, callTimeoutMs), region));
       const timeout = AbortSignal.timeout(callTimeoutMs);
       const cancelled = context?.cancellationSignal;
       try {
@@ -116,7 +118,7 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
         if (cancelled?.aborted) throw error; // cancelled or timed out by Temporal: let the worker report it as such
         if (timeout.aborted) throw noAnswer(operation, flowArn, callTimeoutMs);
         const classified = classifyMediaConnectError(error, Date.now());
-        if (requestBudget && classified.throttled) await requestBudget.reportThrottled(classified.retryAfterMs);
+        if (requestBudget && classified.throttled) await requestBudget.reportThrottled(region, classified.retryAfterMs);
         throw failureOf(operation, flowArn, classified);
       }
     } finally {

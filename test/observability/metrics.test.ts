@@ -12,10 +12,10 @@ import { MetricNames } from '../../src/common/metrics';
 import {
   DEFAULT_REQUEST_BUDGET,
   RequestBudgetNames,
-  type RequestTokenGrant,
+  type RequestTokensAnswer,
   type RequestTokensRequest,
-} from '../../src/common/request-budget';
-import type { mediaConnectRequestBudget } from '../../src/workflows/request-budget';
+} from '../../src/common/request-budget-math';
+import type { mediaConnectRequestBudget } from '../../src/workflows/request-budget-workflow';
 import { MediaConnectSimulator } from '../../src/testing';
 import { createDevServer } from '../support/temporal';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process';
@@ -111,18 +111,18 @@ async function scrape(): Promise<PrometheusSample[]> {
 }
 
 /** Reserves tokens from the worker's request budget, as another worker would. */
-function bookRequests(maxWaitsMs: number[]): Promise<RequestTokenGrant[]> {
+function bookRequests(maxWaitsMs: number[]): Promise<RequestTokensAnswer> {
   const limits = DEFAULT_REQUEST_BUDGET;
   return env.client.workflow.executeUpdateWithStart<
     typeof mediaConnectRequestBudget,
-    RequestTokenGrant[],
+    RequestTokensAnswer,
     [RequestTokensRequest]
   >(RequestBudgetNames.reserveUpdate, {
-    args: [{ limits, maxWaitsMs }],
+    args: [{ maxWaitsMs }],
     startWorkflowOperation: new WithStartWorkflowOperation<typeof mediaConnectRequestBudget>(
       RequestBudgetNames.workflowType,
       {
-        workflowId: budgetId,
+        workflowId: `${budgetId}:${simulator.region}`, // one budget per region: MEDIACONNECT_REQUEST_BUDGET_ID is its prefix
         taskQueue,
         args: [{ limits }],
         workflowIdConflictPolicy: 'USE_EXISTING',
