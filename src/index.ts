@@ -11,7 +11,7 @@
  */
 export * from './common';
 export * from './client';
-export { createActivities, classifyMediaConnectError, isRetryable, temporalRequestBudget } from './activities';
+export { createActivities, classifyMediaConnectError, isRetryable, MAX_RETRY_AFTER_MS, RegionalMediaConnectClients, temporalRequestBudget } from './activities';
 export type { MediaConnectActivities, MediaConnectActivityDependencies, DescribeFlowResult, StartFlowResult, FlowRef, RequestBudget, RequestBudgetOptions } from './activities';
 export type {
   BringFlowOnlineInput,
