@@ -7,19 +7,70 @@
  * - activities (`temporal-mediaconnect/activities`): `createActivities({ client, requestBudget })`, `temporalRequestBudget(...)`;
  * - client: `startBringFlowOnline(client, { flowArn })`, `startBringFleetOnline(client, { flowArns }, { workflowId })`;
  * - worker: `createWorker(...)`, `createMediaConnectClient()`;
- * - shared: `parseFlowArn`, `FlowStatus`, `FailureType`.
+ * - shared: `parseFlowArn`, `FlowStatus`, `FailureType`, the search attributes, the defaults.
+ *
+ * Every name is listed: what is not here is internal and may change without notice.
  */
-export * from './common';
-export * from './client';
-export { createActivities, classifyMediaConnectError, isRetryable, MAX_RETRY_AFTER_MS, RegionalMediaConnectClients, temporalRequestBudget } from './activities';
-export type { MediaConnectActivities, MediaConnectActivityDependencies, DescribeFlowResult, StartFlowResult, FlowRef, RequestBudget, RequestBudgetOptions } from './activities';
+
+// Starting bring-ups from a client
+export {
+  bringFlowOnlineWorkflowId,
+  startBringFleetOnline,
+  startBringFlowOnline,
+  type StartBringFleetOnlineOptions,
+  type StartBringFlowOnlineOptions,
+} from './client';
+
+// Running a worker
+export { createMediaConnectClient, createWorker, checkMediaConnectAccess, type CreateWorkerOptions } from './worker';
+export { ConfigurationError } from './config';
+
+// The activities, for your own worker
+export {
+  classifyMediaConnectError,
+  createActivities,
+  isRetryable,
+  MAX_RETRY_AFTER_MS,
+  RegionalMediaConnectClients,
+  temporalRequestBudget,
+  type ClassifiedError,
+  type DescribeFlowResult,
+  type FlowRef,
+  type ListFlowStatusesInput,
+  type ListFlowStatusesResult,
+  type MediaConnectActivities,
+  type MediaConnectActivityDependencies,
+  type RequestBudget,
+  type RequestBudgetOptions,
+  type StartFlowResult,
+} from './activities';
+
+// The workflows' inputs, results and progress (the workflows themselves: `temporal-mediaconnect/workflows`)
 export type {
   BringFlowOnlineInput,
-  BringFlowOnlineResult,
   BringFlowOnlineProgress,
+  BringFlowOnlineResult,
   FlowStatusChange,
 } from './workflows/bring-flow-online';
-export type { BringFleetOnlineInput, BringFleetOnlineResult, BringFleetOnlineProgress, FleetFlowResult } from './workflows/bring-fleet-online';
+export type {
+  BringFleetOnlineInput,
+  BringFleetOnlineProgress,
+  BringFleetOnlineResult,
+  FleetFlowResult,
+} from './workflows/bring-fleet-online';
 export type { RequestBudgetInput, RequestBudgetProgress } from './workflows/request-budget';
-export { createWorker, createMediaConnectClient, checkMediaConnectAccess, type CreateWorkerOptions } from './worker';
-export { ConfigurationError } from './config';
+
+// Shared vocabulary and defaults
+export { parseFlowArn, type FlowArnParts } from './common/arn';
+export { FlowStatus, isFlowStatus } from './common/flow-status';
+export { AwsErrorName, FailureType } from './common/failure-types';
+export {
+  FlowNameSearchAttribute,
+  FlowRegionSearchAttribute,
+  FlowStatusSearchAttribute,
+  SEARCH_ATTRIBUTE_DECLARATIONS,
+} from './common/search-attributes';
+export { DEFAULT_TASK_QUEUE } from './common/task-queue';
+export { BRING_FLOW_ONLINE_DEFAULTS } from './common/bring-flow-online-input';
+export { BRING_FLEET_ONLINE_DEFAULTS } from './common/bring-fleet-online-input';
+export { DEFAULT_REQUEST_BUDGET, requestBudgetWorkflowId, type RequestBudgetLimits } from './common/request-budget';

@@ -1,4 +1,18 @@
-export * from './mediaconnect-activities';
-export * from './classify-error';
-export * from './request-budget';
-export * from './regional-clients';
+/**
+ * The MediaConnect activities, for a worker: `createActivities({ client, requestBudget })` and the
+ * request budget they share (`temporalRequestBudget`); the error classification they use.
+ */
+export {
+  CALL_TIMEOUT_MS,
+  createActivities,
+  type DescribeFlowResult,
+  type FlowRef,
+  type ListFlowStatusesInput,
+  type ListFlowStatusesResult,
+  type MediaConnectActivities,
+  type MediaConnectActivityDependencies,
+  type StartFlowResult,
+} from './mediaconnect-activities';
+export { classifyMediaConnectError, isRetryable, MAX_RETRY_AFTER_MS, type ClassifiedError } from './classify-error';
+export { RegionalMediaConnectClients } from './regional-clients';
+export { temporalRequestBudget, type RequestBudget, type RequestBudgetOptions } from './request-budget';

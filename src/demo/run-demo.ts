@@ -110,7 +110,7 @@ export class Demo {
     this.client = new Client({ connection, namespace: NAMESPACE });
 
     const mediaConnect = createMediaConnectClient({ endpoint: simulator.endpoint, region: simulator.region, credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' } });
-    this.onStop('the MediaConnect client', async () => mediaConnect.destroy());
+    this.onStop('the MediaConnect client', () => Promise.resolve(mediaConnect.destroy()));
     const bundling = performance.now();
     this.say(`  Worker               bundling the workflows...`);
     const worker = await createWorker({ connection: nativeConnection, namespace: NAMESPACE, taskQueue: options.taskQueue, mediaConnect });

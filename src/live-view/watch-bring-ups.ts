@@ -78,6 +78,7 @@ export async function watchBringUps(client: Client, bringUps: readonly WatchedBr
     publish();
     await Promise.race([sleep(intervalMs, undefined, { ref: false }), allEnded, stopped]);
   }
+  // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrown as it came (a connection error, for example)
   if (unexpected !== undefined) throw unexpected;
   return snapshot();
 }

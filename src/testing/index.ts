@@ -1,3 +1,16 @@
-/** Test helpers: a local MediaConnect simulator with scripted faults and call counts. */
-export * from './simulator';
+/** Test helpers: a local MediaConnect simulator with several regions, scripted faults and call counts. */
+export { MediaConnectSimulator } from './simulator';
+export type {
+  AlreadyStartedAnswer,
+  CallFilter,
+  RateLimit,
+  SimulatedCall,
+  SimulatedFault,
+  SimulatedFaultKind,
+  SimulatedFlowBatchOptions,
+  SimulatedFlowOptions,
+  SimulatedOperation,
+  SimulatorOptions,
+  SimulatorStats,
+} from './types';
 export { seededRandom } from './seeded-random';

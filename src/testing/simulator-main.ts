@@ -8,7 +8,8 @@
  * Stops on SIGINT or SIGTERM.
  */
 import { parseArgs } from 'node:util';
-import { MediaConnectSimulator, type SimulatorOptions } from './simulator';
+import { MediaConnectSimulator } from './simulator';
+import type { SimulatorOptions } from './types';
 
 const USAGE = `Usage: simulator-main [--host 127.0.0.1] [--port 0] [--region us-east-1] [--rate 5 --burst 30 | --no-rate-limit]
                       [--starting-ms 3000] [--seed 1] [--flows N]`;

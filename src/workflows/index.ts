@@ -1,8 +1,32 @@
 /**
- * Every workflow of this package. A worker's `workflowsPath` points here; so does a user's own
- * workflows module when it runs these as children (`export * from 'temporal-mediaconnect/workflows'`).
+ * Every workflow of this package, with its queries, signals and updates. A worker's `workflowsPath`
+ * points here; so does a user's own workflows module when it runs these as children
+ * (`export * from 'temporal-mediaconnect/workflows'`): every function exported here becomes a
+ * workflow type of that worker, so only workflows are exported as functions.
  */
-export * from './bring-flow-online';
-export * from './bring-fleet-online';
-export * from './request-budget';
+export {
+  bringFlowOnline,
+  flowStatusChangedSignal,
+  progressQuery,
+  type BringFlowOnlineInput,
+  type BringFlowOnlineProgress,
+  type BringFlowOnlineResult,
+  type FlowStatusChange,
+} from './bring-flow-online';
+export {
+  bringFleetOnline,
+  fleetProgressQuery,
+  type BringFleetOnlineInput,
+  type BringFleetOnlineProgress,
+  type BringFleetOnlineResult,
+  type FleetFlowResult,
+} from './bring-fleet-online';
+export {
+  mediaConnectRequestBudget,
+  requestBudgetQuery,
+  requestThrottledSignal,
+  reserveRequestsUpdate,
+  type RequestBudgetInput,
+  type RequestBudgetProgress,
+} from './request-budget';
 export { BUDGETED_ACTIVITY_OPTIONS, MEDIACONNECT_RETRY_POLICY } from './activity-options';

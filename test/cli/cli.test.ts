@@ -16,12 +16,15 @@ const REPO = path.resolve(__dirname, '..', '..');
 const taskQueue = 'cli-test';
 const bed = useTestbed({ server: 'dev', taskQueue });
 
+/** A bring-up as `--json` reports it. */
+type JsonRow = Record<string, unknown> & { failure?: { type: string; message: string; details?: Array<{ errors?: string[] }> } };
+
 interface CliRun {
   code: number;
   stdout: string;
   stderr: string;
   /** stdout as the one JSON document `--json` promises. */
-  json: () => { ok: boolean; bringUps: Array<Record<string, any>>; started?: Array<Record<string, any>> };
+  json: () => { ok: boolean; bringUps: JsonRow[]; started?: Array<Record<string, unknown>> };
 }
 
 /** Runs the CLI in-process with TEMPORAL_ADDRESS set to the dev server (and nothing else from the shell). */
@@ -75,8 +78,8 @@ describe('start --wait --json', () => {
     expect(report.ok).toBe(false);
     expect(report.bringUps[0]).toMatchObject({ flowName: 'Backstage', state: 'active' });
     expect(report.bringUps[1]).toMatchObject({ flowName: 'RedCarpet', state: 'failed', flowStatus: 'ERROR', failure: { type: 'FlowError' } });
-    expect(report.bringUps[1].failure.message).toContain(messages[0]);
-    expect(report.bringUps[1].failure.details[0].errors).toEqual(messages);
+    expect(report.bringUps[1].failure?.message).toContain(messages[0]);
+    expect(report.bringUps[1].failure?.details?.[0].errors).toEqual(messages);
   });
 
   it('prints a progress line per change and a summary naming the failure when not asked for JSON', async () => {

@@ -3,13 +3,19 @@ import { CliError, ExitCode } from '../../src/cli/exit-codes';
 
 describe('the CLI reads its Temporal connection settings', () => {
   it('turns TLS on for an API key', () => {
-    const { connectionOptions } = resolveTemporalTarget({}, { TEMPORAL_ADDRESS: 'example.tmprl.cloud:7233', TEMPORAL_API_KEY: 'key-123' });
+    const { connectionOptions } = resolveTemporalTarget(
+      {},
+      { TEMPORAL_ADDRESS: 'example.tmprl.cloud:7233', TEMPORAL_API_KEY: 'key-123' },
+    );
     expect(connectionOptions).toMatchObject({ address: 'example.tmprl.cloud:7233', apiKey: 'key-123' });
     expect(connectionOptions.tls).toBeTruthy();
   });
 
   it('treats an empty TEMPORAL_API_KEY as unset: no API key and no TLS, as the worker does', () => {
-    const { connectionOptions } = resolveTemporalTarget({}, { TEMPORAL_ADDRESS: 'localhost:7233', TEMPORAL_API_KEY: '' });
+    const { connectionOptions } = resolveTemporalTarget(
+      {},
+      { TEMPORAL_ADDRESS: 'localhost:7233', TEMPORAL_API_KEY: '' },
+    );
     expect(connectionOptions.apiKey).toBeUndefined();
     expect(connectionOptions.tls).toBeFalsy();
   });
@@ -18,7 +24,15 @@ describe('the CLI reads its Temporal connection settings', () => {
     expect(resolveTemporalTarget({ address }, {}).address).toBe(address);
   });
 
-  it.each([['localhost'], ['http://localhost:7233'], ['::1:7233'], ['local host:7233']])('refuses the address %s with exit code 2, naming --address', (address) => {
-    expect(() => resolveTemporalTarget({ address }, {})).toThrow(expect.objectContaining({ exitCode: ExitCode.BadInput, message: expect.stringContaining('--address must be host:port') }) as CliError);
-  });
+  it.each([['localhost'], ['http://localhost:7233'], ['::1:7233'], ['local host:7233']])(
+    'refuses the address %s with exit code 2, naming --address',
+    (address) => {
+      expect(() => resolveTemporalTarget({ address }, {})).toThrow(
+        expect.objectContaining({
+          exitCode: ExitCode.BadInput,
+          message: expect.stringContaining('--address must be host:port'),
+        }) as CliError,
+      );
+    },
+  );
 });

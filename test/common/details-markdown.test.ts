@@ -12,7 +12,9 @@ function listFollowsBlankLine(markdown: string): boolean {
 
 describe('Web UI details Markdown', () => {
   it('puts a blank line between the heading and the list', () => {
-    expect(detailsMarkdown('**Fleet of 2 flows**', ['active: 1', 'failed: 1'])).toBe('**Fleet of 2 flows**\n\n- active: 1\n- failed: 1');
+    expect(detailsMarkdown('**Fleet of 2 flows**', ['active: 1', 'failed: 1'])).toBe(
+      '**Fleet of 2 flows**\n\n- active: 1\n- failed: 1',
+    );
   });
 
   it('with no facts, is the heading and the blank line', () => {

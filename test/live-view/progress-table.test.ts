@@ -95,6 +95,7 @@ describe('createLiveView', () => {
     expect(first).not.toContain('\x1b');
     expect(first.split('\n')).toHaveLength(4); // header, row, footer, and the final newline
     view.update([row('A', { state: 'active', flowStatus: 'ACTIVE', polls: 2 })]);
+    // eslint-disable-next-line no-control-regex -- the ANSI escapes are what this test checks
     expect(stream.text.slice(first.length)).toMatch(/^\x1b\[3A\r\x1b\[JFLOW .*\nA .*ACTIVE/);
   });
 

@@ -94,7 +94,7 @@ export async function startWorkerProcess(env: Record<string, string>, timeoutMs 
     await waitFor('the worker to start', () => worker.output().includes('Worker running') || worker.child.exitCode !== null, timeoutMs);
   } catch (err) {
     await worker.stop('SIGKILL');
-    throw new Error(`${(err as Error).message}; worker output:\n${worker.output()}`);
+    throw new Error(`${(err as Error).message}; worker output:\n${worker.output()}`, { cause: err });
   }
   if (worker.child.exitCode !== null) throw new Error(`the worker exited early (code ${worker.child.exitCode}):\n${worker.output()}`);
   return worker;
