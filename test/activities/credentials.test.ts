@@ -22,9 +22,7 @@ let sim: MediaConnectSimulator;
 let worker: Worker;
 let running: Promise<void>;
 let mediaConnect: MediaConnectClient;
-const noCredentials = async () => {
-  throw new CredentialsProviderError('Could not load credentials from any providers', { tryNextLink: false });
-};
+const noCredentials = () => Promise.reject(new CredentialsProviderError('Could not load credentials from any providers', { tryNextLink: false }));
 
 beforeAll(async () => {
   [env, sim] = await Promise.all([createTimeSkippingServer(), MediaConnectSimulator.start({ rateLimit: false })]);

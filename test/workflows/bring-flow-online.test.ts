@@ -99,7 +99,7 @@ describe('bringFlowOnline', () => {
     expect(activityAttempts(await historyOf(handle), 'startFlow')).toEqual([2]);
   });
 
-  it.each([
+  it.each<[string, { errorName?: string; httpStatus?: number; retryAfter?: string }]>([
     ['a 429 renamed ThrottlingException, answered with 400', { errorName: 'ThrottlingException', httpStatus: 400 }],
     ['a 429 whose Retry-After is 401 digits long', { retryAfter: '9'.repeat(401) }],
     ['a 429 asking to wait a day', { retryAfter: '86400' }],
