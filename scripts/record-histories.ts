@@ -88,6 +88,18 @@ const SCENARIOS: Scenario[] = [
       await handle.signal(flowStatusChangedSignal, { currentStatus: 'ACTIVE', confirmed: true });
     },
   },
+  {
+    name: 'cancelled-while-starting',
+    prepare: (sim) => {
+      const flowArn = sim.createFlow({ name: 'CancelledStart', startingDuration: 1e9 });
+      sim.injectFault({ operation: 'StartFlow', flowArn, kind: 'slow', delayMs: 30_000 });
+      return { flowArn, knownStatus: 'STANDBY' };
+    },
+    async during(handle) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await handle.cancel(); // StartFlow is waiting for its answer: the bring-up ends CANCELLED
+    },
+  },
 ];
 
 interface FleetScenario {
@@ -174,7 +186,7 @@ async function main(): Promise<void> {
         await scenario.during?.(handle, input.flowArn);
         const outcome = await handle.result().then(
           (result) => result.status,
-          (err: Error) => (err.cause as { type?: string } | undefined)?.type ?? err.name,
+          (err: Error) => (err.cause as { type?: string; name?: string } | undefined)?.type ?? (err.cause as Error | undefined)?.name ?? err.name,
         );
         const runs = await runsOf(env.client, handle);
         await writeRuns(scenario.name, runs);

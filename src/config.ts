@@ -36,12 +36,15 @@ export interface WorkerSettings {
   mediaConnectEndpoint?: string;
 }
 
+/** Where Temporal is when neither TEMPORAL_ADDRESS nor a profile says (the `temporal` CLI's default too). */
+export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
+
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
 /** Reads and validates the worker's settings. @throws ConfigurationError naming the setting. */
 export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
   const temporal = temporalConnectConfigFromEnv(env);
-  const address = temporal.connectionOptions.address ?? 'localhost:7233';
+  const address = temporal.connectionOptions.address ?? DEFAULT_TEMPORAL_ADDRESS;
   if (!isHostPort(address)) {
     throw new ConfigurationError(`TEMPORAL_ADDRESS must be host:port (for example localhost:7233), got "${address}"`);
   }

@@ -7,7 +7,8 @@
  * - activities (`temporal-mediaconnect/activities`): `createActivities({ client, requestBudget })`, `temporalRequestBudget(...)`;
  * - client: `startBringFlowOnline(client, { flowArn })`, `startBringFleetOnline(client, { flowArns }, { workflowId })`;
  * - worker: `createWorker(...)`, `createMediaConnectClient()`;
- * - shared: `parseFlowArn`, `FlowStatus`, `FailureType`, the search attributes, the defaults.
+ * - shared: `parseFlowArn`, `FlowStatus`, `FailureType`, the search attributes, the defaults;
+ * - observability: `MetricNames`, `METRIC_HISTOGRAM_BUCKETS`, `WorkerTracingOptions`, `TRACING_WORKFLOW_INTERCEPTOR_MODULE`.
  *
  * Every name is listed: what is not here is internal and may change without notice.
  */
@@ -24,6 +25,10 @@ export {
 // Running a worker
 export { createMediaConnectClient, createWorker, checkMediaConnectAccess, type CreateWorkerOptions } from './worker';
 export { ConfigurationError } from './config';
+
+// Metrics and tracing (README: "Metrics", "Tracing")
+export { METRIC_HISTOGRAM_BUCKETS, MetricNames } from './common/metrics';
+export { TRACING_WORKFLOW_INTERCEPTOR_MODULE, type WorkerTracingOptions } from './tracing';
 
 // The activities, for your own worker
 export {

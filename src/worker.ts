@@ -11,7 +11,9 @@ import { createActivities } from './activities';
 import { temporalRequestBudget, type RequestBudgetOptions } from './activities/request-budget';
 import { classifyMediaConnectError } from './activities/classify-error';
 import { redactCredentials, redactCredentialsDeep } from './common/redact';
+import { METRIC_HISTOGRAM_BUCKETS } from './common/metrics';
 import { ConfigurationError, workerSettingsFromEnv, type WorkerSettings } from './config';
+import { withTracing, type WorkerTracingOptions } from './tracing';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -33,6 +35,14 @@ export interface CreateWorkerOptions {
   requestBudget?: RequestBudgetOptions | false;
   /** A pre-built workflow bundle (`bundleWorkflowCode`); when absent, workflows are bundled now. */
   workflowBundlePath?: string;
+  /**
+   * OpenTelemetry tracing, off unless given: the SDK's interceptors trace each workflow, activity
+   * and MediaConnect call, continuing the trace of the client call that started the workflow (see
+   * the README's "Tracing"). Activity spans go to the global tracer provider; workflow spans to
+   * `tracing.spanProcessor`.
+   * @default undefined (no tracing)
+   */
+  tracing?: WorkerTracingOptions;
   /** Anything else for `Worker.create`. */
   workerOptions?: Partial<WorkerOptions>;
 }
@@ -57,7 +67,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: require.resolve('./workflows') }),
-    ...options.workerOptions,
+    ...(options.tracing ? withTracing(options.tracing, options.workerOptions) : options.workerOptions),
   });
 }
 
@@ -96,12 +106,17 @@ export async function checkMediaConnectAccess(client: MediaConnectClient, endpoi
   }
 }
 
-/** Installs the Temporal runtime: logs (pretty or JSON lines) and optional Prometheus metrics. */
+/**
+ * Installs the Temporal runtime: logs (pretty or JSON lines) and optional Prometheus metrics (the
+ * SDK's and this package's, see the README's "Metrics"), with buckets in seconds for this package's histograms.
+ */
 export function installRuntime(settings: Pick<WorkerSettings, 'logFormat' | 'logLevel' | 'metricsBindAddress'>): void {
   const logger = new DefaultLogger(settings.logLevel, settings.logFormat === 'json' ? writeJsonLog : writePrettyLog);
   Runtime.install({
     logger,
-    ...(settings.metricsBindAddress && { telemetryOptions: { metrics: { prometheus: { bindAddress: settings.metricsBindAddress } } } }),
+    ...(settings.metricsBindAddress && {
+      telemetryOptions: { metrics: { prometheus: { bindAddress: settings.metricsBindAddress, histogramBucketOverrides: METRIC_HISTOGRAM_BUCKETS } } },
+    }),
   });
 }
 

@@ -10,8 +10,11 @@ import {
 import { parseFlowArn, regionProblem } from '../common/arn';
 import { AwsErrorName, FailureType, invalidInput } from '../common/failure-types';
 import { FlowStatus, isFlowStatus, isStartedStatus } from '../common/flow-status';
+import { LIST_FLOWS_PAGE_SIZE, type ReadFlowStatusesInput, type ReadFlowStatusesResult } from '../common/flow-status-reads';
 import { redactCredentials } from '../common/redact';
 import { classifyMediaConnectError, type ClassifiedError } from './classify-error';
+import { observeBudgetWait, observeCall } from './metrics';
+import { readFlowStatuses } from './read-flow-statuses';
 import { RegionalMediaConnectClients } from './regional-clients';
 import type { RequestBudget } from './request-budget';
 
@@ -120,11 +123,13 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
     const heartbeats = context && setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
     try {
       const regionClient = await clients.forRegion(region);
-      if (requestBudget && context) await requestBudget.acquire(affordableWaitMs(context, callTimeoutMs), region);
+      if (requestBudget && context) await observeBudgetWait(() => requestBudget.acquire(affordableWaitMs(context, callTimeoutMs), region));
       const timeout = AbortSignal.timeout(callTimeoutMs);
       const cancelled = context?.cancellationSignal;
       try {
-        return await send(regionClient, cancelled ? AbortSignal.any([cancelled, timeout]) : timeout);
+        return await observeCall(operation, flowArn, cancelled ? AbortSignal.any([cancelled, timeout]) : timeout, (abortSignal) =>
+          send(regionClient, abortSignal),
+        );
       } catch (error) {
         if (cancelled?.aborted) throw error; // cancelled or timed out by Temporal: let the worker report it as such
         if (timeout.aborted) throw noAnswer(operation, flowArn, callTimeoutMs);
@@ -210,6 +215,24 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
         nextToken = page.NextToken;
       } while (nextToken);
       return { statuses, calls };
+    },
+
+    /**
+     * Reads the statuses of some flows of one region, with ListFlows (filtered here) or one
+     * DescribeFlow per flow, and returns only the flows whose status differs from the one the
+     * caller gave, and those MediaConnect does not report: the read's answer never holds the rest
+     * of the account. What a fleet watches its flows with.
+     */
+    async readFlowStatuses(input: ReadFlowStatusesInput): Promise<ReadFlowStatusesResult> {
+      return readFlowStatuses(input, {
+        listPage: async (nextToken) => {
+          const page = await call('ListFlows', input.region, undefined, (regionClient, abortSignal) =>
+            regionClient.send(new ListFlowsCommand({ MaxResults: LIST_FLOWS_PAGE_SIZE, NextToken: nextToken }), { abortSignal }),
+          );
+          return { flows: (page.Flows ?? []).map((flow) => ({ flowArn: flow.FlowArn, status: flow.Status })), nextToken: page.NextToken };
+        },
+        describe: async (flowArn) => (await describe(flowArn, parseFlowArn(flowArn).region)).status,
+      });
     },
   };
 }

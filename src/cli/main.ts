@@ -17,6 +17,7 @@ import { CliError, EXIT_CODES_HELP, ExitCode } from './exit-codes';
 import type { CliIo } from './io';
 import { startCommand, type StartCommandOptions } from './start-command';
 import { statusCommand, type StatusCommandOptions } from './status-command';
+import { terminalSafeLines } from '../live-view/terminal-text';
 
 const CONNECTION_HELP = `
 Connection (flags win over the environment):
@@ -89,10 +90,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       return err.exitCode === 0 ? ExitCode.Success : ExitCode.BadInput;
     }
     if (err instanceof CliError) {
-      io.stderr.write(`temporal-mediaconnect: ${err.message}\n`);
+      io.stderr.write(`temporal-mediaconnect: ${terminalSafeLines(err.message)}\n`);
       return err.exitCode;
     }
-    io.stderr.write(`temporal-mediaconnect: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    io.stderr.write(`temporal-mediaconnect: unexpected error: ${terminalSafeLines(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
     return ExitCode.FlowFailed;
   }
 }
@@ -108,7 +109,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`temporal-mediaconnect: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.stderr.write(`temporal-mediaconnect: ${terminalSafeLines(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
       process.exitCode = ExitCode.FlowFailed;
     },
   );

@@ -4,16 +4,30 @@
  */
 import type { ApplicationFailure, Duration } from '@temporalio/common';
 import { flowArnProblem, parseFlowArn } from '../common/arn';
+import { MAX_FLEET_SIZE } from '../common/bring-fleet-online-input';
 import { durationOption } from '../common/duration';
 import { CliError, ExitCode } from './exit-codes';
 
+/**
+ * The most flows one command takes, as many as a fleet: a command with more arguments is refused
+ * whole, before anything is sent, rather than starting thousands of bring-ups at once.
+ */
+export const MAX_CLI_FLOWS = MAX_FLEET_SIZE;
+/** The most malformed ARNs the error lists one by one; the rest are counted. */
+const MAX_LISTED_PROBLEMS = 20;
 
 /**
  * Returns the ARNs, duplicates removed, in the order given. `consequence` ends the message
  * ("Nothing was started.").
- * @throws CliError (exit code 2) listing every malformed ARN with its position.
+ * @throws CliError (exit code 2) when more than {@link MAX_CLI_FLOWS} flows are given, or listing the
+ * malformed ARNs with their positions.
  */
 export function validFlowArns(values: readonly unknown[], consequence = ''): string[] {
+  const distinct = new Set(values).size;
+  if (distinct > MAX_CLI_FLOWS) {
+    const message = `${distinct} flows given; one command takes at most ${MAX_CLI_FLOWS}: split the list into several commands (or start a fleet with startBringFleetOnline)`;
+    throw new CliError([message, consequence].filter(Boolean).join('\n'), ExitCode.BadInput);
+  }
   const problems: string[] = [];
   values.forEach((value, i) => {
     if (flowArnProblem(value) === undefined) return;
@@ -24,7 +38,9 @@ export function validFlowArns(values: readonly unknown[], consequence = ''): str
     }
   });
   if (problems.length > 0) {
-    throw new CliError([...problems, consequence].filter(Boolean).join('\n'), ExitCode.BadInput);
+    const listed = problems.slice(0, MAX_LISTED_PROBLEMS);
+    if (problems.length > listed.length) listed.push(`... and ${problems.length - listed.length} more malformed ARNs`);
+    throw new CliError([...listed, consequence].filter(Boolean).join('\n'), ExitCode.BadInput);
   }
   return [...new Set(values as string[])];
 }

@@ -70,14 +70,17 @@ export async function startBringFlowOnline(
     }),
     ...options.workflowOptions,
   }).catch((err: Error) => {
-    if (searchAttributes && /search attribute .*(not defined|not registered|unknown)/i.test(err.message)) {
-      throw new Error(
-        `The namespace does not declare this package's search attributes (${err.message}). Declare them (README: "Search attributes") or pass { searchAttributes: false }.`,
-        { cause: err },
-      );
-    }
-    throw err;
+    throw searchAttributesUndeclared(err, searchAttributes);
   });
+}
+
+/** A start refused because the namespace does not declare the search attributes set: say how to fix it. */
+function searchAttributesUndeclared(err: Error, searchAttributes: boolean): Error {
+  if (!searchAttributes || !/search attribute .*(not defined|not registered|unknown)/i.test(err.message)) return err;
+  return new Error(
+    `The namespace does not declare this package's search attributes (${err.message}). Declare them (README: "Search attributes") or pass { searchAttributes: false }.`,
+    { cause: err },
+  );
 }
 
 /** The Markdown shown as a bring-up's static details in the Temporal Web UI. */
@@ -97,7 +100,11 @@ export interface StartBringFleetOnlineOptions {
   workflowId: string;
   /** Task queue of the worker that runs this package. @default 'mediaconnect' */
   taskQueue?: string;
-  /** Set the package's search attributes on the fleet, and so on every bring-up. @default true */
+  /**
+   * Set the package's search attributes on the fleet, and so on every bring-up (each with its own
+   * flow's name and region). A fleet's `MediaConnectRegion` is its flows' region, or its regions
+   * sorted and joined by commas (`eu-west-1,us-east-1`) when they span several. @default true
+   */
   searchAttributes?: boolean;
 }
 
@@ -114,13 +121,17 @@ export async function startBringFleetOnline(
 ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof bringFleetOnline>> {
   const { flows } = checkBringFleetOnlineInput(input);
   if (typeof options?.workflowId !== 'string' || options.workflowId.trim() === '') throw invalidInput('startBringFleetOnline needs a workflowId, for example "event-day-2026-11-26"');
-  const regions = [...new Set(flows.map((flow) => flow.region))];
+  const regions = [...new Set(flows.map((flow) => flow.region))].sort();
+  const searchAttributes = options.searchAttributes ?? true;
   return client.workflow.start<typeof bringFleetOnline>('bringFleetOnline', {
     args: [input],
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     workflowId: options.workflowId,
     staticSummary: `Bring ${flows.length} flows online`,
     staticDetails: fleetDetailsMarkdown(flows),
-    ...((options.searchAttributes ?? true) && regions.length === 1 && { typedSearchAttributes: [{ key: FlowRegionSearchAttribute, value: regions[0] }] }),
+    // The fleet carries the attribute even when its flows span regions: its bring-ups inherit them from it.
+    ...(searchAttributes && { typedSearchAttributes: [{ key: FlowRegionSearchAttribute, value: regions.join(',') }] }),
+  }).catch((err: Error) => {
+    throw searchAttributesUndeclared(err, searchAttributes);
   });
 }

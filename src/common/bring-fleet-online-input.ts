@@ -27,10 +27,10 @@ export const BRING_FLEET_ONLINE_DEFAULTS = { maxConcurrent: 1000, pollInterval: 
  * Temporal's 51,200-event limit. Split bigger event days into several fleets.
  */
 export const MAX_FLEET_SIZE = 1000;
-/** At most this many ListFlows reads per fleet: `timeout / pollInterval` must not exceed it. */
+/** At most this many status reads per fleet (each one activity per region): `timeout / pollInterval` must not exceed it. */
 export const MAX_FLEET_POLLS = 2000;
 /**
- * ListFlows interval (ms) while StartFlows are still being issued (some flow has not been seen
+ * Status read interval (ms) while StartFlows are still being issued (some flow has not been seen
  * starting yet): the starts need the budget more than the reads do.
  */
 export const STARTS_PENDING_POLL_INTERVAL_MS = 10_000;
@@ -86,7 +86,7 @@ export function checkBringFleetOnlineInput(raw: unknown): CheckedBringFleetOnlin
   const childPollIntervalMs = durationOption('childPollInterval', input.childPollInterval, BRING_FLEET_ONLINE_DEFAULTS.childPollInterval, { minMs: 100, maxMs: 3_600_000 });
   if (timeoutMs / pollIntervalMs > MAX_FLEET_POLLS) {
     throw invalidInput(
-      `timeout / pollInterval allows ${Math.ceil(timeoutMs / pollIntervalMs)} ListFlows reads; the limit is ${MAX_FLEET_POLLS} (to bound the fleet's history): lengthen pollInterval or shorten timeout`,
+      `timeout / pollInterval allows ${Math.ceil(timeoutMs / pollIntervalMs)} status reads; the limit is ${MAX_FLEET_POLLS} (to bound the fleet's history): lengthen pollInterval or shorten timeout`,
     );
   }
   const startsPendingPollMs = Math.max(pollIntervalMs, STARTS_PENDING_POLL_INTERVAL_MS);

@@ -23,6 +23,11 @@ export const FailureType = {
   /** A `failFast` fleet stopped at its first failed flow. Details carry the per-flow report. */
   FleetFailed: 'FleetFailed',
   /**
+   * A fleet made as many status reads as its history allows and stopped (details carry the per-flow
+   * report). Unreachable while its bring-ups keep their deadlines: the history's last guard.
+   */
+  FleetPollLimit: 'FleetPollLimit',
+  /**
    * The request budget is booked further ahead than this activity attempt can wait. Retryable:
    * the attempt is retried once the wait fits (no MediaConnect call was made).
    */

@@ -7,11 +7,13 @@
  * the design); 1 something else failed; 2 it could not start (bad option, port in use, no
  * Temporal CLI); 128 + signal when interrupted before the summary.
  */
+import { constants } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { DEFAULT_TASK_QUEUE } from '../common/task-queue';
 import { durationOption } from '../common/duration';
 import { Demo, DemoSetupError, type DemoOptions } from './run-demo';
 import { DEMO_DEFAULTS, MAX_DEMO_FLOWS, MIN_DEMO_FLOWS } from './scenario';
+import { terminalSafeLines } from '../live-view/terminal-text';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -19,8 +21,6 @@ Exit codes:
   1    something else failed
   2    it could not start: a bad option, a port in use, no Temporal CLI (run npm run setup)
   130  interrupted (Ctrl-C) before the summary; after it, Ctrl-C exits with the demo's result`;
-
-const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 
 function wholeNumber(name: string, min: number, max: number) {
   return (raw: string): number => {
@@ -85,7 +85,7 @@ async function main(argv: readonly string[]): Promise<void> {
   };
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    const code = 128 + (SIGNAL_NUMBERS[signal] ?? 0);
+    const code = 128 + constants.signals[signal];
     if (signalled) {
       // A second Ctrl-C: no more waiting.
       demo.killNow();
@@ -101,7 +101,7 @@ async function main(argv: readonly string[]): Promise<void> {
   // While stopping, closed connections may still fire a retry or two: expected, not a crash.
   const onCrash = (err: unknown) => {
     if (demo.isStopping) return;
-    process.stderr.write(`\ndemo: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(`\ndemo: ${terminalSafeLines(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
     void finish(1, true);
   };
   process.on('uncaughtException', onCrash);
@@ -112,7 +112,7 @@ async function main(argv: readonly string[]): Promise<void> {
     code = await demo.run();
   } catch (err) {
     if (demo.isStopping) return; // a signal is tearing things down; its handler exits
-    process.stderr.write(`\ndemo: ${err instanceof DemoSetupError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(`\ndemo: ${terminalSafeLines(err instanceof DemoSetupError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
     await finish(err instanceof DemoSetupError || err instanceof RangeError ? 2 : 1, true);
     return;
   }

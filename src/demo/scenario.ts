@@ -32,6 +32,8 @@ export interface DemoScenarioOptions {
   flows?: number;
   /** Typical STARTING time in seconds; each flow varies it by up to 40%. @default 8 */
   startingSeconds?: number;
+  /** What DescribeFlow reports for the flow that ends in ERROR. @default two MediaConnect-style messages */
+  errorMessages?: readonly string[];
 }
 
 export const DEMO_DEFAULTS = { flows: 6, startingSeconds: 8 } as const;
@@ -70,7 +72,7 @@ export function planDemoFlows(options: DemoScenarioOptions = {}): DemoFlowPlan[]
         role: 'error',
         startingMs,
         expected: 'FlowError',
-        errorMessages: [
+        errorMessages: options.errorMessages ? [...options.errorMessages] : [
           `Source "${name}-camera1" could not connect: no SRT caller reached port 5000 within 30 seconds (allowed CIDR 203.0.113.0/24)`,
           `Output "${name}-to-MediaLive" failed: destination 198.51.100.7:5000 is unreachable`,
         ],

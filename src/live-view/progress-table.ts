@@ -1,7 +1,9 @@
 /**
  * How bring-ups look in a terminal: pure functions from rows to lines, shared by the CLI
  * (`start --wait`, `status`) and the demo. No I/O here; `live-view.ts` writes the lines.
+ * Text that comes from MediaConnect or a failure goes through `terminalSafe` on its way into a line.
  */
+import { terminalSafe } from './terminal-text';
 
 /** Where one bring-up stands. */
 export type BringUpState =
@@ -35,6 +37,11 @@ export interface BringUpRow {
   note?: string;
 }
 
+/** The flow's name as a terminal may show it. */
+function displayName(row: BringUpRow): string {
+  return terminalSafe(row.flowName);
+}
+
 /** Milliseconds as a person reads them: `850ms`, `4.2s`, `2m05s`, `1h02m`. */
 export function formatElapsed(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '-';
@@ -50,11 +57,11 @@ export function formatElapsed(ms: number): string {
 export function statusText(row: BringUpRow): string {
   switch (row.state) {
     case 'running':
-      return row.flowStatus ?? 'checking';
+      return terminalSafe(row.flowStatus ?? 'checking');
     case 'active':
       return 'ACTIVE';
     case 'failed':
-      return `FAILED ${row.failure?.type ?? ''}`.trimEnd();
+      return terminalSafe(`FAILED ${row.failure?.type ?? ''}`.trimEnd());
     case 'not-found':
       return 'NOT FOUND';
   }
@@ -81,7 +88,7 @@ export function countStates(rows: readonly BringUpRow[]): Record<BringUpState, n
 export function renderProgressTable(rows: readonly BringUpRow[]): string[] {
   const header = ['FLOW', 'STATUS', 'POLLS', 'ELAPSED'];
   const cells = rows.map((row) => [
-    row.flowName,
+    displayName(row),
     statusText(row),
     row.polls === undefined ? '-' : String(row.polls),
     row.elapsedMs === undefined ? '-' : formatElapsed(row.elapsedMs),
@@ -90,7 +97,7 @@ export function renderProgressTable(rows: readonly BringUpRow[]): string[] {
   const rightAligned = new Set([2, 3]);
   const format = (line: string[]) => line.map((cell, column) => (rightAligned.has(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ');
   const lines = [format(header).trimEnd()];
-  rows.forEach((row, i) => lines.push(`${format(cells[i])}${row.note ? `  ${row.note}` : ''}`.trimEnd()));
+  rows.forEach((row, i) => lines.push(`${format(cells[i])}${row.note ? `  ${terminalSafe(row.note)}` : ''}`.trimEnd()));
   lines.push(renderCounts(rows));
   return lines;
 }
@@ -111,7 +118,7 @@ export function renderCounts(rows: readonly BringUpRow[]): string {
 export function renderProgressLine(row: BringUpRow): string {
   const facts = [row.polls === undefined ? undefined : `${row.polls} ${row.polls === 1 ? 'poll' : 'polls'}`, row.elapsedMs === undefined ? undefined : formatElapsed(row.elapsedMs)].filter(Boolean);
   const detail = row.state === 'failed' ? row.failure?.message : row.note;
-  return `${row.flowName}: ${statusText(row)}${facts.length > 0 ? ` (${facts.join(', ')})` : ''}${detail ? ` ${detail}` : ''}`;
+  return `${displayName(row)}: ${statusText(row)}${facts.length > 0 ? ` (${facts.join(', ')})` : ''}${detail ? ` ${terminalSafe(detail)}` : ''}`;
 }
 
 /** What changes a row's line in plain output: state, flow status and failure, not the poll count. */
@@ -122,11 +129,11 @@ export function progressSignature(row: BringUpRow): string {
 /** One line per failed or missing bring-up: `  RedCarpet  FlowError: Flow RedCarpet went to ERROR: ...`. */
 export function renderFailures(rows: readonly BringUpRow[]): string[] {
   const failed = rows.filter((row) => row.state === 'failed' || row.state === 'not-found');
-  const width = Math.max(0, ...failed.map((row) => row.flowName.length));
+  const width = Math.max(0, ...failed.map((row) => displayName(row).length));
   return failed.map((row) =>
     row.state === 'not-found'
-      ? `  ${row.flowName.padEnd(width)}  no bring-up found (workflow id ${row.workflowId})`
-      : `  ${row.flowName.padEnd(width)}  ${row.failure?.type ?? 'Failed'}: ${row.failure?.message ?? 'no message'}`,
+      ? `  ${displayName(row).padEnd(width)}  no bring-up found (workflow id ${terminalSafe(row.workflowId)})`
+      : `  ${displayName(row).padEnd(width)}  ${terminalSafe(`${row.failure?.type ?? 'Failed'}: ${row.failure?.message ?? 'no message'}`)}`,
   );
 }
 
@@ -146,20 +153,20 @@ export function renderSummary(rows: readonly BringUpRow[], options: SummaryOptio
   const active = rows.filter((row) => row.state === 'active');
   if (active.length > 0) {
     lines.push('ACTIVE:');
-    const width = Math.max(...active.map((row) => row.flowName.length));
+    const width = Math.max(...active.map((row) => displayName(row).length));
     for (const row of active) {
       const facts = [row.polls === undefined ? undefined : `${row.polls} polls`, row.elapsedMs === undefined ? undefined : formatElapsed(row.elapsedMs)].filter(Boolean);
-      lines.push(`  ${row.flowName.padEnd(width)}  ${facts.join(', ')}`.trimEnd());
+      lines.push(`  ${displayName(row).padEnd(width)}  ${facts.join(', ')}`.trimEnd());
     }
   }
   const failures = renderFailures(rows);
   if (failures.length > 0) lines.push('FAILED:', ...failures);
   const running = rows.filter((row) => row.state === 'running');
-  if (running.length > 0) lines.push('STILL RUNNING:', ...running.map((row) => `  ${row.flowName}  ${statusText(row)}`));
+  if (running.length > 0) lines.push('STILL RUNNING:', ...running.map((row) => `  ${displayName(row)}  ${statusText(row)}`));
   if (options.uiUrl) {
     const uiUrl = options.uiUrl;
-    const width = Math.max(0, ...rows.map((row) => row.flowName.length));
-    lines.push('In the Temporal Web UI:', ...rows.map((row) => `  ${row.flowName.padEnd(width)}  ${uiUrl(row)}`));
+    const width = Math.max(0, ...rows.map((row) => displayName(row).length));
+    lines.push('In the Temporal Web UI:', ...rows.map((row) => `  ${displayName(row).padEnd(width)}  ${terminalSafe(uiUrl(row))}`));
   }
   return lines;
 }

@@ -1,7 +1,7 @@
 /** The simulated account: its regions and its flows, created, changed and looked up through the TypeScript API. */
-import { flowArnProblem, parseFlowArn } from '../common/arn';
+import { flowArnProblem, parseFlowArn, partitionOfRegion } from '../common/arn';
 import { FlowStatus } from '../common/flow-status';
-import { partitionOf, validateFlowPatch } from './checks';
+import { validateFlowPatch } from './checks';
 import { DEFAULTS, LIMITS } from './defaults';
 import { enter, type FlowRecord } from './flow-clock';
 import { FlowStore } from './flow-store';
@@ -111,7 +111,7 @@ export class SimulatedAccount {
   }
 
   private arnFor(region: string, flowId: string, name: string): string {
-    return `arn:${partitionOf(region)}:mediaconnect:${region}:${this.accountId}:flow:${flowId}:${name}`;
+    return `arn:${partitionOfRegion(region)}:mediaconnect:${region}:${this.accountId}:flow:${flowId}:${name}`;
   }
 
   private randomId(length: number): string {

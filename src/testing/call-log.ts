@@ -1,4 +1,5 @@
 /** The record of every MediaConnect call the simulator received, and the counts over it. */
+import { LIMITS } from './defaults';
 import type { CallFilter, SimulatedCall, SimulatorStats } from './types';
 
 function emptyStats(): SimulatorStats {
@@ -9,9 +10,15 @@ function increment(counts: Record<string, number>, key: string): void {
   counts[key] = (counts[key] ?? 0) + 1;
 }
 
+/**
+ * Keeps the latest `maxCalls` calls (a simulator left running for days, as in the compose stack,
+ * must not grow without bound) and exact counts of all of them.
+ */
 export class CallLog {
   private recorded: SimulatedCall[] = [];
   private counters = emptyStats();
+
+  constructor(private readonly maxCalls: number = LIMITS.maxRecordedCalls) {}
 
   record(call: SimulatedCall): void {
     const clean: SimulatedCall = { operation: call.operation, region: call.region, at: call.at };
@@ -20,6 +27,8 @@ export class CallLog {
     if (call.errorName !== undefined) clean.errorName = call.errorName;
     if (call.fault !== undefined) clean.fault = call.fault;
     this.recorded.push(clean);
+    // Forget the oldest tenth at once, so trimming costs O(1) per call on average.
+    if (this.recorded.length > this.maxCalls) this.recorded = this.recorded.slice(this.recorded.length - Math.floor(this.maxCalls * 0.9));
     const counters = this.counters;
     counters.total += 1;
     increment(counters.byOperation, call.operation);

@@ -1,6 +1,7 @@
 /** Input checks of the simulator's TypeScript API: each throws a TypeError naming the field and the rule. */
-import { flowArnProblem } from '../common/arn';
+import { flowArnProblem, partitionOfRegion } from '../common/arn';
 import { FlowStatus, isFlowStatus } from '../common/flow-status';
+import { DEFAULTS } from './defaults';
 import type { AlreadyStartedAnswer, SimulatedFlowOptions, SimulatorOptions } from './types';
 
 export function isNonNegativeNumber(value: unknown): value is number {
@@ -13,19 +14,9 @@ export function requireDuration(field: string, value: unknown): void {
   }
 }
 
-/** The ARN partition of a region: `aws-cn` for `cn-*`, `aws-us-gov` for `us-gov-*`, ... */
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  if (region.startsWith('eusc-')) return 'aws-eusc';
-  return 'aws';
-}
-
 /** What is wrong with a region or account id as part of a flow ARN (checked by `common/arn`), or undefined. */
 function arnPartProblem(region: string, accountId: string): string | undefined {
-  return flowArnProblem(`arn:${partitionOf(region)}:mediaconnect:${region}:${accountId}:flow:1-a:a`);
+  return flowArnProblem(`arn:${partitionOfRegion(region)}:mediaconnect:${region}:${accountId}:flow:1-a:a`);
 }
 
 export function isAlreadyStartedAnswer(value: unknown): value is AlreadyStartedAnswer {
@@ -39,7 +30,7 @@ function requireAlreadyStartedAnswer(field: string, value: unknown): void {
 }
 
 function checkRegions(options: SimulatorOptions, accountId: string): void {
-  const regions: unknown[] = [options.region ?? 'us-east-1', ...(options.regions ?? [])];
+  const regions: unknown[] = [options.region ?? DEFAULTS.region, ...(options.regions ?? [])];
   if (options.regions !== undefined && (!Array.isArray(options.regions) || options.regions.length === 0)) {
     throw new TypeError('regions must be a non-empty array of AWS region names such as ["us-east-1", "us-west-2"]');
   }
@@ -59,7 +50,7 @@ export function validateOptions(options: SimulatorOptions): void {
   if (options.accountId !== undefined && !/^\d{12}$/.test(options.accountId)) {
     throw new TypeError(`accountId must be 12 digits, got ${String(options.accountId)}`);
   }
-  checkRegions(options, options.accountId ?? '111122223333');
+  checkRegions(options, options.accountId ?? DEFAULTS.accountId);
   if (options.rateLimit) {
     const { requestsPerSecond, burst } = options.rateLimit;
     if (!(isNonNegativeNumber(requestsPerSecond) && requestsPerSecond > 0)) {

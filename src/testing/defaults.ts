@@ -22,6 +22,8 @@ export const DEFAULTS = {
 export const LIMITS = {
   /** Largest request body, bytes, on the MediaConnect API and the control API. MediaConnect's own requests are a few KiB. */
   maxBodyBytes: 64 * 1024,
+  /** Calls `calls()` remembers (the latest); `stats()` counts every call. */
+  maxRecordedCalls: 100_000,
   /** Most flows one `createFlows` call makes. */
   maxBatch: 100_000,
   /** Longest raw `Retry-After` a fault may send. */

@@ -83,6 +83,9 @@ export function normaliseFault(fault: SimulatedFault): ActiveFault {
   if (fault.probability !== undefined && !(isNonNegativeNumber(fault.probability) && fault.probability <= 1)) {
     throw new TypeError(`fault probability must be between 0 and 1, got ${String(fault.probability)}`);
   }
+  for (const field of ['flowArn', 'region'] as const) {
+    if (fault[field] !== undefined && typeof fault[field] !== 'string') throw new TypeError(`fault ${field} must be a string, got ${typeof fault[field]}`);
+  }
   const remaining = timesOf(fault);
   if (fault.kind === 'slow' && !isNonNegativeNumber(fault.delayMs)) {
     throw new TypeError(`a 'slow' fault needs delayMs, a number of milliseconds >= 0, got ${String(fault.delayMs)}`);

@@ -173,12 +173,12 @@ export class MediaConnectSimulator {
 
   // ----- observability -----
 
-  /** The calls recorded since the last `resetStats()`, oldest first, optionally filtered. */
+  /** The calls recorded since the last `resetStats()` (the latest 100,000 at most), oldest first, optionally filtered. */
   calls(filter: CallFilter = {}): SimulatedCall[] {
     return this.log.calls(filter);
   }
 
-  /** Counts over the calls recorded since the last `resetStats()`. */
+  /** Counts over every call received since the last `resetStats()`. */
   stats(): SimulatorStats {
     return this.log.stats();
   }

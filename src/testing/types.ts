@@ -188,7 +188,7 @@ export interface SimulatedCall {
   fault?: SimulatedFaultKind | 'rateLimit';
 }
 
-/** Counts over the calls recorded since the last `resetStats()`. */
+/** Counts over every call received since the last `resetStats()` (also those `calls()` no longer keeps). */
 export interface SimulatorStats {
   /** Every MediaConnect call received, answered or not. */
   total: number;

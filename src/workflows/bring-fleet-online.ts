@@ -4,12 +4,12 @@ import {
   ChildWorkflowFailure,
   ParentClosePolicy,
   condition,
+  defineQuery,
   isCancellation,
   log,
   proxyActivities,
   setCurrentDetails,
   setHandler,
-  defineQuery,
   startChild,
   workflowInfo,
   type ChildWorkflowHandle,
@@ -23,13 +23,16 @@ import {
   MAX_FLEET_POLLS,
   MAX_FLEET_SIZE,
   STARTS_PENDING_POLL_INTERVAL_MS,
+  type CheckedBringFleetOnlineInput,
 } from '../common/bring-fleet-online-input';
 import { detailsMarkdown } from '../common/details-markdown';
 import { FailureType } from '../common/failure-types';
 import { FlowStatus, isStartedStatus } from '../common/flow-status';
+import { cheaperRead, UNKNOWN_STATUS, type FlowStatusReadOperation } from '../common/flow-status-reads';
 import { FlowNameSearchAttribute, FlowRegionSearchAttribute } from '../common/search-attributes';
 import { bringFlowOnline, flowStatusChangedSignal, type BringFlowOnlineInput } from './bring-flow-online';
 import { BUDGETED_ACTIVITY_OPTIONS } from './activity-options';
+import { recordFleetFlows } from './metrics';
 
 /** Input of {@link bringFleetOnline}. */
 export interface BringFleetOnlineInput {
@@ -44,7 +47,7 @@ export interface BringFleetOnlineInput {
    */
   maxConcurrent?: number;
   /**
-   * Time between two ListFlows reads once every StartFlow has been issued. While starts are still
+   * Time between two status reads once every StartFlow has been issued. While starts are still
    * being issued the fleet reads only every {@link STARTS_PENDING_POLL_INTERVAL_MS} (10 s), so that its
    * reads do not eat the request budget the starts need.
    * @default '2s'
@@ -79,7 +82,7 @@ export interface FleetFlowResult {
   flowArn: string;
   /** ACTIVE: brought online. FAILED: see `failure`. CANCELLED: the fleet was cancelled (or failed fast) first. */
   outcome: 'ACTIVE' | 'FAILED' | 'CANCELLED';
-  /** The last status seen for the flow (by its bring-up, or the fleet's last ListFlows read); undefined if never read. */
+  /** The last status seen for the flow (by its bring-up, or the fleet's last read); undefined if never read. */
   lastStatus?: FlowStatus;
   /** When the flow's bring-up saw it ACTIVE (ISO 8601). */
   activeAt?: string;
@@ -93,8 +96,10 @@ export interface BringFleetOnlineResult {
   active: number;
   failed: number;
   cancelled: number;
-  /** ListFlows reads the fleet made (one activity each). */
-  listReads: number;
+  /** Status reads the fleet made (each one `readFlowStatuses` activity per region). */
+  reads: number;
+  /** MediaConnect calls those reads made, by operation. */
+  readCalls: Record<FlowStatusReadOperation, number>;
 }
 
 /** Live progress, as the `fleetProgress` query returns it. */
@@ -105,23 +110,45 @@ export interface BringFleetOnlineProgress {
   failed: number;
   running: number;
   waiting: number;
-  listReads: number;
+  reads: number;
+  readCalls: Record<FlowStatusReadOperation, number>;
 }
 
 /** Query: the fleet's progress so far. */
 export const fleetProgressQuery = defineQuery<BringFleetOnlineProgress>('fleetProgress');
 
+/** One flow of the fleet, as the fleet tracks it. */
 interface FleetFlow {
   flow: FlowArnParts;
   result?: FleetFlowResult;
-  /** Last status the fleet read or forwarded. */
+  /** Last status the fleet read. */
   lastStatus?: FlowStatus;
   /** A status that proves the flow was started (STARTING, ACTIVE, UPDATING) was seen. */
   startSeen: boolean;
-  /** The status its bring-up is known to have: its knownStatus, then each status read since it started. */
+  /** MediaConnect did not report the flow (deleted, another account): the fleet stops reading it and its bring-up polls on its own. */
+  unlisted: boolean;
+  /** The status its bring-up is known to have: its knownStatus, then each status forwarded since. */
   childKnows?: FlowStatus;
   scope?: CancellationScope;
   child?: ChildWorkflowHandle<typeof bringFlowOnline>;
+}
+
+/** The fleet's state: what every step below reads and changes. */
+interface Fleet {
+  readonly options: CheckedBringFleetOnlineInput;
+  readonly flows: FleetFlow[];
+  readonly id: string;
+  readonly startedAtMs: number;
+  /** The search attributes of each bring-up, where the fleet carries this package's. */
+  readonly searchAttributes?: (flow: FlowArnParts) => SearchAttributePair[];
+  /** Per region: how many flows the account holds there, as the region's last ListFlows counted them. */
+  readonly accountFlows: Map<string, number>;
+  reads: number;
+  readCalls: Record<FlowStatusReadOperation, number>;
+  firstFailure?: FleetFlowResult;
+  /** A bring-up settled since the watch loop last waited: a slot is free, or failFast must act. */
+  settled: boolean;
+  readonly bringUps: Promise<void>[];
 }
 
 /** Statuses worth forwarding to a bring-up: the ones it decides on. STARTING and UPDATING change nothing for it. */
@@ -131,199 +158,286 @@ const FORWARDED: ReadonlySet<FlowStatus> = new Set([FlowStatus.ACTIVE, FlowStatu
  * Brings a fleet of MediaConnect flows online within the account's request budget.
  *
  * Each flow gets its own child `bringFlowOnline` (workflow id `<fleet id>/<name>-<flow id>`), at
- * most `maxConcurrent` at a time. The fleet watches every flow with one ListFlows read per
- * `pollInterval` (up to 1000 flows per call, where DescribeFlow costs a call per flow) and
- * forwards each status change to the flow's bring-up as a confirmed `flowStatusChanged` signal,
- * so a STARTING flow costs no call of its own; only a flow in ERROR costs a DescribeFlow, for
- * its error messages. Every call spends the account-wide request budget (the
- * `mediaConnectRequestBudget` workflow the worker's activities ask), shared by every workflow
- * and worker that names it.
+ * most `maxConcurrent` at a time. The fleet watches its flows with one status read per
+ * `pollInterval`, one `readFlowStatuses` activity per region, which uses ListFlows or DescribeFlow,
+ * whichever costs fewer calls for the flows still waiting (see `cheaperRead`), and returns only
+ * the fleet's flows whose status changed: the fleet's history grows with the fleet, not with the
+ * account. Each change goes to the flow's bring-up as a confirmed `flowStatusChanged` signal, so a
+ * STARTING flow costs no call of its own; only a flow in ERROR costs a DescribeFlow, for its error
+ * messages. Every call spends the account's request budget (the `mediaConnectRequestBudget`
+ * workflow the worker's activities ask), shared by every workflow and worker that names it.
  *
  * Returns one result per flow (ACTIVE, FAILED with the failure's type and message, or
  * CANCELLED) and never fails because a flow failed, unless `failFast` is set. Cancelling the
- * fleet cancels the bring-ups still running and returns the report, with the last status read
- * for each flow.
+ * fleet cancels the bring-ups still running and returns the report, with each stopped flow's
+ * status read after the cancellation.
  *
  * The fleet stays in a single run: continuing as new would cut it off from its children's
  * results (they stay attached to the run that started them). Its history is bounded instead:
  * at most {@link MAX_FLEET_SIZE} flows and {@link MAX_FLEET_POLLS} reads (about 11 events per
- * read and 10 per flow: under 35,000 events at both limits, against Temporal's 51,200).
+ * read and region and 10 per flow), and in bytes: a read's input names only the flows still
+ * waiting, by flow id (about 34 bytes each), and its result only the changes.
  *
  * Fails, non-retryably and before any call, with `InvalidFlowArn` or `InvalidInput`; with
  * `FleetFailed` when `failFast` is set and a flow failed.
  */
 export async function bringFleetOnline(input: BringFleetOnlineInput): Promise<BringFleetOnlineResult> {
-  const options = checkBringFleetOnlineInput(input);
-  const fleet: FleetFlow[] = options.flows.map((flow) => ({ flow, startSeen: false }));
-  const startedAtMs = Date.now();
-  const fleetId = workflowInfo().workflowId;
-  let listReads = 0;
-
-  const report = (): BringFleetOnlineResult => {
-    const results = fleet.map((entry) => entry.result ?? { flowArn: entry.flow.arn, outcome: 'CANCELLED' as const, lastStatus: entry.lastStatus });
-    const count = (outcome: FleetFlowResult['outcome']) => results.filter((r) => r.outcome === outcome).length;
-    return { results, active: count('ACTIVE'), failed: count('FAILED'), cancelled: count('CANCELLED'), listReads };
-  };
-  const progress = (): BringFleetOnlineProgress => {
-    const flows = fleet.map((e) => ({ flowArn: e.flow.arn, outcome: e.result?.outcome ?? (e.scope ? ('RUNNING' as const) : ('WAITING' as const)), lastStatus: e.result?.lastStatus ?? e.lastStatus }));
-    const count = (outcome: string) => flows.filter((f) => f.outcome === outcome).length;
-    return { flows, active: count('ACTIVE'), failed: count('FAILED'), running: count('RUNNING'), waiting: count('WAITING'), listReads };
-  };
-  setHandler(fleetProgressQuery, progress);
-
-  // A read waits its turn in the request budget, behind the StartFlows already reserved:
-  // its timeouts leave room for that.
-  const listFlows = () =>
-    proxyActivities<MediaConnectActivities>({
-      ...BUDGETED_ACTIVITY_OPTIONS,
-      scheduleToCloseTimeout: '10m',
-      summary: `ListFlows for ${fleet.length} flows`,
-    }).listFlowStatuses({});
-
-  /** Reads every status, remembers it, and forwards changes to the bring-ups still waiting. */
-  const read = async (): Promise<void> => {
-    const { statuses } = await listFlows();
-    listReads += 1;
-    const signals: Promise<void>[] = [];
-    for (const entry of fleet) {
-      const status = statuses[entry.flow.arn];
-      if (status === undefined || entry.result) continue;
-      entry.lastStatus = status;
-      if (isStartedStatus(status)) entry.startSeen = true;
-      const child = entry.child;
-      if (child === undefined || status === entry.childKnows) continue;
-      entry.childKnows = status;
-      // STANDBY/STOPPING before anyone saw a start is the flow waiting for its StartFlow, not a stop.
-      const meaningful = FORWARDED.has(status) && (entry.startSeen || (status !== FlowStatus.STANDBY && status !== FlowStatus.STOPPING));
-      if (meaningful) {
-        // A bring-up that has just finished can no longer be signalled: its result says it all.
-        signals.push(child.signal(flowStatusChangedSignal, { currentStatus: status, confirmed: true }).catch(() => undefined));
-      }
-    }
-    await Promise.all(signals);
-    showProgress();
-  };
-
-  const showProgress = () => {
-    const p = progress();
-    setCurrentDetails(
-      detailsMarkdown(`**Fleet of ${fleet.length} flows**`, [`active: ${p.active}`, `failed: ${p.failed}`, `running: ${p.running}`, `waiting for a slot: ${p.waiting}`, `ListFlows reads: ${listReads}`]),
-    );
-  };
-
-  const searchAttributes = childSearchAttributes();
-  let firstFailure: FleetFlowResult | undefined;
-  let settledSinceWait = false;
-  const bringUps: Promise<void>[] = [];
-
-  const launch = (entry: FleetFlow) => {
-    const { flow } = entry;
-    const remainingMs = Math.max(1_000, startedAtMs + options.timeoutMs - Date.now());
-    const known = entry.lastStatus;
-    const childInput: BringFlowOnlineInput = {
-      flowArn: flow.arn,
-      timeout: remainingMs,
-      // Watched by the fleet's ListFlows: the child's own timer is only a fallback. A flow that
-      // ListFlows does not show (another region or account) is left to the child's own polling.
-      ...(known !== undefined && { knownStatus: known, pollInterval: options.childPollIntervalMs }),
-    };
-    entry.childKnows = known;
-    entry.scope = new CancellationScope();
-    const bringUp = entry.scope
-      .run(async () => {
-        entry.child = await startChild(bringFlowOnline, {
-          workflowId: `${fleetId}/${flow.flowName}-${flow.flowId}`,
-          args: [childInput],
-          staticSummary: `Bring ${flow.flowName} online`,
-          parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-          ...(searchAttributes && { typedSearchAttributes: searchAttributes(flow) }),
-        });
-        return entry.child.result();
-      })
-      .then(
-        (result) => {
-          entry.result = { flowArn: flow.arn, outcome: 'ACTIVE', lastStatus: FlowStatus.ACTIVE, activeAt: result.activeAt };
-        },
-        (err: unknown) => {
-          entry.result = isCancellation(err) ? { flowArn: flow.arn, outcome: 'CANCELLED', lastStatus: entry.lastStatus } : failedResult(flow, err, entry.lastStatus);
-          if (entry.result.outcome === 'FAILED') {
-            log.warn('Flow failed', { flowArn: flow.arn, failure: entry.result.failure });
-            firstFailure ??= entry.result;
-          }
-        },
-      )
-      .finally(() => {
-        settledSinceWait = true;
-        showProgress();
-      });
-    bringUps.push(bringUp);
-  };
-
-  const waiting = () => fleet.filter((e) => !e.scope);
-  const running = () => fleet.filter((e) => e.scope && !e.result);
-
+  const fleet = newFleet(checkBringFleetOnlineInput(input));
+  setHandler(fleetProgressQuery, () => progress(fleet));
   try {
-    // The snapshot every bring-up starts from (no DescribeFlow of its own). If MediaConnect
-    // cannot be read for 10 minutes the fleet fails here, before it has started anything.
-    await read();
-    let nextReadAtMs = Date.now() + options.startsPendingPollMs;
-    for (;;) {
-      if (options.failFast && firstFailure) {
-        for (const entry of running()) entry.scope?.cancel();
-        for (const entry of waiting()) entry.result = { flowArn: entry.flow.arn, outcome: 'CANCELLED', lastStatus: entry.lastStatus };
-        await Promise.all(bringUps);
-        const result = report();
-        throw ApplicationFailure.create({
-          type: FailureType.FleetFailed,
-          message: `Flow ${parseFlowArn(firstFailure.flowArn).flowName} failed (${firstFailure.failure?.type}: ${firstFailure.failure?.message}); the ${result.cancelled} flows not yet ACTIVE were cancelled (failFast)`,
-          nonRetryable: true,
-          details: [result],
-        });
-      }
-      for (const entry of waiting().slice(0, Math.max(0, options.maxConcurrent - running().length))) launch(entry);
-      if (running().length === 0 && waiting().length === 0) break;
-      const startsPending = fleet.some((e) => !e.result && !e.startSeen);
-      if (Date.now() >= nextReadAtMs) {
-        try {
-          await read();
-        } catch (err) {
-          // The bring-ups' own timers carry on meanwhile; the next read may fare better.
-          if (isCancellation(err)) throw err;
-          log.warn('ListFlows failed; the bring-ups poll on their own until the next read', { error: String(err) });
-        }
-        nextReadAtMs = Date.now() + (startsPending ? options.startsPendingPollMs : options.pollIntervalMs);
-        if (listReads > MAX_FLEET_POLLS + 100) {
-          // Unreachable while the children keep their deadlines; kept as the history's last guard.
-          throw ApplicationFailure.create({ type: 'FleetPollLimit', message: `The fleet made ${MAX_FLEET_POLLS} ListFlows reads and stopped`, nonRetryable: true, details: [report()] });
-        }
-        continue;
-      }
-      settledSinceWait = false;
-      // A settled bring-up frees a slot (or fails a failFast fleet) at once; reads keep their pace.
-      await condition(() => settledSinceWait, Math.max(1, nextReadAtMs - Date.now()));
-    }
-    return report();
+    await watch(fleet);
+    return report(fleet);
   } catch (err) {
     if (!isCancellation(err)) throw err;
-    // The fleet was cancelled: its bring-ups are being cancelled with it. Wait for them, read
-    // where each flow was left, and report instead of failing.
-    await CancellationScope.nonCancellable(async () => {
-      await Promise.all(bringUps);
-      for (const entry of waiting()) entry.result = { flowArn: entry.flow.arn, outcome: 'CANCELLED', lastStatus: entry.lastStatus };
-      try {
-        const { statuses } = await listFlows();
-        listReads += 1;
-        for (const entry of fleet) {
-          const status = statuses[entry.flow.arn];
-          if (status !== undefined && entry.result?.outcome === 'CANCELLED') entry.result.lastStatus = status;
-        }
-      } catch (readErr) {
-        log.warn('Could not read the flows’ last statuses after the cancellation', { error: String(readErr) });
-      }
-    });
-    log.info('Fleet cancelled', { ...report(), results: undefined });
-    return report();
+    // Cancelled: stop the bring-ups, read where each flow was left, and report instead of failing.
+    await CancellationScope.nonCancellable(() => stopBringUps(fleet));
+    log.info('Fleet cancelled', { ...report(fleet), results: undefined });
+    return report(fleet);
   }
+}
+
+function newFleet(options: CheckedBringFleetOnlineInput): Fleet {
+  return {
+    options,
+    flows: options.flows.map((flow) => ({ flow, startSeen: false, unlisted: false })),
+    id: workflowInfo().workflowId,
+    startedAtMs: Date.now(),
+    searchAttributes: childSearchAttributes(),
+    accountFlows: new Map(),
+    reads: 0,
+    readCalls: { ListFlows: 0, DescribeFlow: 0 },
+    settled: false,
+    bringUps: [],
+  };
+}
+
+/**
+ * The fleet's loop: a first read (the snapshot every bring-up starts from), then bring-ups
+ * launched as slots free up, and reads at their pace, until every flow has its result.
+ * @throws ApplicationFailure `FleetFailed` (failFast) or `FleetPollLimit`.
+ */
+async function watch(fleet: Fleet): Promise<void> {
+  // If MediaConnect cannot be read for 10 minutes the fleet fails here, before it has started anything.
+  await readStatuses(fleet, stillWaiting(fleet));
+  let nextReadAtMs = Date.now() + fleet.options.startsPendingPollMs;
+  for (;;) {
+    if (fleet.options.failFast && fleet.firstFailure) throw await failFast(fleet, fleet.firstFailure);
+    launchBringUps(fleet);
+    if (fleet.flows.every((entry) => entry.result)) return;
+    if (Date.now() >= nextReadAtMs) {
+      const startsPending = fleet.flows.some((entry) => !entry.result && !entry.startSeen);
+      await readAndForward(fleet);
+      nextReadAtMs = Date.now() + (startsPending ? fleet.options.startsPendingPollMs : fleet.options.pollIntervalMs);
+      if (fleet.reads > MAX_FLEET_POLLS + 100) throw pollLimitFailure(fleet);
+      continue;
+    }
+    fleet.settled = false;
+    // A settled bring-up frees a slot (or fails a failFast fleet) at once; reads keep their pace.
+    await condition(() => fleet.settled, Math.max(1, nextReadAtMs - Date.now()));
+  }
+}
+
+/** Flows whose result is still open and that MediaConnect reports: what a read asks about. */
+function stillWaiting(fleet: Fleet): FleetFlow[] {
+  return fleet.flows.filter((entry) => !entry.result && !entry.unlisted);
+}
+
+/** One read and the signals it calls for; a failed read is logged and the next one tried. */
+async function readAndForward(fleet: Fleet): Promise<void> {
+  try {
+    await readStatuses(fleet, stillWaiting(fleet));
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    // The bring-ups' own timers carry on meanwhile; the next read may fare better.
+    log.warn('Reading the flows’ statuses failed; the bring-ups poll on their own until the next read', { error: String(err) });
+    return;
+  }
+  await forwardStatuses(fleet);
+}
+
+/**
+ * Reads the statuses of `entries`, one activity per region (in parallel), each the cheaper of
+ * ListFlows and DescribeFlow for that region, and records what changed.
+ */
+async function readStatuses(fleet: Fleet, entries: FleetFlow[]): Promise<void> {
+  const byRegion = new Map<string, FleetFlow[]>();
+  for (const entry of entries) byRegion.set(entry.flow.region, [...(byRegion.get(entry.flow.region) ?? []), entry]);
+  // Every region's read ends before the next read begins, even when another region's fails.
+  const outcomes = await Promise.allSettled([...byRegion].map(([region, group]) => readRegion(fleet, region, group)));
+  fleet.reads += byRegion.size > 0 ? 1 : 0;
+  showProgress(fleet);
+  for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+}
+
+async function readRegion(fleet: Fleet, region: string, group: FleetFlow[]): Promise<void> {
+  const operation = cheaperRead(group.length, fleet.accountFlows.get(region));
+  // Grouped by the status already known, so that only changes come back; flow ids are the compact form ListFlows needs.
+  const flows: Partial<Record<string, string[]>> = {};
+  for (const { flow, lastStatus } of group) (flows[lastStatus ?? UNKNOWN_STATUS] ??= []).push(operation === 'ListFlows' ? flow.flowId : flow.arn);
+  const { readFlowStatuses } = proxyActivities<MediaConnectActivities>({
+    ...BUDGETED_ACTIVITY_OPTIONS,
+    // A read waits its turn in the request budget, behind the StartFlows already reserved.
+    scheduleToCloseTimeout: '10m',
+    summary: `${operation}: ${group.length} flows in ${region}`,
+  });
+  const result = await readFlowStatuses({ region, operation, flows });
+  fleet.readCalls[operation] += result.calls;
+  if (result.accountFlows !== undefined) fleet.accountFlows.set(region, result.accountFlows);
+  const byId = new Map(group.map((entry) => [entry.flow.flowId, entry]));
+  for (const [flowId, status] of Object.entries(result.changed)) {
+    const entry = byId.get(flowId);
+    if (!entry) continue;
+    entry.lastStatus = status;
+    if (isStartedStatus(status)) entry.startSeen = true;
+  }
+  for (const flowId of result.missing) {
+    const entry = byId.get(flowId);
+    if (!entry) continue;
+    entry.unlisted = true;
+    log.warn('MediaConnect does not report this flow; its bring-up checks it on its own', { flowArn: entry.flow.arn, operation });
+  }
+}
+
+/** Sends each running bring-up the statuses it decides on that it has not been told yet. */
+async function forwardStatuses(fleet: Fleet): Promise<void> {
+  const signals: Promise<void>[] = [];
+  for (const entry of fleet.flows) {
+    const { child, lastStatus: status } = entry;
+    if (entry.result || child === undefined || status === undefined || status === entry.childKnows) continue;
+    entry.childKnows = status;
+    // STANDBY/STOPPING before anyone saw a start is the flow waiting for its StartFlow, not a stop.
+    const meaningful = FORWARDED.has(status) && (entry.startSeen || (status !== FlowStatus.STANDBY && status !== FlowStatus.STOPPING));
+    // A bring-up that has just finished can no longer be signalled: its result says it all.
+    if (meaningful) signals.push(child.signal(flowStatusChangedSignal, { currentStatus: status, confirmed: true }).catch(() => undefined));
+  }
+  await Promise.all(signals);
+}
+
+/** Launches bring-ups for the flows waiting for a slot, as far as `maxConcurrent` allows. */
+function launchBringUps(fleet: Fleet): void {
+  const running = fleet.flows.filter((entry) => entry.scope && !entry.result).length;
+  const waiting = fleet.flows.filter((entry) => !entry.scope && !entry.result);
+  for (const entry of waiting.slice(0, Math.max(0, fleet.options.maxConcurrent - running))) launch(fleet, entry);
+}
+
+function launch(fleet: Fleet, entry: FleetFlow): void {
+  const { flow } = entry;
+  const known = entry.unlisted ? undefined : entry.lastStatus;
+  const childInput: BringFlowOnlineInput = {
+    flowArn: flow.arn,
+    timeout: Math.max(1_000, fleet.startedAtMs + fleet.options.timeoutMs - Date.now()),
+    // Watched by the fleet's reads: the child's own timer is only a fallback. A flow that
+    // MediaConnect did not report is left to the child's own polling.
+    ...(known !== undefined && { knownStatus: known, pollInterval: fleet.options.childPollIntervalMs }),
+  };
+  entry.childKnows = known;
+  entry.scope = new CancellationScope();
+  const bringUp = entry.scope
+    .run(async () => {
+      entry.child = await startChild(bringFlowOnline, {
+        workflowId: `${fleet.id}/${flow.flowName}-${flow.flowId}`,
+        args: [childInput],
+        staticSummary: `Bring ${flow.flowName} online`,
+        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        ...(fleet.searchAttributes && { typedSearchAttributes: fleet.searchAttributes(flow) }),
+      });
+      return entry.child.result();
+    })
+    .then(
+      (result) => {
+        entry.result = { flowArn: flow.arn, outcome: 'ACTIVE', lastStatus: FlowStatus.ACTIVE, activeAt: result.activeAt };
+      },
+      (err: unknown) => {
+        entry.result = isCancellation(err) ? cancelledResult(entry) : failedResult(flow, err, entry.lastStatus);
+        if (entry.result.outcome !== 'FAILED') return;
+        log.warn('Flow failed', { flowArn: flow.arn, failure: entry.result.failure });
+        fleet.firstFailure ??= entry.result;
+      },
+    )
+    .finally(() => {
+      fleet.settled = true;
+      showProgress(fleet);
+    });
+  fleet.bringUps.push(bringUp);
+}
+
+/** failFast: stops the other bring-ups and returns the fleet's failure, with the report. */
+async function failFast(fleet: Fleet, first: FleetFlowResult): Promise<ApplicationFailure> {
+  await CancellationScope.nonCancellable(() => stopBringUps(fleet));
+  const result = report(fleet);
+  return ApplicationFailure.create({
+    type: FailureType.FleetFailed,
+    message: `Flow ${parseFlowArn(first.flowArn).flowName} failed (${first.failure?.type}: ${first.failure?.message}); the ${result.cancelled} flows not yet ACTIVE were cancelled (failFast)`,
+    nonRetryable: true,
+    details: [result],
+  });
+}
+
+/**
+ * Cancels the bring-ups still running (and the flows still waiting for a slot), waits until each
+ * has ended, then reads the status every stopped flow was left in.
+ */
+async function stopBringUps(fleet: Fleet): Promise<void> {
+  for (const entry of fleet.flows) {
+    if (entry.result) continue;
+    if (entry.scope) entry.scope.cancel();
+    else entry.result = cancelledResult(entry);
+  }
+  await Promise.all(fleet.bringUps);
+  const stopped = fleet.flows.filter((entry) => entry.result?.outcome === 'CANCELLED');
+  try {
+    await readStatuses(fleet, stopped.filter((entry) => !entry.unlisted));
+  } catch (err) {
+    log.warn('Could not read the flows’ last statuses after the cancellation', { error: String(err) });
+  }
+  for (const entry of stopped) entry.result = cancelledResult(entry);
+}
+
+/** A flow the fleet stopped, with the last status the fleet read. */
+function cancelledResult(entry: FleetFlow): FleetFlowResult {
+  return { flowArn: entry.flow.arn, outcome: 'CANCELLED', lastStatus: entry.lastStatus };
+}
+
+function pollLimitFailure(fleet: Fleet): ApplicationFailure {
+  // Unreachable while the children keep their deadlines; kept as the history's last guard.
+  return ApplicationFailure.create({
+    type: FailureType.FleetPollLimit,
+    message: `The fleet made ${fleet.reads} status reads, past its limit of ${MAX_FLEET_POLLS}, and stopped`,
+    nonRetryable: true,
+    details: [report(fleet)],
+  });
+}
+
+/** The fleet's result: every flow's outcome, in input order (CANCELLED where none was reached). */
+function report(fleet: Fleet): BringFleetOnlineResult {
+  const results = fleet.flows.map((entry) => entry.result ?? cancelledResult(entry));
+  const count = (outcome: FleetFlowResult['outcome']) => results.filter((r) => r.outcome === outcome).length;
+  return { results, active: count('ACTIVE'), failed: count('FAILED'), cancelled: count('CANCELLED'), reads: fleet.reads, readCalls: { ...fleet.readCalls } };
+}
+
+function progress(fleet: Fleet): BringFleetOnlineProgress {
+  const flows = fleet.flows.map((entry) => ({
+    flowArn: entry.flow.arn,
+    outcome: entry.result?.outcome ?? (entry.scope ? ('RUNNING' as const) : ('WAITING' as const)),
+    lastStatus: entry.result?.lastStatus ?? entry.lastStatus,
+  }));
+  const count = (outcome: string) => flows.filter((f) => f.outcome === outcome).length;
+  return { flows, active: count('ACTIVE'), failed: count('FAILED'), running: count('RUNNING'), waiting: count('WAITING'), reads: fleet.reads, readCalls: { ...fleet.readCalls } };
+}
+
+/** Keeps the Web UI's "current details" in step with the fleet. */
+function showProgress(fleet: Fleet): void {
+  const p = progress(fleet);
+  recordFleetFlows(p.flows.map((f) => f.lastStatus));
+  setCurrentDetails(
+    detailsMarkdown(`**Fleet of ${fleet.flows.length} flows**`, [
+      `active: ${p.active}`,
+      `failed: ${p.failed}`,
+      `running: ${p.running}`,
+      `waiting for a slot: ${p.waiting}`,
+      `status reads: ${p.reads} (${p.readCalls.ListFlows} ListFlows, ${p.readCalls.DescribeFlow} DescribeFlow calls)`,
+    ]),
+  );
 }
 
 /**

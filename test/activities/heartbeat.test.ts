@@ -6,7 +6,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities, type RequestBudget } from '../../src/activities';
 import { MediaConnectSimulator } from '../../src/testing';
-import { createMediaConnectClient } from '../../src/worker';
+import { mediaConnectClientFor } from '../support/aws';
 
 let sim: MediaConnectSimulator;
 beforeAll(async () => {
@@ -16,7 +16,7 @@ afterAll(() => sim?.stop());
 
 it('heartbeats while the request budget has not answered yet, then makes its call', async () => {
   const flowArn = sim.createFlow({ name: 'SlowBudget' });
-  const client = createMediaConnectClient({ endpoint: sim.endpoint, region: sim.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const client = mediaConnectClientFor(sim.endpoint, sim.region);
   let grantedAt: number | undefined;
   const slowBudget: RequestBudget = {
     async acquire() {

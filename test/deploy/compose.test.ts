@@ -8,6 +8,8 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { SEARCH_ATTRIBUTE_DECLARATIONS } from '../../src/common/search-attributes';
 import { DEFAULT_BUNDLE_PATH } from '../../scripts/bundle-workflows';
+import { MetricNames } from '../../src/common/metrics';
+import { DASHBOARD_PATH, dashboardSelectors } from '../support/prometheus';
 
 const REPO = path.resolve(__dirname, '..', '..');
 
@@ -97,9 +99,9 @@ function envFile(relativePath: string): Record<string, string> {
 }
 
 describe('docker-compose.yml', () => {
-  it('runs PostgreSQL, the schema and namespace set-ups, Temporal, its Web UI, the worker and the simulator', () => {
+  it('runs PostgreSQL, the schema and namespace set-ups, Temporal, its Web UI, the worker, the simulator, Prometheus and Grafana', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['postgresql', 'simulator', 'temporal', 'temporal-setup-namespace', 'temporal-setup-schema', 'temporal-ui', 'worker'].sort(),
+      ['grafana', 'postgresql', 'prometheus', 'simulator', 'temporal', 'temporal-setup-namespace', 'temporal-setup-schema', 'temporal-ui', 'worker'].sort(),
     );
   });
 
@@ -119,7 +121,7 @@ describe('docker-compose.yml', () => {
     const images = Object.entries(services).filter(([, s]) => s.image !== undefined);
     expect(images.length).toBeGreaterThanOrEqual(4);
     for (const [name, { image }] of images) {
-      expect({ name, image }).toEqual({ name, image: expect.stringMatching(/^[a-z0-9./-]+:\d[\w.-]*$/) });
+      expect({ name, image }).toEqual({ name, image: expect.stringMatching(/^[a-z0-9./-]+:v?\d[\w.-]*$/) });
     }
   });
 
@@ -256,6 +258,60 @@ describe('docker-compose.yml', () => {
     it('is asked for flows in the region the worker signs for', () => {
       expect(simulator.command![simulator.command!.indexOf('--region') + 1]).toBe(env('worker').AWS_REGION);
     });
+  });
+});
+
+describe('the "observability" profile', () => {
+  const prometheus = service('prometheus');
+  const grafana = service('grafana');
+  const metricsPort = env('worker').TEMPORAL_METRICS_BIND_ADDRESS.split(':').pop();
+
+  function yamlAt(name: string, containerPath: string): Record<string, unknown> {
+    const file = hostPathOf(name, containerPath);
+    expect({ containerPath, mounted: file !== undefined && existsSync(file) }).toEqual({ containerPath, mounted: true });
+    return parse(readFileSync(file!, 'utf8')) as Record<string, unknown>;
+  }
+
+  it('runs Prometheus and Grafana only under the "observability" profile, from their official images', () => {
+    expect(prometheus.profiles).toEqual(['observability']);
+    expect(grafana.profiles).toEqual(['observability']);
+    expect(prometheus.image).toMatch(/^prom\/prometheus:v3\./);
+    expect(grafana.image).toMatch(/^grafana\/grafana:\d+\./);
+    expect(prometheus.ports).toEqual([published(9090)]);
+    expect(grafana.ports).toEqual([published(3000)]);
+  });
+
+  it("has Prometheus scrape the worker's metrics endpoint, from the file where the image reads its configuration", () => {
+    // prom/prometheus runs --config.file=/etc/prometheus/prometheus.yml; the default metrics_path is /metrics.
+    const config = yamlAt('prometheus', '/etc/prometheus/prometheus.yml') as { scrape_configs: Array<{ metrics_path?: string; static_configs: Array<{ targets: string[] }> }> };
+    const targets = config.scrape_configs.flatMap((job) => job.static_configs.flatMap((c) => c.targets));
+    expect(targets).toEqual([`worker:${metricsPort}`]);
+    expect(config.scrape_configs[0].metrics_path ?? '/metrics').toBe('/metrics');
+  });
+
+  it('provisions Grafana with the Prometheus data source, from where the image reads provisioning', () => {
+    // grafana/grafana reads provisioning from GF_PATHS_PROVISIONING, /etc/grafana/provisioning.
+    const file = yamlAt('grafana', '/etc/grafana/provisioning/datasources/prometheus.yml') as { datasources: Array<{ type: string; uid: string; url: string }> };
+    expect(file.datasources).toEqual([expect.objectContaining({ type: 'prometheus', uid: 'prometheus', url: 'http://prometheus:9090' })]);
+    expect(waitsFor('grafana').has('prometheus')).toBe(true);
+  });
+
+  it('provisions the dashboard from a folder the compose file mounts, with every panel on that data source', () => {
+    const providers = (yamlAt('grafana', '/etc/grafana/provisioning/dashboards/mediaconnect.yml') as { providers: Array<{ type: string; options: { path: string } }> }).providers;
+    expect(providers).toHaveLength(1);
+    const folder = hostPathOf('grafana', providers[0].options.path);
+    expect(folder && path.relative(REPO, folder)).toBe(path.relative(REPO, path.dirname(DASHBOARD_PATH)));
+    expect(hostPathOf('grafana', env('grafana').GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH)).toBe(DASHBOARD_PATH);
+    const dashboard = JSON.parse(readFileSync(DASHBOARD_PATH, 'utf8')) as { uid: string; panels: Array<{ datasource: { uid: string }; targets: Array<{ expr: string }> }> };
+    expect(dashboard.uid).toBe('temporal-mediaconnect');
+    for (const panel of dashboard.panels) expect(panel.datasource.uid).toBe('prometheus');
+  });
+
+  it("charts every metric of the package, and queries only the package's metrics and the SDK's", () => {
+    // test/observability/metrics.test.ts checks each of these metrics, and the labels queried, against a real scrape.
+    const base = (metric: string) => metric.replace(/_(bucket|sum|count)$/, '');
+    const queried = new Set(dashboardSelectors().map((s) => base(s.metric)));
+    expect([...queried].filter((m) => !m.startsWith('temporal_')).sort()).toEqual(Object.values(MetricNames).sort());
   });
 });
 

@@ -41,11 +41,11 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('recorded histories', () => {
-  it('cover success, ERROR, throttling, continue-as-new, already ACTIVE, refusals, timeouts, signals, fleets and the request budget', () => {
+  it('cover success, ERROR, throttling, continue-as-new, already ACTIVE, refusals, timeouts, signals, cancellation, fleets and the request budget', () => {
     expect(SCENARIOS).toEqual(
       expect.arrayContaining([
         'success', 'flow-error', 'throttled', 'continue-as-new-run1', 'continue-as-new-run2', 'already-active',
-        'already-starting', 'known-status', 'start-refused', 'start-timeout', 'signalled', 'signalled-confirmed',
+        'already-starting', 'known-status', 'start-refused', 'start-timeout', 'signalled', 'signalled-confirmed', 'cancelled-while-starting',
         'fleet-report', 'fleet-fail-fast', 'fleet-cancelled', 'request-budget-run1', 'request-budget-run2',
       ]),
     );

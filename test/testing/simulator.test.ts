@@ -307,13 +307,7 @@ describe('MediaConnectSimulator through @aws-sdk/client-mediaconnect', () => {
     it('delays a slow answer, which the SDK’s requestTimeout turns into a TimeoutError after the call was applied', async () => {
       const flowArn = sim.createFlow({ name: 'Laggy' });
       sim.injectFault({ kind: 'slow', operation: 'StartFlow', delayMs: 2_000 });
-      const impatient = new MediaConnectClient({
-        endpoint: sim.endpoint,
-        region: sim.region,
-        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-        maxAttempts: 1,
-        requestHandler: { requestTimeout: 200 },
-      });
+      const impatient = mediaConnectClientFor(sim.endpoint, sim.region, { requestHandler: { requestTimeout: 200 } });
       try {
         const err = await failure(impatient.send(new StartFlowCommand({ FlowArn: flowArn })));
         expect(err.name).toBe('TimeoutError');
@@ -592,6 +586,27 @@ describe('MediaConnectSimulator serving several regions behind one endpoint', ()
     expect(() => sim.createFlow({ name: 'Lost', region: 'eu-west-1' })).toThrow(/regions/);
     await expect(MediaConnectSimulator.start({ region: 'us-east-1', regions: ['us-west-2'] })).rejects.toThrow(/must include the default region/);
     await expect(MediaConnectSimulator.start({ regions: ['us-east-1', 'mars-1'] })).rejects.toThrow(/region/);
+  });
+
+  it('writes each region’s partition into its ARNs and serves them to that region’s client', async () => {
+    const mixed = await MediaConnectSimulator.start({ rateLimit: false, regions: ['us-east-1', 'cn-north-1', 'us-gov-west-1'] });
+    try {
+      for (const [region, partition] of [
+        ['cn-north-1', 'aws-cn'],
+        ['us-gov-west-1', 'aws-us-gov'],
+      ]) {
+        const flowArn = mixed.createFlow({ name: 'Sovereign', region });
+        expect(parseFlowArn(flowArn)).toMatchObject({ partition, region });
+        const regional = mediaConnectClientFor(mixed.endpoint, region);
+        try {
+          expect((await regional.send(new DescribeFlowCommand({ FlowArn: flowArn }))).Flow?.Source?.SourceArn).toMatch(new RegExp(`^arn:${partition}:mediaconnect:${region}:`));
+        } finally {
+          regional.destroy();
+        }
+      }
+    } finally {
+      await mixed.stop();
+    }
   });
 
   it('gives each region its own token bucket', async () => {

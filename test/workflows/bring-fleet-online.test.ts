@@ -10,6 +10,9 @@ import { countEvents, historyOf, scheduledActivities } from '../support/history'
 import { workflowFailure } from '../support/failures';
 import { GOOD_ARN } from '../support/bad-inputs';
 import { temporal } from '@temporalio/proto';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { ReadFlowStatusesInput, ReadFlowStatusesResult } from '../../src/common/flow-status-reads';
 import { useTestbed } from '../support/testbed';
 import { waitFor } from '../support/wait-for';
 
@@ -21,6 +24,41 @@ const bed = useTestbed({ server: 'time-skipping', taskQueue, resetSimulatorBefor
 
 function startFleet(input: BringFleetOnlineInput) {
   return bed.env.client.workflow.start<typeof bringFleetOnline>('bringFleetOnline', { args: [input], taskQueue, workflowId: `fleet-${randomUUID()}` });
+}
+
+/** Each `readFlowStatuses` activity of a fleet's history: its input and result, as the history stores them, and their size in bytes. */
+async function readsOf(handle: WorkflowHandle): Promise<Array<{ input: ReadFlowStatusesInput; result?: ReadFlowStatusesResult; bytes: number }>> {
+  const events = await historyOf(handle);
+  const reads = new Map<string, { input: ReadFlowStatusesInput; result?: ReadFlowStatusesResult; bytes: number }>();
+  for (const e of events) {
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    if (scheduled?.activityType?.name === 'readFlowStatuses') {
+      const payload = scheduled.input?.payloads?.[0] as temporal.api.common.v1.IPayload;
+      reads.set(String(e.eventId), { input: defaultPayloadConverter.fromPayload(payload), bytes: payload.data?.length ?? 0 });
+    }
+    const completed = e.activityTaskCompletedEventAttributes;
+    const read = completed && reads.get(String(completed.scheduledEventId));
+    if (read) {
+      const payload = completed.result?.payloads?.[0] as temporal.api.common.v1.IPayload;
+      read.result = defaultPayloadConverter.fromPayload(payload);
+      read.bytes += payload.data?.length ?? 0;
+    }
+  }
+  return [...reads.values()];
+}
+
+/** The history's largest event in bytes, as the server stores it (reads and child starts are the big ones). */
+async function largestEventBytes(handle: WorkflowHandle): Promise<number> {
+  const events = await historyOf(handle);
+  return Math.max(...events.map((e) => temporal.api.history.v1.HistoryEvent.encode(e).finish().length));
+}
+
+/** True when the history's last activity is a status read scheduled after its last bring-up ended cancelled. */
+async function readAfterCancellation(handle: WorkflowHandle): Promise<boolean> {
+  const events = await historyOf(handle);
+  const lastCancelled = events.map((e) => e.eventType === EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED).lastIndexOf(true);
+  const lastRead = events.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'readFlowStatuses').lastIndexOf(true);
+  return lastCancelled >= 0 && lastRead > lastCancelled;
 }
 
 describe('bringFleetOnline', () => {
@@ -55,10 +93,58 @@ describe('bringFleetOnline', () => {
     // Each ERROR flow costs one DescribeFlow for its messages; the small constant covers a
     // bring-up whose fallback timer fires while the test server skips time.
     expect(bed.sim.calls({ operation: 'DescribeFlow' }).length).toBeLessThanOrEqual(2 + 2);
-    expect(report.listReads).toBe(bed.sim.calls({ operation: 'ListFlows' }).length);
+    expect(report.readCalls.ListFlows).toBe(bed.sim.calls({ operation: 'ListFlows' }).length);
     // Child bring-ups are their own workflows, named after the fleet and the flow.
     const child = bed.env.client.workflow.getHandle(`${handle.workflowId}/Watched5-${flows[5].split(':')[6]}`);
     expect((await child.describe()).status.name).toBe('COMPLETED');
+  });
+
+  it('writes a history whose size does not grow with the account: its reads carry only its own flows', async () => {
+    const fleetIn = async (otherFlows: number, tag: string) => {
+      bed.sim.reset();
+      if (otherFlows > 0) {
+        bed.sim.createFlows(otherFlows / 2, { prefix: 'Active', status: 'ACTIVE' });
+        bed.sim.createFlows(otherFlows / 2, { prefix: 'Standby' });
+      }
+      const flows = Array.from({ length: 6 }, (_, i) => bed.sim.createFlow({ name: `${tag}${i}`, startingDuration: 300 }));
+      const handle = await startFleet({ flowArns: flows });
+      expect(await handle.result()).toMatchObject({ active: 6, failed: 0 });
+      return { flows, handle, reads: await readsOf(handle), largestEvent: await largestEventBytes(handle) };
+    };
+    const small = await fleetIn(0, 'Small');
+    const big = await fleetIn(2500, 'Big');
+
+    for (const { flows, reads } of [small, big]) {
+      const ids = new Set(flows.map((arn) => arn.split(':')[6]));
+      expect(reads.length).toBeGreaterThan(0);
+      for (const { input, result } of reads) {
+        expect(Object.values(input.flows).flat().every((id) => ids.has(id as string))).toBe(true);
+        expect(Object.keys(result?.changed ?? {}).every((id) => ids.has(id))).toBe(true);
+        expect(result?.missing).toEqual([]);
+      }
+    }
+    expect(big.reads[0].result?.accountFlows).toBe(2506);
+    expect(bed.sim.calls({ operation: 'ListFlows' }).length).toBeGreaterThanOrEqual(3); // the account's three pages were read
+    // A read costs the same bytes whatever the account holds (a few digits of accountFlows aside)...
+    expect(Math.max(...big.reads.map((r) => r.bytes))).toBeLessThanOrEqual(Math.max(...small.reads.map((r) => r.bytes)) + 16);
+    // ...and so does every event of the history: 2500 more flows in the account add nothing.
+    expect(big.largestEvent).toBeLessThanOrEqual(small.largestEvent + 64);
+  });
+
+  it('reads a few waiting flows with DescribeFlow where ListFlows would page through a big account', async () => {
+    bed.sim.createFlows(2500, { prefix: 'Other', status: 'ACTIVE' });
+    const flows = Array.from({ length: 2 }, (_, i) => bed.sim.createFlow({ name: `Few${i}`, startingDuration: 1_500 }));
+    const handle = await startFleet({ flowArns: flows, pollInterval: '1s' });
+    const report = await handle.result();
+
+    expect(report).toMatchObject({ active: 2, failed: 0 });
+    const reads = await readsOf(handle);
+    // The first read lists (it learns the account holds 2502 flows: 3 pages); later ones describe the 2 flows.
+    expect(reads.map((r) => r.input.operation)).toEqual(['ListFlows', ...reads.slice(1).map(() => 'DescribeFlow')]);
+    expect(reads.length).toBeGreaterThan(1);
+    expect(report.readCalls).toEqual({ ListFlows: 3, DescribeFlow: reads.slice(1).reduce((sum, r) => sum + (r.result?.calls ?? 0), 0) });
+    expect(bed.sim.calls({ operation: 'ListFlows' })).toHaveLength(3);
+    for (const read of reads.slice(1)) expect(Object.values(read.input.flows).flat().sort()).toEqual([...flows].sort()); // DescribeFlow needs the ARNs
   });
 
   it('with failFast, fails with FleetFailed at the first failure and cancels the other bring-ups', async () => {
@@ -77,6 +163,7 @@ describe('bringFleetOnline', () => {
       const child = bed.env.client.workflow.getHandle(`${handle.workflowId}/${arn.split(':')[7]}-${arn.split(':')[6]}`);
       expect((await child.describe()).status.name).toBe('CANCELLED');
     }
+    expect(await readAfterCancellation(handle)).toBe(true);
   });
 
   it('when cancelled, cancels the bring-ups still waiting and returns the last status of each flow', async () => {
@@ -95,6 +182,7 @@ describe('bringFleetOnline', () => {
       expect((await child.describe()).status.name).toBe('CANCELLED');
     }
     expect((await handle.describe()).status.name).toBe('COMPLETED');
+    expect(await readAfterCancellation(handle)).toBe(true);
   });
 
   it('keeps going when ListFlows reads fail after the snapshot: later reads and the bring-ups’ own timers take over', async () => {

@@ -1,0 +1,99 @@
+/**
+ * Opt-in tracing: one trace from the client's start, through the workflow, to each activity and
+ * each MediaConnect call inside it. A real dev server and the simulator; the spans land in an
+ * in-memory exporter, registered as a Node application would (NodeTracerProvider.register()).
+ */
+import { Client } from '@temporalio/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
+import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { startBringFlowOnline } from '../../src/client';
+import { useTestbed } from '../support/testbed';
+import { waitFor } from '../support/wait-for';
+
+const taskQueue = 'observability-tracing';
+const exporter = new InMemorySpanExporter();
+const spanProcessor = new SimpleSpanProcessor(exporter);
+const provider = new NodeTracerProvider({ spanProcessors: [spanProcessor] });
+
+beforeAll(() => provider.register()); // the global tracer provider, an async-hooks context manager, the W3C propagator
+const bed = useTestbed({ server: 'dev', taskQueue, worker: { tracing: { spanProcessor } } });
+afterAll(() => provider.shutdown()); // after the testbed's own afterAll: the worker has flushed its spans
+
+const named = (spans: ReadableSpan[], name: string) => spans.filter((s) => s.name === name);
+
+describe('tracing a bring-up', () => {
+  it('follows a start from the client through the workflow to each MediaConnect call, in one trace', async () => {
+    const client = new Client({
+      connection: bed.env.connection,
+      interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
+    });
+    const flowArn = bed.sim.createFlow({ name: 'TracedShow', startingDuration: 1_000 });
+    const handle = await startBringFlowOnline(
+      client,
+      { flowArn, pollInterval: '1s' },
+      { taskQueue, searchAttributes: false },
+    );
+    expect(await handle.result()).toMatchObject({ status: 'ACTIVE' });
+    // Workflow spans leave the sandbox through a sink once their activation completes.
+    await waitFor(
+      'the workflow span',
+      () => named(exporter.getFinishedSpans(), 'RunWorkflow:bringFlowOnline').length > 0,
+      20_000,
+    );
+
+    const spans = exporter.getFinishedSpans();
+    const [start] = named(spans, 'StartWorkflow:bringFlowOnline');
+    expect(start).toBeDefined();
+    const traceId = start.spanContext().traceId;
+    const inTrace = spans.filter((s) => s.spanContext().traceId === traceId);
+    const byId = new Map(inTrace.map((s) => [s.spanContext().spanId, s]));
+
+    const [run] = named(inTrace, 'RunWorkflow:bringFlowOnline');
+    expect(run?.parentSpanId).toBe(start.spanContext().spanId);
+    expect(named(inTrace, 'StartActivity:startFlow')).toHaveLength(1);
+
+    const startCalls = named(inTrace, 'MediaConnect StartFlow');
+    const describeCalls = named(inTrace, 'MediaConnect DescribeFlow');
+    expect(startCalls).toHaveLength(1);
+    expect(describeCalls.length).toBeGreaterThanOrEqual(2); // STANDBY first, then until ACTIVE
+    // Each MediaConnect call sits inside its activity's span, which sits under the workflow's.
+    for (const call of [...startCalls, ...describeCalls]) {
+      const activity = byId.get(call.parentSpanId ?? '');
+      expect(activity?.name).toBe(
+        call.name === 'MediaConnect StartFlow' ? 'RunActivity:startFlow' : 'RunActivity:describeFlow',
+      );
+      expect(call.attributes).toMatchObject({
+        'rpc.service': 'MediaConnect',
+        'rpc.method': call.name.split(' ')[1],
+        'mediaconnect.flow_arn': flowArn,
+        'mediaconnect.outcome': 'success',
+      });
+      expect(byId.get(byId.get(activity?.parentSpanId ?? '')?.parentSpanId ?? '')).toBe(run);
+    }
+    // Nothing of this bring-up landed in another trace.
+    expect(spans.filter((s) => s.name.startsWith('MediaConnect ') && s.spanContext().traceId !== traceId)).toHaveLength(
+      0,
+    );
+  });
+
+  it('marks a throttled call’s span as an error with its outcome', async () => {
+    exporter.reset();
+    const client = new Client({
+      connection: bed.env.connection,
+      interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
+    });
+    const flowArn = bed.sim.createFlow({ name: 'TracedThrottled', startingDuration: 500 });
+    bed.sim.injectFault({ kind: 'throttle', operation: 'StartFlow', flowArn, retryAfterSeconds: 1 });
+    const handle = await startBringFlowOnline(
+      client,
+      { flowArn, pollInterval: '1s' },
+      { taskQueue, searchAttributes: false },
+    );
+    expect(await handle.result()).toMatchObject({ status: 'ACTIVE' });
+    const starts = named(exporter.getFinishedSpans(), 'MediaConnect StartFlow');
+    expect(starts.map((s) => s.attributes['mediaconnect.outcome'])).toEqual(['throttled', 'success']);
+    expect(starts[0].status.code).toBe(2); // SpanStatusCode.ERROR
+    expect(new Set(starts.map((s) => s.spanContext().traceId)).size).toBe(1);
+  });
+});
