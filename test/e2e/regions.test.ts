@@ -49,9 +49,9 @@ it('brings a us-east-1 flow and its us-west-2 backup online, each call in its fl
     expect.objectContaining({ flowArn: backup, status: 'ACTIVE', startedByWorkflow: true }),
   ]);
   for (const [region, flowArn] of [['us-east-1', primary], ['us-west-2', backup]]) {
-    const calls = sim.calls({ region });
+    const calls = sim.calls({ region }).filter((c) => c.operation !== 'ListFlows'); // the worker's start-up check lists its own region
     expect(calls.length).toBeGreaterThanOrEqual(3); // a check, the start, checks until ACTIVE
-    expect(calls.every((c) => c.flowArn === flowArn && c.httpStatus !== undefined && c.httpStatus < 300)).toBe(true);
+    expect(calls.filter((c) => c.flowArn !== flowArn || c.httpStatus === undefined || c.httpStatus >= 300)).toEqual([]);
     expect(calls.filter((c) => c.operation === 'StartFlow')).toHaveLength(1);
   }
   expect(Object.keys(sim.stats().byRegion).sort()).toEqual(['us-east-1', 'us-west-2']);
