@@ -1,6 +1,7 @@
 /**
  * Benchmarks: `npx tsx bench/run.ts [--quick]` (smoke run: `--durations 5 --runs 1 --fleets 40`;
- * one fleet contender: `--durations '' --fleets 100 --contenders fleet`).
+ * one fleet contender: `--durations '' --fleets 100 --contenders fleet`; the raised-quota row
+ * alone: `--durations '' --fleets '' --raised 1000x4`).
  *
  * Runs against the MediaConnect simulator (in this process) and a real Temporal dev server
  * (`temporal server start-dev`, started here) with an in-process worker, every contender in the
@@ -22,6 +23,7 @@ import { MediaConnectSimulator } from '../src/testing';
 import { createMediaConnectClient, createWorker } from '../src/worker';
 import { createDevServer } from '../test/support/temporal';
 import { benchmarkFleet, BUDGET, FLEET_CONTENDERS, type FleetRow } from './fleet';
+import { benchmarkRaisedQuota, RAISED_QUOTA, raisedQuotaTable } from './raised-quota';
 import { benchmarkSingleFlow, type SingleFlowRow } from './single-flow';
 import { seconds, table } from './support';
 
@@ -34,6 +36,8 @@ const { values: args } = parseArgs({
     runs: { type: 'string' },
     /** Comma-separated subset of fleet contenders: fleet, independent, sdk. */
     contenders: { type: 'string' },
+    /** The raised-quota row: `<flows>x<workers>` (default 1000x4 in the full run, off with --quick; '' turns it off). */
+    raised: { type: 'string' },
   },
 });
 const quick = args.quick ?? false;
@@ -42,6 +46,7 @@ const DURATIONS_S = list(args.durations, quick ? [5, 30] : [5, 30, 60, 90]);
 const RUNS = Number(args.runs ?? 3);
 const FLEETS = list(args.fleets, quick ? [100] : [100, 500]);
 const CONTENDERS = args.contenders?.split(',') ?? FLEET_CONTENDERS;
+const RAISED = (args.raised ?? (quick ? '' : '1000x4')).split('x').filter(Boolean).map(Number);
 const capMs = (flows: number) => (flows <= 100 ? 6 : 12) * 60_000;
 
 function load(): string {
@@ -136,7 +141,15 @@ async function main(): Promise<void> {
       fleetRows.push(...rows);
       console.log(`(${flows} flows done, ${load()})`);
     }
-    console.log(`\n${fleetTable(fleetRows)}\n`);
+    if (fleetRows.length > 0) console.log(`\n${fleetTable(fleetRows)}\n`);
+
+    // 3. A raised quota spent by several workers through one budget.
+    if (RAISED.length === 2) {
+      const [flows, workers] = RAISED;
+      console.log(`## 3. Raised quota: ${RAISED_QUOTA.requestsPerSecond} requests/s burst ${RAISED_QUOTA.burst}, ${workers} workers sharing one request budget, a fleet of ${flows} (STARTING 30 s)\n`);
+      const row = await benchmarkRaisedQuota({ client: env.client, connection: env.nativeConnection, namespace, workflowBundlePath }, flows, workers, capMs(flows));
+      console.log(`${raisedQuotaTable([row])}\n\n(${load()})\n`);
+    }
     console.log(`Finished in ${seconds(Date.now() - began, 0)} s, ${load()}.`);
     console.log(`Re-run: npx tsx bench/run.ts ${process.argv.slice(2).join(' ')}`);
   } finally {

@@ -3,10 +3,10 @@
  * No other module reads `process.env`.
  */
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
-import type { RequestBudgetOptions } from './activities/request-budget';
+import type { RequestBudgetOptions } from './activities/request-budget-client';
 import { DEFAULT_TASK_QUEUE } from './common/task-queue';
 import { isHostPort } from './common/host-port';
-import { DEFAULT_REQUEST_BUDGET, REQUEST_BUDGET_BOUNDS } from './common/request-budget';
+import { DEFAULT_REQUEST_BUDGET, REQUEST_BUDGET_BOUNDS } from './common/request-budget-math';
 
 /** Raised for a setting that cannot work; its message names the setting and what to do. */
 export class ConfigurationError extends Error {

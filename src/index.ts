@@ -8,7 +8,7 @@
  * - client: `startBringFlowOnline(client, { flowArn })`, `startBringFleetOnline(client, { flowArns }, { workflowId })`;
  * - worker: `createWorker(...)`, `createMediaConnectClient()`;
  * - shared: `parseFlowArn`, `FlowStatus`, `FailureType`, the search attributes, the defaults;
- * - observability: `MetricNames`, `METRIC_HISTOGRAM_BUCKETS`, `WorkerTracingOptions`, `TRACING_WORKFLOW_INTERCEPTOR_MODULE`.
+ * - observability: `MetricNames`, `METRIC_HISTOGRAM_BUCKETS`, `WorkerTracingOptions`, `tracingWorkflowInterceptorModule`.
  *
  * Every name is listed: what is not here is internal and may change without notice.
  */
@@ -28,14 +28,13 @@ export { ConfigurationError } from './config';
 
 // Metrics and tracing (README: "Metrics", "Tracing")
 export { METRIC_HISTOGRAM_BUCKETS, MetricNames } from './common/metrics';
-export { TRACING_WORKFLOW_INTERCEPTOR_MODULE, type WorkerTracingOptions } from './tracing';
+export { tracingWorkflowInterceptorModule, type WorkerTracingOptions } from './tracing';
 
 // The activities, for your own worker
 export {
   classifyMediaConnectError,
   createActivities,
   isRetryable,
-  MAX_RETRY_AFTER_MS,
   RegionalMediaConnectClients,
   temporalRequestBudget,
   type ClassifiedError,
@@ -63,7 +62,7 @@ export type {
   BringFleetOnlineResult,
   FleetFlowResult,
 } from './workflows/bring-fleet-online';
-export type { RequestBudgetInput, RequestBudgetProgress } from './workflows/request-budget';
+export type { RequestBudgetInput, RequestBudgetProgress } from './workflows/request-budget-workflow';
 
 // Shared vocabulary and defaults
 export { parseFlowArn, type FlowArnParts } from './common/arn';
@@ -78,4 +77,4 @@ export {
 export { DEFAULT_TASK_QUEUE } from './common/task-queue';
 export { BRING_FLOW_ONLINE_DEFAULTS } from './common/bring-flow-online-input';
 export { BRING_FLEET_ONLINE_DEFAULTS } from './common/bring-fleet-online-input';
-export { DEFAULT_REQUEST_BUDGET, requestBudgetWorkflowId, type RequestBudgetLimits } from './common/request-budget';
+export { DEFAULT_REQUEST_BUDGET, MAX_RETRY_AFTER_MS, requestBudgetWorkflowId, type RequestBudgetLimits } from './common/request-budget-math';

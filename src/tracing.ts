@@ -11,13 +11,27 @@
  */
 import { Resource } from '@opentelemetry/resources';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import {
-  makeWorkflowExporter,
-  OpenTelemetryActivityInboundInterceptor,
-  OpenTelemetryActivityOutboundInterceptor,
-} from '@temporalio/interceptors-opentelemetry/lib/worker';
-import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
+import type * as OpenTelemetryWorker from '@temporalio/interceptors-opentelemetry/lib/worker';
+import type * as OpenTelemetryClient from '@temporalio/interceptors-opentelemetry/lib/client';
 import type { WorkerOptions } from '@temporalio/worker';
+
+/**
+ * The SDK's interceptors are an optional peer dependency (their release must match your
+ * `@temporalio/*`), loaded only when tracing is asked for.
+ */
+const INTERCEPTORS_PACKAGE = '@temporalio/interceptors-opentelemetry';
+
+function requireInterceptors<T>(subpath: string, load: (id: string) => T): T {
+  try {
+    return load(`${INTERCEPTORS_PACKAGE}/lib/${subpath}`);
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw err;
+    throw new Error(
+      `Tracing needs ${INTERCEPTORS_PACKAGE}: install the release of your @temporalio/* packages (npm install ${INTERCEPTORS_PACKAGE}@<that version>)`,
+      { cause: err },
+    );
+  }
+}
 
 /** `createWorker({ tracing })`. */
 export interface WorkerTracingOptions {
@@ -28,20 +42,32 @@ export interface WorkerTracingOptions {
 }
 
 /**
- * The workflow interceptor module that makes the workflow spans. `createWorker` adds it when it
- * bundles the workflows; a pre-built bundle (`WORKFLOW_BUNDLE_PATH`) must have been built with it:
- * `bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [TRACING_WORKFLOW_INTERCEPTOR_MODULE] })`.
+ * The path of the workflow interceptor module that makes the workflow spans. `createWorker` adds it
+ * when it bundles the workflows; a pre-built bundle (`WORKFLOW_BUNDLE_PATH`) must have been built with it:
+ * `bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [tracingWorkflowInterceptorModule()] })`.
+ * @throws Error when `@temporalio/interceptors-opentelemetry` is not installed.
  */
-export const TRACING_WORKFLOW_INTERCEPTOR_MODULE =
-  require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
+export function tracingWorkflowInterceptorModule(): string {
+  return requireInterceptors('workflow-interceptors', require.resolve);
+}
 
 const DEFAULT_RESOURCE = new Resource({ 'service.name': 'temporal-mediaconnect-worker' });
 
-/** The worker options that turn tracing on, merged into `workerOptions`' own interceptors and sinks. */
+/**
+ * The worker options that turn tracing on, merged into `workerOptions`' own interceptors and sinks.
+ * @param prebuilt the workflows come from a pre-built bundle, which must already hold the workflow interceptor.
+ */
 export function withTracing(
   tracing: WorkerTracingOptions,
   options: Partial<WorkerOptions> = {},
+  prebuilt = false,
 ): Partial<WorkerOptions> {
+  const { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } =
+    requireInterceptors('worker', (id) => require(id) as typeof OpenTelemetryWorker);
+  const { OpenTelemetryWorkflowClientInterceptor } = requireInterceptors(
+    'client',
+    (id) => require(id) as typeof OpenTelemetryClient,
+  );
   const interceptors = options.interceptors ?? {};
   return {
     ...options,
@@ -54,7 +80,10 @@ export function withTracing(
             workflow: [new OpenTelemetryWorkflowClientInterceptor(), ...((interceptors.client?.workflow as []) ?? [])],
           }
         : interceptors.client,
-      workflowModules: [TRACING_WORKFLOW_INTERCEPTOR_MODULE, ...(interceptors.workflowModules ?? [])],
+      workflowModules: [
+        ...(prebuilt ? [] : [tracingWorkflowInterceptorModule()]),
+        ...(interceptors.workflowModules ?? []),
+      ],
       activity: [
         (ctx) => ({
           inbound: new OpenTelemetryActivityInboundInterceptor(ctx),

@@ -8,7 +8,7 @@ import { inspect } from 'node:util';
 import { ListFlowsCommand, MediaConnectClient } from '@aws-sdk/client-mediaconnect';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogEntry, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
-import { temporalRequestBudget, type RequestBudgetOptions } from './activities/request-budget';
+import { temporalRequestBudget, type RequestBudgetOptions } from './activities/request-budget-client';
 import { classifyMediaConnectError } from './activities/classify-error';
 import { redactCredentials, redactCredentialsDeep } from './common/redact';
 import { METRIC_HISTOGRAM_BUCKETS } from './common/metrics';
@@ -62,12 +62,14 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     taskQueue: options.taskQueue,
     activities: createActivities({
       client: mediaConnect,
-      ...(requestBudget && { requestBudget: temporalRequestBudget(requestBudget, () => mediaConnect.config.region()) }),
+      ...(requestBudget && { requestBudget: temporalRequestBudget(requestBudget) }),
     }),
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: require.resolve('./workflows') }),
-    ...(options.tracing ? withTracing(options.tracing, options.workerOptions) : options.workerOptions),
+    ...(options.tracing
+      ? withTracing(options.tracing, options.workerOptions, options.workflowBundlePath !== undefined)
+      : options.workerOptions),
   });
 }
 

@@ -15,4 +15,4 @@ export {
 } from './mediaconnect-activities';
 export { classifyMediaConnectError, isRetryable, MAX_RETRY_AFTER_MS, type ClassifiedError } from './classify-error';
 export { RegionalMediaConnectClients } from './regional-clients';
-export { temporalRequestBudget, type RequestBudget, type RequestBudgetOptions } from './request-budget';
+export { temporalRequestBudget, type RequestBudget, type RequestBudgetOptions } from './request-budget-client';

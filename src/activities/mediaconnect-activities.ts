@@ -16,7 +16,7 @@ import { classifyMediaConnectError, type ClassifiedError } from './classify-erro
 import { observeBudgetWait, observeCall } from './metrics';
 import { readFlowStatuses } from './read-flow-statuses';
 import { RegionalMediaConnectClients } from './regional-clients';
-import type { RequestBudget } from './request-budget';
+import type { RequestBudget } from './request-budget-client';
 
 /** What every activity of this package needs. */
 export interface MediaConnectActivityDependencies {
@@ -94,7 +94,7 @@ const MAYBE_ALREADY_STARTED: ReadonlySet<string> = new Set([AwsErrorName.BadRequ
  *
  * ```ts
  * const client = createMediaConnectClient(); // the AWS SDK's retries off
- * const activities = createActivities({ client, requestBudget: temporalRequestBudget({}, () => client.config.region()) });
+ * const activities = createActivities({ client, requestBudget: temporalRequestBudget() });
  * await Worker.create({ activities, ... });
  * ```
  *

@@ -1,5 +1,5 @@
 /** The simulator's defaults and bounds, in one place. */
-import { DEFAULT_REQUEST_BUDGET } from '../common/request-budget';
+import { DEFAULT_REQUEST_BUDGET } from '../common/request-budget-math';
 import type { RateLimit } from './types';
 
 export const DEFAULTS = {

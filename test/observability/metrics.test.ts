@@ -2,13 +2,20 @@
  * The package's metrics as Prometheus scrapes them: the real worker entry point in its own process
  * (the Temporal runtime, and its metrics endpoint, are process-global) against the dev server and
  * the MediaConnect simulator, after three bring-ups (one ACTIVE, one throttled then ACTIVE, one
- * ERROR) and a fleet. The exported names asserted here are the README's "Metrics" table and the
+ * ERROR), a fleet, and a call the request budget refused. The exported names asserted here are the README's "Metrics" table and the
  * Grafana dashboard's queries (test/deploy/compose.test.ts reads them from EXPORTED_METRIC_NAMES).
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { WorkflowFailedError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowFailedError } from '@temporalio/client';
 import { startBringFleetOnline, startBringFlowOnline } from '../../src/client';
 import { MetricNames } from '../../src/common/metrics';
+import {
+  DEFAULT_REQUEST_BUDGET,
+  RequestBudgetNames,
+  type RequestTokensAnswer,
+  type RequestTokensRequest,
+} from '../../src/common/request-budget-math';
+import type { mediaConnectRequestBudget } from '../../src/workflows/request-budget-workflow';
 import { MediaConnectSimulator } from '../../src/testing';
 import { createDevServer } from '../support/temporal';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process';
@@ -17,12 +24,14 @@ import { freePort } from '../support/ports';
 import { dashboardSelectors, parsePrometheusText, sampleValue, type PrometheusSample } from '../support/prometheus';
 
 const taskQueue = 'observability-metrics';
+const budgetId = `${taskQueue}-budget`;
 
 let env: TestWorkflowEnvironment;
 let simulator: MediaConnectSimulator;
 let worker: WorkerProcess;
 let metricsPort: number;
 let samples: PrometheusSample[];
+let refusedFlowArn: string;
 
 beforeAll(async () => {
   [env, simulator, metricsPort] = await Promise.all([createDevServer(), MediaConnectSimulator.start(), freePort()]);
@@ -36,6 +45,7 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: 'metrics-test-secret',
     LOG_FORMAT: 'json',
     TEMPORAL_METRICS_BIND_ADDRESS: `127.0.0.1:${metricsPort}`,
+    MEDIACONNECT_REQUEST_BUDGET_ID: budgetId,
   });
   await waitFor(
     'the worker to start',
@@ -74,19 +84,52 @@ beforeAll(async () => {
   expect(await fleet.result()).toMatchObject({ active: 2, failed: 0 });
   expect(simulator.stats().throttled).toBeGreaterThanOrEqual(1);
 
+  // Another worker books the budget a minute ahead: the next call (the bring-up's first DescribeFlow) cannot wait that long (its 1 min
+  // start-to-close leaves 49 s) and is refused, before any call. Its bring-up is then terminated.
+  await bookRequests(Array(330).fill(3_600_000));
+  refusedFlowArn = simulator.createFlow({ name: 'MetricsRefused' });
+  const refused = await startBringFlowOnline(env.client, { flowArn: refusedFlowArn }, { taskQueue });
+
   // The runtime's exporter serves what it has recorded; a bring-up's last metric can trail its result by a moment.
   await waitFor(
-    'the ERROR bring-up in the metrics',
+    'the ERROR bring-up and the refusal in the metrics',
     async () => {
-      samples = parsePrometheusText(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text());
+      samples = await scrape();
       return (
         sampleValue(samples, MetricNames.bringUps, { outcome: 'FlowError' }) >= 1 &&
-        sampleValue(samples, MetricNames.bringUps, { outcome: 'ACTIVE' }) >= 4
+        sampleValue(samples, MetricNames.bringUps, { outcome: 'ACTIVE' }) >= 4 &&
+        sampleValue(samples, MetricNames.budgetRefusals, {}) >= 1
       );
     },
     30_000,
   );
+  await refused.terminate('the metrics test saw its refusal');
 }, 300_000);
+
+async function scrape(): Promise<PrometheusSample[]> {
+  return parsePrometheusText(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text());
+}
+
+/** Reserves tokens from the worker's request budget, as another worker would. */
+function bookRequests(maxWaitsMs: number[]): Promise<RequestTokensAnswer> {
+  const limits = DEFAULT_REQUEST_BUDGET;
+  return env.client.workflow.executeUpdateWithStart<
+    typeof mediaConnectRequestBudget,
+    RequestTokensAnswer,
+    [RequestTokensRequest]
+  >(RequestBudgetNames.reserveUpdate, {
+    args: [{ maxWaitsMs }],
+    startWorkflowOperation: new WithStartWorkflowOperation<typeof mediaConnectRequestBudget>(
+      RequestBudgetNames.workflowType,
+      {
+        workflowId: `${budgetId}:${simulator.region}`, // one budget per region: MEDIACONNECT_REQUEST_BUDGET_ID is its prefix
+        taskQueue,
+        args: [{ limits }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      },
+    ),
+  });
+}
 
 afterAll(async () => {
   await worker?.stop('SIGKILL');
@@ -127,7 +170,16 @@ describe('the worker metrics endpoint', () => {
     // Every call first waited for its token from the request budget (on by default in the worker).
     expect(sampleValue(samples, `${MetricNames.budgetWait}_count`, {})).toBe(calls);
     expect(sampleValue(samples, `${MetricNames.budgetWait}_bucket`, { le: '+Inf' })).toBe(calls);
-    expect(sampleValue(samples, MetricNames.budgetRefusals, {})).toBe(0);
+  });
+
+  it('counts the request budget’s refusal, which made no call', () => {
+    expect(
+      sampleValue(samples, MetricNames.budgetRefusals, {
+        reason: 'RequestBudgetExhausted',
+        activityType: 'describeFlow',
+      }),
+    ).toBe(1);
+    expect(simulator.calls({ flowArn: refusedFlowArn })).toHaveLength(0);
   });
 
   it('counts bring-ups by outcome and records their durations', () => {
@@ -153,16 +205,14 @@ describe('the worker metrics endpoint', () => {
 
   it('exports the names the README and the dashboard use, next to the SDK’s own', () => {
     const names = new Set(samples.map((s) => s.name.replace(/_(bucket|sum|count)$/, '')));
-    // A counter appears once it has counted: no call was refused by the budget here.
-    for (const name of Object.values(MetricNames).filter((n) => n !== MetricNames.budgetRefusals))
-      expect(names).toContain(name);
+    for (const name of Object.values(MetricNames)) expect(names).toContain(name);
     expect(names).toContain('temporal_activity_execution_latency');
   });
 
   it('has every metric and label the Grafana dashboard queries', () => {
     const selectors = dashboardSelectors();
     expect(selectors.length).toBeGreaterThanOrEqual(10);
-    for (const { panel, metric, labels } of selectors.filter((s) => s.metric !== MetricNames.budgetRefusals)) {
+    for (const { panel, metric, labels } of selectors) {
       const exported = samples.filter((s) => s.name === metric);
       const missing = labels.filter((label) => !exported.some((s) => label in s.labels));
       expect({ panel, metric, exported: exported.length > 0, missing }).toEqual({

@@ -7,7 +7,14 @@ import { Client } from '@temporalio/client';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { startBringFlowOnline } from '../../src/client';
+import { tracingWorkflowInterceptorModule } from '../../src/tracing';
+import { createWorker } from '../../src/worker';
+import { mediaConnectClientFor } from '../support/aws';
 import { useTestbed } from '../support/testbed';
 import { waitFor } from '../support/wait-for';
 
@@ -95,5 +102,61 @@ describe('tracing a bring-up', () => {
     expect(starts.map((s) => s.attributes['mediaconnect.outcome'])).toEqual(['throttled', 'success']);
     expect(starts[0].status.code).toBe(2); // SpanStatusCode.ERROR
     expect(new Set(starts.map((s) => s.spanContext().traceId)).size).toBe(1);
+  });
+});
+
+describe('tracing with a pre-built workflow bundle', () => {
+  it('traces the workflow when the bundle was built with tracingWorkflowInterceptorModule', async () => {
+    exporter.reset();
+    const bundleDir = await mkdtemp(path.join(os.tmpdir(), 'traced-bundle-'));
+    // As the README tells a user with a pre-built bundle to build it.
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../../src/workflows'),
+      workflowInterceptorModules: [tracingWorkflowInterceptorModule()],
+      logger: new DefaultLogger('WARN'),
+    });
+    const bundlePath = path.join(bundleDir, 'workflow-bundle.js');
+    await writeFile(bundlePath, code);
+    const bundledQueue = `${taskQueue}-bundled`;
+    const mediaConnect = mediaConnectClientFor(bed.sim.endpoint, bed.sim.region);
+    const bundledWorker = await createWorker({
+      connection: bed.env.nativeConnection,
+      namespace: 'default',
+      taskQueue: bundledQueue,
+      mediaConnect,
+      requestBudget: false,
+      workflowBundlePath: bundlePath,
+      tracing: { spanProcessor },
+    });
+    try {
+      await bundledWorker.runUntil(async () => {
+        const client = new Client({
+          connection: bed.env.connection,
+          interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
+        });
+        const flowArn = bed.sim.createFlow({ name: 'TracedBundled', startingDuration: 500 });
+        const handle = await startBringFlowOnline(
+          client,
+          { flowArn, pollInterval: '1s' },
+          { taskQueue: bundledQueue, searchAttributes: false },
+        );
+        expect(await handle.result()).toMatchObject({ status: 'ACTIVE' });
+        await waitFor(
+          'the workflow span',
+          () => named(exporter.getFinishedSpans(), 'RunWorkflow:bringFlowOnline').length > 0,
+          20_000,
+        );
+      });
+    } finally {
+      mediaConnect.destroy();
+      await rm(bundleDir, { recursive: true, force: true });
+    }
+    const spans = exporter.getFinishedSpans();
+    const [start] = named(spans, 'StartWorkflow:bringFlowOnline');
+    const [run] = named(spans, 'RunWorkflow:bringFlowOnline');
+    expect(run.parentSpanId).toBe(start.spanContext().spanId);
+    expect(named(spans, 'MediaConnect StartFlow').map((s) => s.spanContext().traceId)).toEqual([
+      start.spanContext().traceId,
+    ]);
   });
 });

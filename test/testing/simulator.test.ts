@@ -478,7 +478,7 @@ describe('MediaConnectSimulator account-wide rate limit', () => {
     const before = Date.now();
     await other.stop();
     const err = await pending;
-    expect(Date.now() - before).toBeLessThan(2_000);
+    expect(Date.now() - before).toBeLessThan(30_000); // not the 60 s answer
     expect(err.$metadata?.httpStatusCode).toBeUndefined();
     expect(other.calls()).toHaveLength(1);
     otherClient.destroy();

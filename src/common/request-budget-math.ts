@@ -34,32 +34,53 @@ export const FULL_BUCKET: RequestBudgetState = { nextDueMs: 0 };
 export const RequestBudgetNames = {
   workflowType: 'mediaConnectRequestBudget',
   reserveUpdate: 'reserveRequests',
+  setLimitsUpdate: 'setRequestBudgetLimits',
   throttledSignal: 'requestThrottled',
   query: 'requestBudget',
 } as const;
 
-/** The budget of a task queue and region, unless the worker names another. */
+/**
+ * The budget of a task queue and region, unless the worker names one (then `<budgetId>:<region>`):
+ * one budget per account and region, as MediaConnect's quota is.
+ */
 export function requestBudgetWorkflowId(taskQueue: string, region: string): string {
   return `mediaconnect-request-budget:${taskQueue}:${region}`;
 }
 
 /** What a worker asks the budget for: tokens for the requests its activities are about to send, in one update. */
 export interface RequestTokensRequest {
-  /** The limits the worker was configured with; they replace the budget's, so a changed setting takes effect at once. */
-  limits?: Partial<RequestBudgetLimits>;
   /**
    * One entry per request: the longest wait it can afford, ms. A request whose wait would be
    * longer is refused and reserves nothing.
    */
   maxWaitsMs: number[];
+  /**
+   * How late after their slots these requests may reach MediaConnect, as the worker has measured
+   * its calls' lateness; ms, at most {@link MAX_ARRIVAL_ALLOWANCE_MS}. The budget never gives less
+   * than its default ({@link ARRIVAL_ALLOWANCE_MS}, or half the burst's worth of time if smaller).
+   */
+  arrivalAllowanceMs?: number;
 }
 
-/** The budget's answer for one request, in the order asked. */
+/** The budget's answer to one `reserveRequests` update. */
+export interface RequestTokensAnswer {
+  /** One grant per request, in the order asked. */
+  grants: RequestTokenGrant[];
+  /** The limits the budget applies (set by its start input or `setRequestBudgetLimits`, never by a reservation). */
+  limits: RequestBudgetLimits;
+}
+
+/** The budget's answer for one request. */
 export interface RequestTokenGrant {
   /** False: refused, nothing reserved; `waitMs` is the wait it would have had. */
   granted: boolean;
   /** Granted: how long to wait before sending, ms, counted from when the answer arrives. */
   waitMs: number;
+  /**
+   * Granted: how much later than `waitMs` after the reservation the request may still be sent,
+   * ms. Later, the token is forfeited: the activity does not call, it asks again.
+   */
+  lateMs: number;
 }
 
 /** Most requests in one update: a bound on the update's size, far above what one worker has in flight. */
@@ -87,27 +108,80 @@ export function waitFor(state: RequestBudgetState, limits: RequestBudgetLimits, 
 }
 
 /**
- * How late after its reservation a request may reach MediaConnect (the answer's way back to the
- * activity, then the call's way out). While the bucket is full its refill is lost, so a token
+ * How late after its slot a request may reach MediaConnect by default (the answer's way back to
+ * the activity, then the call's way out). While the bucket is full its refill is lost, so a token
  * taken from a full bucket is counted as taken this much later: at 5/s the burst shrinks by about
- * one request. Never more than half the burst's worth of time, so a fast budget keeps its burst.
+ * one request. By default never more than half the burst's worth of time (or half an interval, for
+ * a bucket of one), so a fast budget keeps its burst.
  */
 export const ARRIVAL_ALLOWANCE_MS = 250;
+/** The most allowance a worker may ask for (`arrivalAllowanceMs`), ms. */
+export const MAX_ARRIVAL_ALLOWANCE_MS = 5_000;
 
-const allowanceMs = (limits: RequestBudgetLimits) => Math.min(ARRIVAL_ALLOWANCE_MS, toleranceMs(limits) / 2);
+/**
+ * The allowance a reservation gets: the default, or more when the worker asks for it (it has
+ * seen its calls go out later than that). More allowance than the burst's worth of time costs
+ * rate: each token then counts as taken that much after its slot.
+ */
+function allowanceMs(limits: RequestBudgetLimits, askedMs = 0): number {
+  const byDefault = Math.min(ARRIVAL_ALLOWANCE_MS, Math.max(toleranceMs(limits), intervalMs(limits)) / 2);
+  return Math.max(byDefault, Math.min(askedMs, MAX_ARRIVAL_ALLOWANCE_MS));
+}
 
-/** Reserves one request's token: how long to wait before sending it, and the state after. */
-export function reserve(state: RequestBudgetState, limits: RequestBudgetLimits, nowMs: number): { waitMs: number; state: RequestBudgetState } {
-  return { waitMs: waitFor(state, limits, nowMs), state: { nextDueMs: Math.max(state.nextDueMs, nowMs + allowanceMs(limits)) + intervalMs(limits) } };
+/** One reservation: when to send, and how late the send may be. */
+export interface Reservation {
+  /** How long to wait before sending, ms from the reservation. */
+  waitMs: number;
+  /**
+   * How long after its slot (the reservation's time plus `waitMs`) the request may still reach
+   * MediaConnect without overspending the bucket, ms. A request that would arrive later must not
+   * be sent: its token is forfeited.
+   */
+  lateMs: number;
+  state: RequestBudgetState;
+}
+
+/**
+ * Reserves one request's token: how long to wait before sending it, how late it may be, and the
+ * state after.
+ *
+ * Why a deadline: a token bucket only loses what it refills while full. A request that goes out
+ * late while the bucket is booked ahead only leaves more tokens for the requests after it; a
+ * request taken from a (nearly) full bucket and sent late lets the bucket overflow meanwhile. So
+ * a token counts as taken at the later of the point the bucket was booked to and its slot plus
+ * the allowance, and it is valid until then: for a booked bucket up to the burst's worth of
+ * time, from a full one the allowance. Every request that reaches MediaConnect between its slot
+ * and its deadline finds a token (checked against a plain token bucket in the tests).
+ */
+export function reserve(state: RequestBudgetState, limits: RequestBudgetLimits, nowMs: number, arrivalAllowanceMs?: number): Reservation {
+  const waitMs = waitFor(state, limits, nowMs);
+  const slotMs = nowMs + waitMs;
+  const countedFromMs = Math.max(state.nextDueMs, slotMs + allowanceMs(limits, arrivalAllowanceMs));
+  return { waitMs, lateMs: countedFromMs - slotMs, state: { nextDueMs: countedFromMs + intervalMs(limits) } };
+}
+
+/**
+ * The most a 429's `Retry-After` may hold back the request budget (and an activity's retry), ms.
+ * A proxy or a misbehaving endpoint may ask for a day; nothing may stop an account's calls for
+ * that long. Longer, non-finite and negative values are bounded or ignored.
+ */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+/** A reported Retry-After as the budget honours it: finite, 0 to {@link MAX_RETRY_AFTER_MS}; anything else counts as none. */
+export function boundedRetryAfterMs(retryAfterMs: unknown): number | undefined {
+  if (typeof retryAfterMs !== 'number' || !Number.isFinite(retryAfterMs) || retryAfterMs < 0) return undefined;
+  return Math.min(retryAfterMs, MAX_RETRY_AFTER_MS);
 }
 
 /**
  * MediaConnect answered 429 although the budget allowed the request (someone else spends the same
  * account's quota): treat the bucket as empty until `retryAfterMs` from now (one interval when the
- * answer gave no Retry-After), so the reservations that follow leave it time to refill.
+ * answer gave no usable Retry-After; at most {@link MAX_RETRY_AFTER_MS}), so the reservations that
+ * follow leave it time to refill. A throttle never books the bucket further than that from now:
+ * a 429 may slow the budget, it cannot wedge it.
  */
 export function afterThrottle(state: RequestBudgetState, limits: RequestBudgetLimits, nowMs: number, retryAfterMs?: number): RequestBudgetState {
-  const emptyUntilMs = nowMs + Math.max(retryAfterMs ?? 0, intervalMs(limits));
+  const emptyUntilMs = nowMs + Math.max(boundedRetryAfterMs(retryAfterMs) ?? 0, intervalMs(limits));
   return { nextDueMs: Math.max(state.nextDueMs, emptyUntilMs + toleranceMs(limits)) };
 }
 
