@@ -51,7 +51,9 @@ it('sends each call to its flow’s region, through a client built from the work
   expect(await run(stopFlow, { flowArn: backup })).toMatchObject({ status: 'STOPPING' });
   client.destroy();
 
-  expect(sim.calls({ region: 'us-east-1' }).map((c) => [c.operation, c.flowArn, c.httpStatus])).toEqual([['StartFlow', primary, 202]]);
+  expect(sim.calls({ region: 'us-east-1' }).map((c) => [c.operation, c.flowArn, c.httpStatus])).toEqual([
+    ['StartFlow', primary, 202],
+  ]);
   expect(sim.calls({ region: 'us-west-2' }).map((c) => [c.operation, c.flowArn, c.httpStatus])).toEqual([
     ['StartFlow', backup, 202],
     ['DescribeFlow', backup, 200],
@@ -81,13 +83,25 @@ it('refuses a region that is not a region name, before any call', async () => {
   const error = await run(listFlowStatuses, { region: 'Mars/../1' }).catch((err: unknown) => err);
   client.destroy();
   expect(error).toBeInstanceOf(ApplicationFailure);
-  expect(error).toMatchObject({ type: 'InvalidInput', nonRetryable: true, message: expect.stringContaining('"Mars/../1" is not an AWS region name') });
+  expect(error).toMatchObject({
+    type: 'InvalidInput',
+    nonRetryable: true,
+    message: expect.stringContaining('"Mars/../1" is not an AWS region name'),
+  });
   expect(sim.calls()).toHaveLength(0);
 });
 
 it('asks the budget of the flow’s region, and tells it of a throttle under another name', async () => {
   const backup = sim.createFlow({ name: 'Backup', region: 'eu-west-1' });
-  sim.injectFault({ operation: 'DescribeFlow', region: 'eu-west-1', kind: 'throttle', errorName: 'ThrottlingException', httpStatus: 400, retryAfter: '3', times: 1 });
+  sim.injectFault({
+    operation: 'DescribeFlow',
+    region: 'eu-west-1',
+    kind: 'throttle',
+    errorName: 'ThrottlingException',
+    httpStatus: 400,
+    retryAfter: '3',
+    times: 1,
+  });
   const client = createMediaConnectClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials });
   const { budget, acquired, throttled } = recordingBudget();
   const { describeFlow } = createActivities({ client, requestBudget: budget });

@@ -18,7 +18,10 @@ let sim: MediaConnectSimulator;
 let worker: WorkerProcess;
 
 beforeAll(async () => {
-  [env, sim] = await Promise.all([createDevServer(), MediaConnectSimulator.start({ regions: ['us-east-1', 'us-west-2'] })]);
+  [env, sim] = await Promise.all([
+    createDevServer(),
+    MediaConnectSimulator.start({ regions: ['us-east-1', 'us-west-2'] }),
+  ]);
   worker = spawnWorker({
     TEMPORAL_ADDRESS: env.address,
     TEMPORAL_NAMESPACE: 'default',
@@ -28,7 +31,11 @@ beforeAll(async () => {
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test-secret-not-real',
   });
-  await waitFor('the worker to start', () => worker.output().includes('Worker running') || worker.child.exitCode !== null, 90_000);
+  await waitFor(
+    'the worker to start',
+    () => worker.output().includes('Worker running') || worker.child.exitCode !== null,
+    90_000,
+  );
   if (worker.child.exitCode !== null) throw new Error(`worker exited early:\n${worker.output()}`);
 }, 150_000);
 
@@ -41,14 +48,21 @@ afterAll(async () => {
 it('brings a us-east-1 flow and its us-west-2 backup online, each call in its flow’s region', async () => {
   const primary = sim.createFlow({ name: 'Primary', region: 'us-east-1', startingDescribes: 2 });
   const backup = sim.createFlow({ name: 'Backup', region: 'us-west-2', startingDescribes: 2 });
-  const handles = await Promise.all([primary, backup].map((flowArn) => startBringFlowOnline(env.client, { flowArn, pollInterval: '1s' }, { taskQueue })));
+  const handles = await Promise.all(
+    [primary, backup].map((flowArn) =>
+      startBringFlowOnline(env.client, { flowArn, pollInterval: '1s' }, { taskQueue }),
+    ),
+  );
   const results = await Promise.all(handles.map((handle) => handle.result()));
 
   expect(results).toEqual([
     expect.objectContaining({ flowArn: primary, status: 'ACTIVE', startedByWorkflow: true }),
     expect.objectContaining({ flowArn: backup, status: 'ACTIVE', startedByWorkflow: true }),
   ]);
-  for (const [region, flowArn] of [['us-east-1', primary], ['us-west-2', backup]]) {
+  for (const [region, flowArn] of [
+    ['us-east-1', primary],
+    ['us-west-2', backup],
+  ]) {
     const calls = sim.calls({ region }).filter((c) => c.operation !== 'ListFlows'); // the worker's start-up check lists its own region
     expect(calls.length).toBeGreaterThanOrEqual(3); // a check, the start, checks until ACTIVE
     expect(calls.filter((c) => c.flowArn !== flowArn || c.httpStatus === undefined || c.httpStatus >= 300)).toEqual([]);
