@@ -224,6 +224,8 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
      * of the account. What a fleet watches its flows with.
      */
     async readFlowStatuses(input: ReadFlowStatusesInput): Promise<ReadFlowStatusesResult> {
+      const problem = regionProblem(input?.region);
+      if (problem !== undefined) throw invalidInput(`readFlowStatuses: ${problem}`);
       return readFlowStatuses(input, {
         listPage: async (nextToken) => {
           const page = await call('ListFlows', input.region, undefined, (regionClient, abortSignal) =>

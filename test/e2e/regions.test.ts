@@ -6,7 +6,7 @@
  * wrong region with 404, as MediaConnect does.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startBringFlowOnline } from '../../src/client';
+import { startBringFleetOnline, startBringFlowOnline } from '../../src/client';
 import { MediaConnectSimulator } from '../../src/testing';
 import { createDevServer } from '../support/temporal';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process';
@@ -73,5 +73,29 @@ it('brings a us-east-1 flow and its us-west-2 backup online, each call in its fl
   for (const region of ['us-east-1', 'us-west-2']) {
     const budget = await env.client.workflow.getHandle(`mediaconnect-request-budget:${taskQueue}:${region}`).describe();
     expect(budget.status.name).toBe('RUNNING');
+  }
+});
+
+it('brings a fleet that mixes regions online, reading each region’s flows in that region', async () => {
+  sim.resetStats();
+  const flowArns = [
+    sim.createFlow({ name: 'FleetEast1', region: 'us-east-1', startingDescribes: 1 }),
+    sim.createFlow({ name: 'FleetWest1', region: 'us-west-2', startingDescribes: 1 }),
+    sim.createFlow({ name: 'FleetEast2', region: 'us-east-1', startingDescribes: 1 }),
+    sim.createFlow({ name: 'FleetWest2', region: 'us-west-2', startingDescribes: 1 }),
+  ];
+  const handle = await startBringFleetOnline(
+    env.client,
+    { flowArns, pollInterval: '1s', childPollInterval: '1s' },
+    { workflowId: 'e2e-regions-fleet', taskQueue },
+  );
+  const report = await handle.result();
+
+  expect(report).toMatchObject({ active: 4, failed: 0, cancelled: 0 });
+  const wrongRegion = sim.calls().filter((c) => c.flowArn !== undefined && c.flowArn.split(':')[3] !== c.region);
+  expect(wrongRegion).toEqual([]);
+  expect(sim.calls().filter((c) => c.httpStatus === 404)).toEqual([]);
+  for (const region of ['us-east-1', 'us-west-2']) {
+    expect(sim.calls({ region, operation: 'StartFlow' })).toHaveLength(2);
   }
 });
