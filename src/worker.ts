@@ -25,7 +25,11 @@ export interface CreateWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  /** The MediaConnect client the activities use; build it with `createMediaConnectClient()`. */
+  /**
+   * The MediaConnect client of the worker's default region; build it with `createMediaConnectClient()`.
+   * Calls for flows in other regions go through clients built from its settings (same credentials,
+   * request handler and endpoint), which `mediaConnect.destroy()` closes too.
+   */
   mediaConnect: MediaConnectClient;
   /**
    * The account's request budget, shared by every worker and workflow that names the same budget:
