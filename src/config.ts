@@ -2,7 +2,7 @@
  * The worker's configuration: read from the environment once, validated once, passed down typed.
  * No other module reads `process.env`.
  */
-import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { RequestBudgetOptions } from './activities/request-budget-client';
 import { DEFAULT_TASK_QUEUE } from './common/task-queue';
 import { isHostPort } from './common/host-port';
@@ -12,6 +12,9 @@ import { DEFAULT_REQUEST_BUDGET, REQUEST_BUDGET_BOUNDS } from './common/request-
 export class ConfigurationError extends Error {
   override name = 'ConfigurationError';
 }
+
+/** What `loadClientConnectConfig` returns (derived: releases up to 1.16 do not export the type by name). */
+type ClientConnectConfig = ReturnType<typeof loadClientConnectConfig>;
 
 export interface WorkerSettings {
   /** Temporal connection and namespace, from `@temporalio/envconfig` (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*, TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE). */

@@ -35,6 +35,7 @@ export {
   classifyMediaConnectError,
   createActivities,
   isRetryable,
+  RegionalMediaConnectClients,
   temporalRequestBudget,
   type ClassifiedError,
   type DescribeFlowResult,

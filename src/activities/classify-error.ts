@@ -81,7 +81,7 @@ export function isRetryable(name: string, httpStatus: number | undefined, error:
  * @param nowMs the current time, used only to turn an HTTP-date `Retry-After` into a delay.
  */
 export function classifyMediaConnectError(error: unknown, nowMs: number): ClassifiedError {
-  const err: ErrorLike = typeof error === 'object' && error !== null ? (error as ErrorLike) : { message: String(error) };
+  const err: ErrorLike = typeof error === 'object' && error !== null ? error : { message: String(error) };
   const httpStatus = err.$metadata?.httpStatusCode;
   const message = typeof err.message === 'string' && err.message !== '' ? err.message : 'no message';
   if (httpStatus === undefined && err.name === 'CredentialsProviderError') {

@@ -13,5 +13,6 @@ export {
   type MediaConnectActivityDependencies,
   type StartFlowResult,
 } from './mediaconnect-activities';
-export { classifyMediaConnectError, isRetryable, type ClassifiedError } from './classify-error';
+export { classifyMediaConnectError, isRetryable, MAX_RETRY_AFTER_MS, type ClassifiedError } from './classify-error';
+export { RegionalMediaConnectClients } from './regional-clients';
 export { temporalRequestBudget, type RequestBudget, type RequestBudgetOptions } from './request-budget-client';

@@ -319,31 +319,43 @@ describe('Dockerfile', () => {
   const instructions = dockerfileInstructions();
   const runs = instructions.filter((i) => i.instruction === 'RUN').map((i) => i.args);
 
-  it('builds on a pinned Node 20 Debian slim image, in a build and a runtime stage', () => {
+  it('builds on a pinned Node LTS Debian slim image, the release .ci/run also tests on, in a build and a runtime stage', () => {
     const nodeImage = instructions.find((i) => i.instruction === 'ARG' && i.args.startsWith('NODE_IMAGE='))?.args.split('=')[1];
-    expect(nodeImage).toMatch(/^node:20\.\d+\.\d+-bookworm-slim$/);
+    const [, version, major] = /^node:((\d+)\.\d+\.\d+)-(?:trixie|bookworm)-slim$/.exec(nodeImage ?? '') ?? [];
+    // Even-numbered majors are the LTS lines; 26 is Active LTS since October 2026.
+    expect(Number(major)).toBeGreaterThanOrEqual(26);
+    expect(Number(major) % 2).toBe(0);
+    expect(readFileSync(path.join(REPO, '.ci', 'run'), 'utf8')).toContain(`LTS_NODE_VERSION=${version}`);
     expect(instructions.filter((i) => i.instruction === 'FROM').map((i) => i.args)).toEqual(['${NODE_IMAGE} AS build', '${NODE_IMAGE} AS runtime']);
   });
 
-  it('compiles with npm ci and npm run build, then bundles the workflows to where WORKFLOW_BUNDLE_PATH points', () => {
+  it("compiles with npm ci and npm run build, then bundles the workflows with the package's bundle command to where WORKFLOW_BUNDLE_PATH points", () => {
     const workdir = instructions.find((i) => i.instruction === 'WORKDIR')?.args;
     expect(runs.some((r) => r.startsWith('npm ci ') && !r.includes('--omit=dev'))).toBe(true);
     const build = runs.find((r) => r.includes('npm run build'));
-    expect(build).toContain(`npx tsx scripts/bundle-workflows.ts ${DEFAULT_BUNDLE_PATH}`);
+    expect(build).toContain(`node lib/cli/main.js bundle ${DEFAULT_BUNDLE_PATH}`);
     expect(dockerfileEnv().WORKFLOW_BUNDLE_PATH).toBe(path.posix.join(workdir!, DEFAULT_BUNDLE_PATH));
   });
 
-  it('runs production dependencies only, as the unprivileged node user, with system CA certificates for TLS', () => {
-    expect(runs.some((r) => r.startsWith('npm ci --omit=dev'))).toBe(true);
+  it('runs production dependencies only (the @temporalio peers among them), as the unprivileged node user, with system CA certificates for TLS', () => {
+    // The peers are dev dependencies of this repository: they become dependencies before the prune.
+    const prune = runs.find((r) => r.includes('npm prune --omit=dev'));
+    expect(prune).toMatch(/peerDependencies\)\) \{ p\.dependencies\[name\] = p\.devDependencies\[name\]; delete p\.devDependencies\[name\]/);
+    const peers = Object.keys((JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string> }).peerDependencies);
+    expect(peers).toEqual(expect.arrayContaining(['@temporalio/worker', '@temporalio/workflow', '@temporalio/activity', '@temporalio/client']));
+    const copies = instructions.filter((i) => i.instruction === 'COPY').map((i) => i.args);
+    expect(copies).toEqual(expect.arrayContaining(['--from=build /app/node_modules ./node_modules', '--from=build /app/lib ./lib']));
     expect(runs.some((r) => r.includes('apt-get install') && r.includes('ca-certificates'))).toBe(true);
     const lastUser = instructions.filter((i) => i.instruction === 'USER').pop()?.args;
     expect(lastUser).toBe('node');
   });
 
-  it('starts the compiled worker entry point', () => {
+  it("starts the package's `worker` command, as the compose stack's worker does", () => {
     const cmd = JSON.parse(instructions.filter((i) => i.instruction === 'CMD').pop()!.args) as string[];
-    expect(cmd).toEqual(['node', 'lib/worker.js']);
-    // tsconfig.build.json compiles src/ into lib/, so lib/worker.js is src/worker.ts.
+    expect(cmd).toEqual(['node', 'lib/cli/main.js', 'worker']);
+    expect(service('worker').command).toEqual(cmd);
+    expect((JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['temporal-mediaconnect']).toBe(cmd[1]);
+    // tsconfig.build.json compiles src/ into lib/, so lib/cli/main.js is src/cli/main.ts.
     const build = JSON.parse(readFileSync(path.join(REPO, 'tsconfig.build.json'), 'utf8')) as { compilerOptions: { rootDir: string; outDir: string } };
     const source = path.join(REPO, cmd[1].replace(new RegExp(`^${build.compilerOptions.outDir}/`), `${build.compilerOptions.rootDir}/`).replace(/\.js$/, '.ts'));
     expect(existsSync(source)).toBe(true);
