@@ -8,6 +8,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities, type RequestBudget } from '../../src/activities';
 import { MediaConnectSimulator } from '../../src/testing';
 import { createMediaConnectClient } from '../../src/worker';
+import { mediaConnectClientFor } from '../support/aws';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 let sim: MediaConnectSimulator;
@@ -42,7 +43,7 @@ function recordingBudget() {
 it('sends each call to its flow’s region, through a client built from the worker’s client', async () => {
   const primary = sim.createFlow({ name: 'Primary', region: 'us-east-1', startingDescribes: 1 });
   const backup = sim.createFlow({ name: 'Backup', region: 'us-west-2', startingDescribes: 1 });
-  const client = createMediaConnectClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials });
+  const client = mediaConnectClientFor(sim.endpoint);
   const { startFlow, describeFlow, stopFlow } = createActivities({ client });
 
   expect(await run(startFlow, { flowArn: primary })).toMatchObject({ status: 'STARTING' });
@@ -65,7 +66,7 @@ it('sends each call to its flow’s region, through a client built from the work
 it('lists the flows of the region it is given, and of the worker’s region by default', async () => {
   const east = sim.createFlow({ name: 'East', region: 'us-east-1' });
   const west = sim.createFlow({ name: 'West', region: 'us-west-2', status: 'ACTIVE' });
-  const client = createMediaConnectClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials });
+  const client = mediaConnectClientFor(sim.endpoint);
   const { listFlowStatuses } = createActivities({ client });
 
   const inWest = await run(listFlowStatuses, { region: 'us-west-2' });
@@ -78,7 +79,7 @@ it('lists the flows of the region it is given, and of the worker’s region by d
 });
 
 it('refuses a region that is not a region name, before any call', async () => {
-  const client = createMediaConnectClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials });
+  const client = mediaConnectClientFor(sim.endpoint);
   const { listFlowStatuses } = createActivities({ client });
   const error = await run(listFlowStatuses, { region: 'Mars/../1' }).catch((err: unknown) => err);
   client.destroy();
@@ -102,7 +103,7 @@ it('asks the budget of the flow’s region, and tells it of a throttle under ano
     retryAfter: '3',
     times: 1,
   });
-  const client = createMediaConnectClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials });
+  const client = mediaConnectClientFor(sim.endpoint);
   const { budget, acquired, throttled } = recordingBudget();
   const { describeFlow } = createActivities({ client, requestBudget: budget });
 

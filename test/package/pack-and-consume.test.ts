@@ -113,7 +113,7 @@ describe('a consumer project', () => {
       (err: { stdout: string }) => err.stdout,
     );
     expect(result).toBe('ok');
-  });
+  }, 240_000);
 
   it('loads neither @temporalio/worker nor the MediaConnect client through temporal-mediaconnect/client, and not the worker through the root', async () => {
     const client = JSON.parse(await node(['loads.js', 'temporal-mediaconnect/client'])) as string[];
@@ -127,22 +127,22 @@ describe('a consumer project', () => {
   });
 
   it("bundles its own workflows with this package's into a bundle holding exactly one workflow runtime", async () => {
-    await node(['bundle.js', 'consumer-bundle.js']);
+    await node(['bundle.js', 'consumer-bundle.js'], { timeout: 230_000 });
     const bundle = await readFile(path.join(consumer, 'consumer-bundle.js'), 'utf8');
     expect(workflowRuntimes(bundle)).toHaveLength(1);
     expect(bundle).toContain('temporal-mediaconnect/lib/workflows/bring-flow-online.js');
-  });
+  }, 240_000);
 
   it("writes the package's own workflow bundle with `temporal-mediaconnect bundle <out>`", async () => {
-    const { stdout } = await run(path.join(consumer, 'node_modules', '.bin', 'temporal-mediaconnect'), ['bundle', 'cli-bundle.js'], { cwd: consumer, timeout: 120_000 });
+    const { stdout } = await run(path.join(consumer, 'node_modules', '.bin', 'temporal-mediaconnect'), ['bundle', 'cli-bundle.js'], { cwd: consumer, timeout: 230_000 });
     expect(stdout).toContain(`Workflow bundle written to ${path.join(consumer, 'cli-bundle.js')}`);
     expect(workflowRuntimes(await readFile(path.join(consumer, 'cli-bundle.js'), 'utf8'))).toHaveLength(1);
-  });
+  }, 240_000);
 
   it("brings flows online against the simulator on a dev server, with the library's createWorker and with the `worker` command", async () => {
     env = await createDevServer();
     const address = env.connection.options.address;
-    const report = JSON.parse(await node(['run.js', address, 'consumer-bundle.js', 'cli-bundle.js'], { timeout: 180_000 })) as {
+    const report = JSON.parse(await node(['run.js', address, 'consumer-bundle.js', 'cli-bundle.js'], { timeout: 280_000 })) as {
       library: { status: string; startedByWorkflow: boolean; eventDayStatus: string };
       cli: { status: string; flowArn: string; startedByWorkflow: boolean };
       cliExitCode: number;
@@ -157,5 +157,5 @@ describe('a consumer project', () => {
     // SIGTERM: the worker command shuts down gracefully and exits 0, having logged JSON lines.
     expect(report.cliExitCode).toBe(0);
     expect(report.cliOutput).toMatch(/"message":"Worker running"/);
-  });
+  }, 300_000);
 });
