@@ -5,21 +5,29 @@
 #   docker build -t temporal-mediaconnect .
 #   docker run --rm -e TEMPORAL_ADDRESS=... -e AWS_REGION=... temporal-mediaconnect
 #
-# Debian (glibc), not Alpine: the Temporal SDK's native core ships for glibc only.
-ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+# Node.js 26, the Active LTS line (Node 20 is past its end of life). Debian (glibc), not Alpine:
+# the Temporal SDK's native core ships for glibc only.
+ARG NODE_IMAGE=node:26.12.1-trixie-slim
 
-# --- build: compile TypeScript to lib/ and pre-bundle the workflows ---------------------------
+# --- build: compile TypeScript to lib/, pre-bundle the workflows, prune to production modules -----
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY scripts/bundle-workflows.ts ./scripts/
 RUN npm run build \
- && npx tsx scripts/bundle-workflows.ts lib/workflow-bundle.js
+ && node lib/cli/main.js bundle lib/workflow-bundle.js
+# The image is the package's consumer: the @temporalio packages, peer dependencies of the library
+# (and so dev dependencies of this repository's lock file), become its dependencies at the versions
+# the lock file installed, before everything else that only builds and tests is pruned.
+RUN node -e "const fs = require('fs'); const p = require('./package.json'); \
+for (const name of Object.keys(p.peerDependencies)) { p.dependencies[name] = p.devDependencies[name]; delete p.devDependencies[name]; } \
+fs.writeFileSync('package.json', JSON.stringify(p, null, 2));" \
+ && rm package-lock.json node_modules/.package-lock.json \
+ && npm prune --omit=dev --no-audit --no-fund
 
-# --- runtime: production dependencies, compiled code, the bundle; no compiler, no sources ------
+# --- runtime: production modules, compiled code, the bundle; no compiler, no sources ---------------
 FROM ${NODE_IMAGE} AS runtime
 # Root CA certificates for TLS to Temporal Cloud: the SDK's native core reads the system store,
 # which the slim image lacks (Node's own bundled CAs do not help it).
@@ -28,9 +36,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund \
- && npm cache clean --force
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/lib ./lib
 # Production defaults; everything else (TEMPORAL_*, AWS_*) comes from the environment.
 ENV WORKFLOW_BUNDLE_PATH=/app/lib/workflow-bundle.js \
@@ -38,4 +45,5 @@ ENV WORKFLOW_BUNDLE_PATH=/app/lib/workflow-bundle.js \
 USER node
 # Prometheus metrics, when TEMPORAL_METRICS_BIND_ADDRESS=0.0.0.0:9464.
 EXPOSE 9464
-CMD ["node", "lib/worker.js"]
+# The installed package's own command: `temporal-mediaconnect worker`.
+CMD ["node", "lib/cli/main.js", "worker"]

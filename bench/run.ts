@@ -1,6 +1,7 @@
 /**
  * Benchmarks: `npx tsx bench/run.ts [--quick]` (smoke run: `--durations 5 --runs 1 --fleets 40`;
- * one fleet contender: `--durations '' --fleets 100 --contenders fleet`).
+ * one fleet contender: `--durations '' --fleets 100 --contenders fleet`; the raised-quota row
+ * alone: `--durations '' --fleets '' --raised 1000x4`).
  *
  * Runs against the MediaConnect simulator (in this process) and a real Temporal dev server
  * (`temporal server start-dev`, started here) with an in-process worker, every contender in the
@@ -22,6 +23,7 @@ import { MediaConnectSimulator } from '../src/testing';
 import { createMediaConnectClient, createWorker } from '../src/worker';
 import { createDevServer } from '../test/support/temporal';
 import { benchmarkBigAccount, benchmarkFleet, BUDGET, FLEET_CONTENDERS, type FleetRow } from './fleet';
+import { benchmarkRaisedQuota, RAISED_QUOTA, raisedQuotaTable } from './raised-quota';
 import { actionsOf } from './temporal-cost';
 import { benchmarkSingleFlow, type SingleFlowRow } from './single-flow';
 import { seconds, table } from './support';
@@ -38,6 +40,8 @@ const { values: args } = parseArgs({
     /** Issue 10's big account: other flows in the account ('' or 0: skip), and the fleet's size. */
     'big-account': { type: 'string' },
     'big-fleet': { type: 'string' },
+    /** The raised-quota row: `<flows>x<workers>` (default 1000x4 in the full run, off with --quick; '' turns it off). */
+    raised: { type: 'string' },
   },
 });
 const quick = args.quick ?? false;
@@ -48,6 +52,7 @@ const FLEETS = list(args.fleets, quick ? [100] : [100, 500]);
 const CONTENDERS = args.contenders?.split(',') ?? FLEET_CONTENDERS;
 const BIG_ACCOUNT = Number(args['big-account'] || (quick || args['big-account'] === '' ? 0 : 5000));
 const BIG_FLEET = Number(args['big-fleet'] ?? 1000);
+const RAISED = (args.raised ?? (quick ? '' : '1000x4')).split('x').filter(Boolean).map(Number);
 const capMs = (flows: number) => (flows <= 100 ? 6 : 12) * 60_000;
 
 function load(): string {
@@ -168,12 +173,23 @@ async function main(): Promise<void> {
       fleetRows.push(...rows);
       console.log(`(${flows} flows done, ${load()})`);
     }
-    console.log(`\n${fleetTable(fleetRows)}\n`);
+    if (fleetRows.length > 0) console.log(`\n${fleetTable(fleetRows)}\n`);
     if (fleetRows.some((r) => r.cost)) console.log(`Temporal cost (every workflow of the contender, its request budget included):\n\n${costTable(fleetRows)}\n`);
 
-    // 3. A big account.
+    // 3. A raised quota spent by several workers through one budget.
+    if (RAISED.length === 2) {
+      const [flows, workers] = RAISED;
+      console.log(`## 3. Raised quota: ${RAISED_QUOTA.requestsPerSecond} requests/s burst ${RAISED_QUOTA.burst}, ${workers} workers sharing one request budget, a fleet of ${flows} (STARTING 30 s)\n`);
+      const rows = [];
+      for (const contender of ['describeAll', 'bringFleetOnline'] as const) {
+        rows.push(await benchmarkRaisedQuota({ client: env.client, address: env.address, namespace }, contender, flows, workers, capMs(flows)));
+      }
+      console.log(`${raisedQuotaTable(rows)}\n\n(${load()})\n`);
+    }
+
+    // 4. A big account.
     if (BIG_ACCOUNT > 0) {
-      console.log(`## 3. A fleet of ${BIG_FLEET} in an account holding ${BIG_ACCOUNT} other flows, STARTING for 30 s, same budget\n`);
+      console.log(`## 4. A fleet of ${BIG_FLEET} in an account holding ${BIG_ACCOUNT} other flows, STARTING for 30 s, same budget\n`);
       const rows = await benchmarkBigAccount({ client: env.client, connection: env.nativeConnection, namespace, workflowBundlePath }, BIG_FLEET, BIG_ACCOUNT, capMs(BIG_FLEET));
       console.log(`${fleetTable(rows)}\n\n${costTable(rows)}\n\n(${load()})\n`);
     }

@@ -22,7 +22,7 @@ import { MediaConnectSimulator } from '../src/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createWorker } from '../src/worker';
 import { flowStatusChangedSignal, type BringFlowOnlineInput } from '../src/workflows/bring-flow-online';
-import { requestThrottledSignal, reserveRequestsUpdate, type mediaConnectRequestBudget } from '../src/workflows/request-budget';
+import { requestThrottledSignal, reserveRequestsUpdate, type mediaConnectRequestBudget } from '../src/workflows/request-budget-workflow';
 import { createDevServer } from '../test/support/temporal';
 import { mediaConnectClientFor } from '../test/support/aws';
 
@@ -136,7 +136,7 @@ const FLEET_SCENARIOS: FleetScenario[] = [
 async function recordRequestBudget(client: Client): Promise<WorkflowHandle[]> {
   const limits = { requestsPerSecond: 5, burst: 30 };
   const handle = await client.workflow.start<typeof mediaConnectRequestBudget>('mediaConnectRequestBudget', { args: [{ limits, updatesPerRun: 4 }], taskQueue, workflowId: 'request-budget' });
-  const reserve = (maxWaitsMs: number[]) => client.workflow.getHandle('request-budget').executeUpdate(reserveRequestsUpdate, { args: [{ limits, maxWaitsMs }] });
+  const reserve = (maxWaitsMs: number[]) => client.workflow.getHandle('request-budget').executeUpdate(reserveRequestsUpdate, { args: [{ maxWaitsMs }] });
   await reserve(Array(40).fill(60_000)); // the burst, then 10 queued
   await reserve([0, 60_000]); // the first cannot wait: refused
   await handle.signal(requestThrottledSignal, { retryAfterMs: 1_000 });

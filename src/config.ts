@@ -2,16 +2,19 @@
  * The worker's configuration: read from the environment once, validated once, passed down typed.
  * No other module reads `process.env`.
  */
-import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
-import type { RequestBudgetOptions } from './activities/request-budget';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import type { RequestBudgetOptions } from './activities/request-budget-client';
 import { DEFAULT_TASK_QUEUE } from './common/task-queue';
 import { isHostPort } from './common/host-port';
-import { DEFAULT_REQUEST_BUDGET, REQUEST_BUDGET_BOUNDS } from './common/request-budget';
+import { DEFAULT_REQUEST_BUDGET, REQUEST_BUDGET_BOUNDS } from './common/request-budget-math';
 
 /** Raised for a setting that cannot work; its message names the setting and what to do. */
 export class ConfigurationError extends Error {
   override name = 'ConfigurationError';
 }
+
+/** What `loadClientConnectConfig` returns (derived: releases up to 1.16 do not export the type by name). */
+type ClientConnectConfig = ReturnType<typeof loadClientConnectConfig>;
 
 export interface WorkerSettings {
   /** Temporal connection and namespace, from `@temporalio/envconfig` (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*, TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE). */
@@ -19,9 +22,10 @@ export interface WorkerSettings {
   /** TEMPORAL_TASK_QUEUE. @default 'mediaconnect' */
   taskQueue: string;
   /**
-   * The account's request budget, shared by every worker naming the same budget:
-   * MEDIACONNECT_MAX_REQUESTS_PER_SECOND (@default 5), MEDIACONNECT_BURST (@default 30) and
-   * MEDIACONNECT_REQUEST_BUDGET_ID (@default `mediaconnect-request-budget:<task queue>:<region>`).
+   * The account's request budgets (one per region), shared by every worker naming the same budget:
+   * MEDIACONNECT_MAX_REQUESTS_PER_SECOND (@default 5) and MEDIACONNECT_BURST (@default 30), the limits
+   * a budget this worker starts gets (a running budget keeps its own), and MEDIACONNECT_REQUEST_BUDGET_ID,
+   * the prefix of the budgets' ids: `<id>:<region>` (@default `mediaconnect-request-budget:<task queue>:<region>`).
    */
   requestBudget: RequestBudgetOptions;
   /** TEMPORAL_METRICS_BIND_ADDRESS: where Prometheus metrics are served, for example `0.0.0.0:9464`. Off when unset. */
@@ -36,12 +40,15 @@ export interface WorkerSettings {
   mediaConnectEndpoint?: string;
 }
 
+/** Where Temporal is when neither TEMPORAL_ADDRESS nor a profile says (the `temporal` CLI's default too). */
+export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
+
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
 /** Reads and validates the worker's settings. @throws ConfigurationError naming the setting. */
 export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
   const temporal = temporalConnectConfigFromEnv(env);
-  const address = temporal.connectionOptions.address ?? 'localhost:7233';
+  const address = temporal.connectionOptions.address ?? DEFAULT_TEMPORAL_ADDRESS;
   if (!isHostPort(address)) {
     throw new ConfigurationError(`TEMPORAL_ADDRESS must be host:port (for example localhost:7233), got "${address}"`);
   }

@@ -7,7 +7,8 @@
  * - activities (`temporal-mediaconnect/activities`): `createActivities({ client, requestBudget })`, `temporalRequestBudget(...)`;
  * - client: `startBringFlowOnline(client, { flowArn })`, `startBringFleetOnline(client, { flowArns }, { workflowId })`;
  * - worker: `createWorker(...)`, `createMediaConnectClient()`;
- * - shared: `parseFlowArn`, `FlowStatus`, `FailureType`, the search attributes, the defaults.
+ * - shared: `parseFlowArn`, `FlowStatus`, `FailureType`, the search attributes, the defaults;
+ * - observability: `MetricNames`, `METRIC_HISTOGRAM_BUCKETS`, `WorkerTracingOptions`, `tracingWorkflowInterceptorModule`.
  *
  * Every name is listed: what is not here is internal and may change without notice.
  */
@@ -25,11 +26,16 @@ export {
 export { createMediaConnectClient, createWorker, checkMediaConnectAccess, type CreateWorkerOptions } from './worker';
 export { ConfigurationError } from './config';
 
+// Metrics and tracing (README: "Metrics", "Tracing")
+export { METRIC_HISTOGRAM_BUCKETS, MetricNames } from './common/metrics';
+export { tracingWorkflowInterceptorModule, type WorkerTracingOptions } from './tracing';
+
 // The activities, for your own worker
 export {
   classifyMediaConnectError,
   createActivities,
   isRetryable,
+  RegionalMediaConnectClients,
   temporalRequestBudget,
   type ClassifiedError,
   type DescribeFlowResult,
@@ -58,7 +64,7 @@ export type {
   BringFleetOnlineResult,
   FleetFlowResult,
 } from './workflows/bring-fleet-online';
-export type { RequestBudgetInput, RequestBudgetProgress } from './workflows/request-budget';
+export type { RequestBudgetInput, RequestBudgetProgress } from './workflows/request-budget-workflow';
 
 // Shared vocabulary and defaults
 export { parseFlowArn, type FlowArnParts } from './common/arn';
@@ -73,4 +79,4 @@ export {
 export { DEFAULT_TASK_QUEUE } from './common/task-queue';
 export { BRING_FLOW_ONLINE_DEFAULTS } from './common/bring-flow-online-input';
 export { BRING_FLEET_ONLINE_DEFAULTS } from './common/bring-fleet-online-input';
-export { DEFAULT_REQUEST_BUDGET, requestBudgetWorkflowId, type RequestBudgetLimits } from './common/request-budget';
+export { DEFAULT_REQUEST_BUDGET, MAX_RETRY_AFTER_MS, requestBudgetWorkflowId, type RequestBudgetLimits } from './common/request-budget-math';

@@ -1,27 +1,40 @@
 /**
  * The worker: runs this package's workflows and MediaConnect activities on one task queue.
  *
- * `npm run worker` (or `node lib/worker.js`) reads its configuration from the environment (see
- * `config.ts` and the README), checks it, and runs until SIGINT or SIGTERM.
+ * `temporal-mediaconnect worker` (the installed package's command), `npm run worker` or
+ * `node lib/worker.js` read the configuration from the environment (see `config.ts` and the README),
+ * check it, and run until SIGINT or SIGTERM.
+ *
+ * `@temporalio/worker` (the SDK's native core, glibc only) is loaded on first use, not on import:
+ * a service that imports this package's root only to start bring-ups never loads it, and need not
+ * install it (it is an optional peer dependency).
  */
 import { inspect } from 'node:util';
 import { ListFlowsCommand, MediaConnectClient } from '@aws-sdk/client-mediaconnect';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type LogEntry, type WorkerOptions } from '@temporalio/worker';
+import type { LogEntry, NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
-import { temporalRequestBudget, type RequestBudgetOptions } from './activities/request-budget';
+import { temporalRequestBudget, type RequestBudgetOptions } from './activities/request-budget-client';
 import { classifyMediaConnectError } from './activities/classify-error';
 import { redactCredentials, redactCredentialsDeep } from './common/redact';
+import { METRIC_HISTOGRAM_BUCKETS } from './common/metrics';
 import { ConfigurationError, workerSettingsFromEnv, type WorkerSettings } from './config';
+import { loadTemporalWorker } from './temporal-worker';
+import { withTracing, type WorkerTracingOptions } from './tracing';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  /** The MediaConnect client the activities use; build it with `createMediaConnectClient()`. */
+  /**
+   * The MediaConnect client of the worker's default region; build it with `createMediaConnectClient()`.
+   * Calls for flows in other regions go through clients built from its settings (same credentials,
+   * request handler and endpoint), which `mediaConnect.destroy()` closes too.
+   */
   mediaConnect: MediaConnectClient;
   /**
-   * The account's request budget, shared by every worker and workflow that names the same budget:
-   * each MediaConnect call first reserves a token from the `mediaConnectRequestBudget` workflow.
+   * The account's request budgets, one per region, shared by every worker and workflow that names
+   * the same budget: each MediaConnect call first reserves a token from its region's
+   * `mediaConnectRequestBudget` workflow.
    * `false`: calls go out unbudgeted (tests that are not about the quota; an account nothing
    * else calls).
    * @default {} (5 requests/s with a burst of 30, budget id `mediaconnect-request-budget:<task queue>:<region>`)
@@ -29,6 +42,14 @@ export interface CreateWorkerOptions {
   requestBudget?: RequestBudgetOptions | false;
   /** A pre-built workflow bundle (`bundleWorkflowCode`); when absent, workflows are bundled now. */
   workflowBundlePath?: string;
+  /**
+   * OpenTelemetry tracing, off unless given: the SDK's interceptors trace each workflow, activity
+   * and MediaConnect call, continuing the trace of the client call that started the workflow (see
+   * the README's "Tracing"). Activity spans go to the global tracer provider; workflow spans to
+   * `tracing.spanProcessor`.
+   * @default undefined (no tracing)
+   */
+  tracing?: WorkerTracingOptions;
   /** Anything else for `Worker.create`. */
   workerOptions?: Partial<WorkerOptions>;
 }
@@ -42,18 +63,21 @@ export function createMediaConnectClient(config: ConstructorParameters<typeof Me
 /** Creates (but does not run) a worker for this package's workflows and activities. */
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
   const { mediaConnect, requestBudget = {} } = options;
+  const { Worker } = loadTemporalWorker();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities({
       client: mediaConnect,
-      ...(requestBudget && { requestBudget: temporalRequestBudget(requestBudget, () => mediaConnect.config.region()) }),
+      ...(requestBudget && { requestBudget: temporalRequestBudget(requestBudget) }),
     }),
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: require.resolve('./workflows') }),
-    ...options.workerOptions,
+    ...(options.tracing
+      ? withTracing(options.tracing, options.workerOptions, options.workflowBundlePath !== undefined)
+      : options.workerOptions),
   });
 }
 
@@ -92,12 +116,18 @@ export async function checkMediaConnectAccess(client: MediaConnectClient, endpoi
   }
 }
 
-/** Installs the Temporal runtime: logs (pretty or JSON lines) and optional Prometheus metrics. */
+/**
+ * Installs the Temporal runtime: logs (pretty or JSON lines) and optional Prometheus metrics (the
+ * SDK's and this package's, see the README's "Metrics"), with buckets in seconds for this package's histograms.
+ */
 export function installRuntime(settings: Pick<WorkerSettings, 'logFormat' | 'logLevel' | 'metricsBindAddress'>): void {
+  const { DefaultLogger, Runtime } = loadTemporalWorker();
   const logger = new DefaultLogger(settings.logLevel, settings.logFormat === 'json' ? writeJsonLog : writePrettyLog);
   Runtime.install({
     logger,
-    ...(settings.metricsBindAddress && { telemetryOptions: { metrics: { prometheus: { bindAddress: settings.metricsBindAddress } } } }),
+    ...(settings.metricsBindAddress && {
+      telemetryOptions: { metrics: { prometheus: { bindAddress: settings.metricsBindAddress, histogramBucketOverrides: METRIC_HISTOGRAM_BUCKETS } } },
+    }),
   });
 }
 
@@ -124,6 +154,7 @@ function serializableMeta(meta: LogEntry['meta']): Record<string, unknown> {
 /** Entry point: configuration from the environment, checks, then run until a signal. */
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const settings = workerSettingsFromEnv(env);
+  const { NativeConnection, Runtime } = loadTemporalWorker();
   installRuntime(settings);
   const mediaConnect = createMediaConnectClient();
   await checkMediaConnectAccess(mediaConnect, settings.mediaConnectEndpoint);
@@ -160,13 +191,25 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   }
 }
 
+/** The worker's exit code for a setting that cannot work (EX_CONFIG). */
+export const WORKER_CONFIGURATION_EXIT_CODE = 78;
+
+/**
+ * Runs `main` as a process's entry point (`node lib/worker.js`, `temporal-mediaconnect worker`):
+ * writes the error, if any, as one line on `stderr`, and returns the exit code: 0 after a graceful
+ * shutdown, 78 for a setting that cannot work (the message names it), 1 for anything else.
+ */
+export async function runWorkerEntryPoint(env: NodeJS.ProcessEnv, stderr: { write(text: string): unknown }): Promise<number> {
+  try {
+    await main(env);
+    return 0;
+  } catch (err) {
+    const message = err instanceof ConfigurationError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    stderr.write(`temporal-mediaconnect worker: ${redactCredentials(message)}\n`);
+    return err instanceof ConfigurationError ? WORKER_CONFIGURATION_EXIT_CODE : 1;
+  }
+}
+
 if (require.main === module) {
-  main().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      const message = err instanceof ConfigurationError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
-      process.stderr.write(`temporal-mediaconnect worker: ${redactCredentials(message)}\n`);
-      process.exit(err instanceof ConfigurationError ? 78 : 1); // 78 = EX_CONFIG
-    },
-  );
+  void runWorkerEntryPoint(process.env, process.stderr).then((code) => process.exit(code));
 }

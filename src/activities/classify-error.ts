@@ -11,6 +11,7 @@
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/service-error-classification';
 import type { SdkError } from '@smithy/types';
 import { AwsErrorName, FailureType } from '../common/failure-types';
+import { MAX_RETRY_AFTER_MS } from '../common/request-budget-math';
 
 /** Errors worth another attempt that the SDK's tables do not call transient. */
 export const RETRYABLE_ERROR_NAMES: ReadonlySet<string> = new Set([
@@ -29,8 +30,8 @@ export const NON_RETRYABLE_ERROR_NAMES: ReadonlySet<string> = new Set([
 /** HTTP statuses retryable whatever the error's name, besides the SDK's transient 5xx. */
 const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 409]);
 
-/** The longest `Retry-After` honoured, ms: a longer one (a proxy's 86400) is cut to this. */
-export const MAX_RETRY_AFTER_MS = 60_000;
+/** The longest `Retry-After` honoured, ms: a longer one (a proxy's 86400) is cut to this. One constant with the request budget's bound. */
+export { MAX_RETRY_AFTER_MS };
 
 /** What the activity needs to know about a failed MediaConnect call. */
 export interface ClassifiedError {
@@ -80,7 +81,7 @@ export function isRetryable(name: string, httpStatus: number | undefined, error:
  * @param nowMs the current time, used only to turn an HTTP-date `Retry-After` into a delay.
  */
 export function classifyMediaConnectError(error: unknown, nowMs: number): ClassifiedError {
-  const err: ErrorLike = typeof error === 'object' && error !== null ? (error as ErrorLike) : { message: String(error) };
+  const err: ErrorLike = typeof error === 'object' && error !== null ? error : { message: String(error) };
   const httpStatus = err.$metadata?.httpStatusCode;
   const message = typeof err.message === 'string' && err.message !== '' ? err.message : 'no message';
   if (httpStatus === undefined && err.name === 'CredentialsProviderError') {

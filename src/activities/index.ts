@@ -14,5 +14,6 @@ export {
   type StartFlowResult,
 } from './mediaconnect-activities';
 export type { ReadFlowStatusesInput, ReadFlowStatusesResult } from '../common/flow-status-reads';
-export { classifyMediaConnectError, isRetryable, type ClassifiedError } from './classify-error';
-export { temporalRequestBudget, type RequestBudget, type RequestBudgetOptions } from './request-budget';
+export { classifyMediaConnectError, isRetryable, MAX_RETRY_AFTER_MS, type ClassifiedError } from './classify-error';
+export { RegionalMediaConnectClients } from './regional-clients';
+export { temporalRequestBudget, type RequestBudget, type RequestBudgetOptions } from './request-budget-client';

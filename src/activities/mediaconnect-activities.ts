@@ -7,25 +7,31 @@ import {
   StartFlowCommand,
   StopFlowCommand,
 } from '@aws-sdk/client-mediaconnect';
-import { parseFlowArn } from '../common/arn';
-import { AwsErrorName, FailureType } from '../common/failure-types';
+import { parseFlowArn, regionProblem } from '../common/arn';
+import { AwsErrorName, FailureType, invalidInput } from '../common/failure-types';
 import { FlowStatus, isFlowStatus, isStartedStatus } from '../common/flow-status';
 import { LIST_FLOWS_PAGE_SIZE, listFlowsPages, type ReadFlowStatusesInput, type ReadFlowStatusesResult } from '../common/flow-status-reads';
 import { redactCredentials } from '../common/redact';
 import { classifyMediaConnectError, type ClassifiedError } from './classify-error';
+import { observeBudgetWait, observeCall } from './metrics';
 import { readFlowStatuses } from './read-flow-statuses';
-import type { RequestBudget } from './request-budget';
+import { RegionalMediaConnectClients } from './regional-clients';
+import type { RequestBudget } from './request-budget-client';
 
 /** What every activity of this package needs. */
 export interface MediaConnectActivityDependencies {
   /**
-   * The MediaConnect client the activities call. Build it with the AWS SDK's retries off
-   * (`maxAttempts: 1`): Temporal's activity retries are the one retry layer (see the README).
+   * The MediaConnect client of the worker's default region, and the template of every other
+   * region's: each call goes to its flow's own region (the region in the ARN), through this client
+   * in its region and, in another, a client built once from this one's credentials provider,
+   * request handler, retry and endpoint settings (`RegionalMediaConnectClients`). Build it with
+   * the AWS SDK's retries off (`maxAttempts: 1`): Temporal's activity retries are the one retry
+   * layer (see the README). Destroying it closes the other regions' connections too.
    */
   client: MediaConnectClient;
   /**
-   * The account's request budget, asked before every call (`temporalRequestBudget(...)`; the
-   * worker wires it). Without one, calls go out at once.
+   * The account's request budgets, asked before every call for a token of the call's region
+   * (`temporalRequestBudget(...)`; the worker wires it). Without one, calls go out at once.
    */
   requestBudget?: RequestBudget;
   /**
@@ -66,10 +72,12 @@ export interface DescribeFlowResult {
 export interface ListFlowStatusesInput {
   /** Page size for ListFlows. @default 1000 (the service's maximum) */
   maxResults?: number;
+  /** The region whose flows are listed, for example `us-west-2`. @default the worker's region (its MediaConnect client's) */
+  region?: string;
 }
 
 export interface ListFlowStatusesResult {
-  /** Status of every flow in the account and region, by ARN. */
+  /** Status of every flow in the account and the region, by ARN. */
   statuses: Record<string, FlowStatus>;
   /** ListFlows calls made (one per page). */
   calls: number;
@@ -86,7 +94,7 @@ const MAYBE_ALREADY_STARTED: ReadonlySet<string> = new Set([AwsErrorName.BadRequ
  *
  * ```ts
  * const client = createMediaConnectClient(); // the AWS SDK's retries off
- * const activities = createActivities({ client, requestBudget: temporalRequestBudget({}, () => client.config.region()) });
+ * const activities = createActivities({ client, requestBudget: temporalRequestBudget() });
  * await Worker.create({ activities, ... });
  * ```
  *
@@ -96,27 +104,39 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
   if (typeof callTimeoutMs !== 'number' || !(callTimeoutMs > 0)) {
     throw new RangeError(`createActivities: callTimeoutMs must be a number of milliseconds above 0, got ${JSON.stringify(callTimeoutMs)}`);
   }
+  const clients = new RegionalMediaConnectClients(client);
+
   /**
-   * Sends one command: first a token from the request budget, then the call, bounded by
-   * `callTimeoutMs` and tied to the activity's cancellation; errors become ApplicationFailures.
+   * Sends one command to `region`: first a token from that region's request budget, then the
+   * call, bounded by `callTimeoutMs` and tied to the activity's cancellation; errors become
+   * ApplicationFailures.
    */
-  async function call<T>(operation: string, flowArn: string | undefined, send: (abortSignal: AbortSignal) => Promise<T>, reservedToken?: Promise<void>): Promise<T> {
+  async function call<T>(
+    operation: string,
+    region: string,
+    flowArn: string | undefined,
+    send: (regionClient: MediaConnectClient, abortSignal: AbortSignal) => Promise<T>,
+    reservedToken?: Promise<void>,
+  ): Promise<T> {
     const context = activityContext();
     // Heartbeat from the start: the budget's answer may take as long as the heartbeat timeout.
     context?.heartbeat();
     const heartbeats = context && setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
     try {
+      const regionClient = await clients.forRegion(region);
       if (reservedToken) await reservedToken;
-      else if (requestBudget && context) await requestBudget.acquire(affordableWaitMs(context, callTimeoutMs));
+      else if (requestBudget && context) await observeBudgetWait(() => requestBudget.acquire(affordableWaitMs(context, callTimeoutMs), region));
       const timeout = AbortSignal.timeout(callTimeoutMs);
       const cancelled = context?.cancellationSignal;
       try {
-        return await send(cancelled ? AbortSignal.any([cancelled, timeout]) : timeout);
+        return await observeCall(operation, flowArn, cancelled ? AbortSignal.any([cancelled, timeout]) : timeout, (abortSignal) =>
+          send(regionClient, abortSignal),
+        );
       } catch (error) {
         if (cancelled?.aborted) throw error; // cancelled or timed out by Temporal: let the worker report it as such
         if (timeout.aborted) throw noAnswer(operation, flowArn, callTimeoutMs);
         const classified = classifyMediaConnectError(error, Date.now());
-        if (requestBudget && classified.throttled) await requestBudget.reportThrottled(classified.retryAfterMs);
+        if (requestBudget && classified.throttled) await requestBudget.reportThrottled(region, classified.retryAfterMs);
         throw failureOf(operation, flowArn, classified);
       }
     } finally {
@@ -124,9 +144,9 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
     }
   }
 
-  async function describe(flowArn: string): Promise<DescribeFlowResult> {
-    const output = await call('DescribeFlow', flowArn, (abortSignal) =>
-      client.send(new DescribeFlowCommand({ FlowArn: flowArn }), { abortSignal }),
+  async function describe(flowArn: string, region: string): Promise<DescribeFlowResult> {
+    const output = await call('DescribeFlow', region, flowArn, (regionClient, abortSignal) =>
+      regionClient.send(new DescribeFlowCommand({ FlowArn: flowArn }), { abortSignal }),
     );
     return {
       flowArn,
@@ -147,15 +167,15 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
      * and missing credentials (`MissingCredentials`).
      */
     async startFlow({ flowArn }: FlowRef): Promise<StartFlowResult> {
-      parseFlowArn(flowArn);
+      const { region } = parseFlowArn(flowArn);
       try {
-        const output = await call('StartFlow', flowArn, (abortSignal) =>
-          client.send(new StartFlowCommand({ FlowArn: flowArn }), { abortSignal }),
+        const output = await call('StartFlow', region, flowArn, (regionClient, abortSignal) =>
+          regionClient.send(new StartFlowCommand({ FlowArn: flowArn }), { abortSignal }),
         );
         return { flowArn, status: knownStatus(output.Status, flowArn), alreadyStarted: false };
       } catch (failure) {
         if (!(failure instanceof ApplicationFailure) || !MAYBE_ALREADY_STARTED.has(failure.type ?? '')) throw failure;
-        const current = await describe(flowArn);
+        const current = await describe(flowArn, region);
         if (!isStartedStatus(current.status)) throw failure;
         return { flowArn, status: current.status, alreadyStarted: true };
       }
@@ -163,30 +183,32 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
 
     /** Reads a flow's status and error messages (MediaConnect DescribeFlow). Same failures as startFlow. */
     async describeFlow({ flowArn }: FlowRef): Promise<DescribeFlowResult> {
-      parseFlowArn(flowArn);
-      return describe(flowArn);
+      return describe(flowArn, parseFlowArn(flowArn).region);
     },
 
     /** Stops a flow (MediaConnect StopFlow). Same failures as startFlow. */
     async stopFlow({ flowArn }: FlowRef): Promise<{ flowArn: string; status: FlowStatus }> {
-      parseFlowArn(flowArn);
-      const output = await call('StopFlow', flowArn, (abortSignal) =>
-        client.send(new StopFlowCommand({ FlowArn: flowArn }), { abortSignal }),
+      const { region } = parseFlowArn(flowArn);
+      const output = await call('StopFlow', region, flowArn, (regionClient, abortSignal) =>
+        regionClient.send(new StopFlowCommand({ FlowArn: flowArn }), { abortSignal }),
       );
       return { flowArn, status: knownStatus(output.Status, flowArn) };
     },
 
     /**
-     * Reads the status of every flow in the account and region with ListFlows, up to 1000 flows
-     * per call: the cheap way to watch many flows at once.
+     * Reads the status of every flow in the account and one region (`region`, the worker's by
+     * default) with ListFlows, up to 1000 flows per call: the cheap way to watch many flows at once.
      */
-    async listFlowStatuses({ maxResults = 1000 }: ListFlowStatusesInput = {}): Promise<ListFlowStatusesResult> {
+    async listFlowStatuses({ maxResults = 1000, region: requested }: ListFlowStatusesInput = {}): Promise<ListFlowStatusesResult> {
+      const region = requested ?? (await defaultRegion(clients));
+      const problem = regionProblem(region);
+      if (problem !== undefined) throw invalidInput(`listFlowStatuses: ${problem}`);
       const statuses: Record<string, FlowStatus> = {};
       let nextToken: string | undefined;
       let calls = 0;
       do {
-        const page = await call('ListFlows', undefined, (abortSignal) =>
-          client.send(new ListFlowsCommand({ MaxResults: maxResults, NextToken: nextToken }), { abortSignal }),
+        const page = await call('ListFlows', region, undefined, (regionClient, abortSignal) =>
+          regionClient.send(new ListFlowsCommand({ MaxResults: maxResults, NextToken: nextToken }), { abortSignal }),
         );
         calls += 1;
         for (const flow of page.Flows ?? []) {
@@ -204,25 +226,32 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
      * of the account. What a fleet watches its flows with.
      */
     async readFlowStatuses(input: ReadFlowStatusesInput): Promise<ReadFlowStatusesResult> {
+      const problem = regionProblem(input?.region);
+      if (problem !== undefined) throw invalidInput(`readFlowStatuses: ${problem}`);
       // The pages of one ListFlows read reserve their tokens together (consecutive slots), and each
       // page goes out at its own slot: one at a time, each page would queue again behind every
       // StartFlow booked meanwhile, and a read of several pages would rarely finish while starts
       // are being issued.
       const context = activityContext();
       const pages = input.operation === 'ListFlows' ? listFlowsPages(input.accountFlows) : 0;
-      const tokens = requestBudget && context && pages > 1 ? Array.from({ length: pages }, () => requestBudget.acquire(affordableWaitMs(context, callTimeoutMs))) : [];
+      const budget = requestBudget;
+      const tokens =
+        budget && context && pages > 1
+          ? Array.from({ length: pages }, () => observeBudgetWait(() => budget.acquire(affordableWaitMs(context, callTimeoutMs), input.region)))
+          : [];
       for (const token of tokens) token.catch(() => undefined); // a refusal fails the page that waits for it
       return readFlowStatuses(input, {
         listPage: async (nextToken, pageIndex) => {
           const page = await call(
             'ListFlows',
+            input.region,
             undefined,
-            (abortSignal) => client.send(new ListFlowsCommand({ MaxResults: LIST_FLOWS_PAGE_SIZE, NextToken: nextToken }), { abortSignal }),
+            (regionClient, abortSignal) => regionClient.send(new ListFlowsCommand({ MaxResults: LIST_FLOWS_PAGE_SIZE, NextToken: nextToken }), { abortSignal }),
             tokens[pageIndex],
           );
           return { flows: (page.Flows ?? []).map((flow) => ({ flowArn: flow.FlowArn, status: flow.Status })), nextToken: page.NextToken };
         },
-        describe: async (flowArn) => (await describe(flowArn)).status,
+        describe: async (flowArn) => (await describe(flowArn, parseFlowArn(flowArn).region)).status,
       });
     },
   };
@@ -230,6 +259,15 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
 
 /** The activities' type, for `proxyActivities<MediaConnectActivities>()` in workflow code. */
 export type MediaConnectActivities = ReturnType<typeof createActivities>;
+
+/** The worker's region, for a call with no flow to go by. */
+async function defaultRegion(clients: RegionalMediaConnectClients): Promise<string> {
+  try {
+    return await clients.defaultRegion();
+  } catch {
+    throw invalidInput('listFlowStatuses: no region given, and the MediaConnect client has none: pass `region`, or set AWS_REGION for the worker');
+  }
+}
 
 /** When each activity attempt made its first call: its start, near enough (the attempt calls at once). */
 const attemptStartedAtMs = new WeakMap<Context, number>();

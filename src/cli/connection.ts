@@ -7,7 +7,7 @@ import { Client, Connection, isGrpcServiceError, type ConnectionOptions } from '
 import { causeChain } from '../common/error-chain';
 import { durationOption } from '../common/duration';
 import { isHostPort } from '../common/host-port';
-import { temporalConnectConfigFromEnv } from '../config';
+import { DEFAULT_TEMPORAL_ADDRESS, temporalConnectConfigFromEnv } from '../config';
 import { CliError, ExitCode } from './exit-codes';
 
 /** The flags every command takes to reach Temporal. */
@@ -29,7 +29,6 @@ export interface TemporalTarget {
   connectTimeoutMs: number;
 }
 
-export const DEFAULT_ADDRESS = 'localhost:7233';
 export const DEFAULT_CONNECT_TIMEOUT = '10s';
 
 /** gRPC status codes that mean "the server is not there, or will not talk to us". */
@@ -51,7 +50,7 @@ export function resolveTemporalTarget(flags: ConnectionFlags, env: NodeJS.Proces
   } catch (err) {
     throw new CliError((err as Error).message, ExitCode.BadInput);
   }
-  const address = flags.address ?? config.connectionOptions.address ?? DEFAULT_ADDRESS;
+  const address = flags.address ?? config.connectionOptions.address ?? DEFAULT_TEMPORAL_ADDRESS;
   if (!isHostPort(address)) {
     const source = flags.address !== undefined ? '--address' : 'TEMPORAL_ADDRESS';
     throw new CliError(`${source} must be host:port (for example localhost:7233), got ${JSON.stringify(address)}`, ExitCode.BadInput);

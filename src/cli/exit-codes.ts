@@ -8,6 +8,8 @@ export const ExitCode = {
   BadInput: 2,
   /** Temporal could not be reached or used (address, TLS, API key, namespace). */
   TemporalUnavailable: 3,
+  /** `worker`: a setting in the environment cannot work (the message names it); EX_CONFIG. */
+  WorkerConfiguration: 78,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -17,10 +19,12 @@ export const EXIT_CODES_HELP = `
 Exit codes:
   0  success: every flow ACTIVE (start --wait), every bring-up started (start),
      every bring-up found and none failed (status)
-  1  a bring-up failed (FlowError, FlowStartTimeout, ...), or status found none for a flow
+  1  a bring-up failed (FlowError, FlowStartTimeout, ...), or status found none for a flow;
+     worker or bundle failed
   2  bad input (malformed flow ARN, bad duration, unknown option): nothing was started
   3  cannot reach Temporal (check TEMPORAL_ADDRESS or --address, TEMPORAL_NAMESPACE,
-     TEMPORAL_TLS_*, TEMPORAL_API_KEY)`;
+     TEMPORAL_TLS_*, TEMPORAL_API_KEY)
+  78 worker: a setting in the environment cannot work (the message names it)`;
 
 /** An error the CLI reports as one line on stderr, ending the command with `exitCode`. */
 export class CliError extends Error {

@@ -5,6 +5,8 @@
  *
  *   temporal-mediaconnect start <flowArn...> [--wait] [--json]
  *   temporal-mediaconnect status <flowArn...> [--json]
+ *   temporal-mediaconnect worker                  (runs this package's worker; configured from the environment)
+ *   temporal-mediaconnect bundle <outputPath>     (pre-bundles the workflows for WORKFLOW_BUNDLE_PATH)
  *
  * Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*,
  * TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE (through @temporalio/envconfig), or --address and
@@ -17,6 +19,7 @@ import { CliError, EXIT_CODES_HELP, ExitCode } from './exit-codes';
 import type { CliIo } from './io';
 import { startCommand, type StartCommandOptions } from './start-command';
 import { statusCommand, type StatusCommandOptions } from './status-command';
+import { bundleCommand, WORKER_ENVIRONMENT_HELP, workerCommand } from './worker-command';
 import { terminalSafeLines } from '../live-view/terminal-text';
 
 const CONNECTION_HELP = `
@@ -70,6 +73,18 @@ function buildProgram(io: CliIo, setExitCode: (code: ExitCode) => void): Command
   )
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (flowArns: string[], options: StatusCommandOptions) => setExitCode(await statusCommand(flowArns, options, io)));
+
+  program
+    .command('worker')
+    .description("Run this package's worker: its workflows and MediaConnect activities on one task queue, until SIGINT or SIGTERM.")
+    .addHelpText('after', WORKER_ENVIRONMENT_HELP)
+    .action(async () => setExitCode(await workerCommand(io)));
+
+  program
+    .command('bundle')
+    .description("Pre-bundle this package's workflows into one file for the worker's WORKFLOW_BUNDLE_PATH (the worker then starts without webpack).")
+    .argument('<outputPath>', 'the file to write, e.g. lib/workflow-bundle.js')
+    .action(async (outputPath: string) => setExitCode(await bundleCommand(outputPath, io)));
 
   return program;
 }

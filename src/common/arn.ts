@@ -63,7 +63,8 @@ export function flowArnProblem(value: unknown): string | undefined {
   const [, partition, service, region, accountId, resourceType, flowId, flowName] = parts;
   if (!PARTITION.test(partition)) return `${quote(partition)} is not an AWS partition (aws, aws-cn, aws-us-gov, ...)`;
   if (service !== 'mediaconnect') return `flowArn is for the service ${quote(service)}, not "mediaconnect"`;
-  if (!REGION.test(region)) return `${quote(region)} is not an AWS region name (for example us-east-1)`;
+  const badRegion = regionProblem(region);
+  if (badRegion !== undefined) return badRegion;
   const regionPartition = partitionOfRegion(region);
   if (regionPartition !== partition) {
     return `the region ${quote(region)} is in the partition ${quote(regionPartition)}, not ${quote(partition)}: the partition and the region must match (for example arn:${regionPartition}:mediaconnect:${region}:...)`;
@@ -73,6 +74,14 @@ export function flowArnProblem(value: unknown): string | undefined {
   if (!FLOW_ID.test(flowId)) return `the flow id ${quote(flowId)} may contain only letters, digits and hyphens`;
   if (!FLOW_NAME.test(flowName)) {
     return `the flow name ${quote(flowName)} may contain only letters, digits, ".", "_" and "-" (at most 128)`;
+  }
+  return undefined;
+}
+
+/** Describes what is wrong with `value` as an AWS region name, or returns `undefined` for one such as `us-east-1`. */
+export function regionProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !REGION.test(value)) {
+    return `${typeof value === 'string' ? quote(value) : String(value)} is not an AWS region name (for example us-east-1)`;
   }
   return undefined;
 }

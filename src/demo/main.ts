@@ -7,6 +7,7 @@
  * the design); 1 something else failed; 2 it could not start (bad option, port in use, no
  * Temporal CLI); 128 + signal when interrupted before the summary.
  */
+import { constants } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { DEFAULT_TASK_QUEUE } from '../common/task-queue';
 import { durationOption } from '../common/duration';
@@ -20,8 +21,6 @@ Exit codes:
   1    something else failed
   2    it could not start: a bad option, a port in use, no Temporal CLI (run npm run setup)
   130  interrupted (Ctrl-C) before the summary; after it, Ctrl-C exits with the demo's result`;
-
-const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 
 function wholeNumber(name: string, min: number, max: number) {
   return (raw: string): number => {
@@ -86,7 +85,7 @@ async function main(argv: readonly string[]): Promise<void> {
   };
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    const code = 128 + (SIGNAL_NUMBERS[signal] ?? 0);
+    const code = 128 + constants.signals[signal];
     if (signalled) {
       // A second Ctrl-C: no more waiting.
       demo.killNow();

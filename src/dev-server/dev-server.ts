@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
+import { constants } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SEARCH_ATTRIBUTE_DECLARATIONS } from '../common/search-attributes';
@@ -104,7 +105,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     closeSync(logFd);
   }
   const exited = new Promise<number>((resolve) => {
-    child.once('exit', (code, signal) => resolve(code ?? 128 + signalNumber(signal)));
+    child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)));
     child.once('error', () => resolve(127));
   });
   let hasExited = false;
@@ -163,8 +164,4 @@ function tail(file: string, lines: number): string {
   } catch {
     return '(no log)';
   }
-}
-
-function signalNumber(signal: NodeJS.Signals | null): number {
-  return signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : signal === 'SIGINT' ? 2 : 0;
 }

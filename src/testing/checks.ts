@@ -10,7 +10,7 @@ export function isNonNegativeNumber(value: unknown): value is number {
 
 export function requireDuration(field: string, value: unknown): void {
   if (value !== undefined && !isNonNegativeNumber(value)) {
-    throw new TypeError(`${field} must be a finite number of milliseconds >= 0, got ${String(value)}`);
+    throw new TypeError(`${field} must be a finite number of milliseconds >= 0, got ${JSON.stringify(value)}`);
   }
 }
 
@@ -25,7 +25,7 @@ export function isAlreadyStartedAnswer(value: unknown): value is AlreadyStartedA
 
 function requireAlreadyStartedAnswer(field: string, value: unknown): void {
   if (value !== undefined && !isAlreadyStartedAnswer(value)) {
-    throw new TypeError(`${field} must be 'BadRequest' or 'Conflict', got ${String(value)}`);
+    throw new TypeError(`${field} must be 'BadRequest' or 'Conflict', got ${JSON.stringify(value)}`);
   }
 }
 

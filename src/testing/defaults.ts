@@ -1,13 +1,12 @@
 /** The simulator's defaults and bounds, in one place. */
-import { DEFAULT_REQUEST_BUDGET } from '../common/request-budget';
-import type { RateLimit } from './types';
+import { DEFAULT_REQUEST_BUDGET } from '../common/request-budget-math';
 
 export const DEFAULTS = {
   host: '127.0.0.1',
   port: 0,
   region: 'us-east-1',
   accountId: '111122223333',
-  rateLimit: { ...DEFAULT_REQUEST_BUDGET } as RateLimit,
+  rateLimit: { ...DEFAULT_REQUEST_BUDGET },
   seed: 1,
   defaultStartingDuration: 3000,
   defaultStoppingDuration: 1000,

@@ -10,7 +10,7 @@
  * Stops on SIGINT or SIGTERM.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_REQUEST_BUDGET } from '../common/request-budget';
+import { DEFAULT_REQUEST_BUDGET } from '../common/request-budget-math';
 import { MediaConnectSimulator } from './simulator';
 import type { SimulatorOptions } from './types';
 

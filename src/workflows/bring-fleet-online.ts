@@ -32,6 +32,7 @@ import { cheaperRead, readCost, UNKNOWN_STATUS, type FlowStatusReadOperation } f
 import { FlowNameSearchAttribute, FlowRegionSearchAttribute } from '../common/search-attributes';
 import { bringFlowOnline, flowStatusChangedSignal, type BringFlowOnlineInput } from './bring-flow-online';
 import { BUDGETED_ACTIVITY_OPTIONS } from './activity-options';
+import { recordFleetFlows } from './metrics';
 
 /** Input of {@link bringFleetOnline}. */
 export interface BringFleetOnlineInput {
@@ -452,6 +453,7 @@ function progress(fleet: Fleet): BringFleetOnlineProgress {
 /** Keeps the Web UI's "current details" in step with the fleet. */
 function showProgress(fleet: Fleet): void {
   const p = progress(fleet);
+  recordFleetFlows(p.flows.map((f) => f.lastStatus));
   setCurrentDetails(
     detailsMarkdown(`**Fleet of ${fleet.flows.length} flows**`, [
       `active: ${p.active}`,

@@ -23,6 +23,7 @@ import { FailureType } from '../common/failure-types';
 import { FlowStatus, isFlowStatus } from '../common/flow-status';
 import { FlowNameSearchAttribute, FlowStatusSearchAttribute } from '../common/search-attributes';
 import { BUDGETED_ACTIVITY_OPTIONS } from './activity-options';
+import { measureBringUp } from './metrics';
 
 export { BRING_FLOW_ONLINE_BOUNDS, BRING_FLOW_ONLINE_DEFAULTS };
 
@@ -142,6 +143,10 @@ const STATUS_CHECK_RETRY_BUDGET_MS = 60_000;
  * - an AWS error name (`NotFoundException`, `ForbiddenException`, ...) MediaConnect refused with.
  */
 export async function bringFlowOnline(input: BringFlowOnlineInput): Promise<BringFlowOnlineResult> {
+  return measureBringUp(input?.carried?.startedAtMs ?? Date.now(), () => bringUp(input));
+}
+
+async function bringUp(input: BringFlowOnlineInput): Promise<BringFlowOnlineResult> {
   const { flow, pollIntervalMs, timeoutMs, pollsPerRun } = checkBringFlowOnlineInput(input, 'bringFlowOnline');
 
   const progress: BringFlowOnlineProgress = input.carried

@@ -26,7 +26,8 @@ export {
   requestBudgetQuery,
   requestThrottledSignal,
   reserveRequestsUpdate,
+  setRequestBudgetLimitsUpdate,
   type RequestBudgetInput,
   type RequestBudgetProgress,
-} from './request-budget';
+} from './request-budget-workflow';
 export { BUDGETED_ACTIVITY_OPTIONS, MEDIACONNECT_RETRY_POLICY } from './activity-options';

@@ -33,7 +33,7 @@ it('aborts the HTTP request at once when the activity is cancelled, and reports 
   client.destroy();
 
   expect(error?.name).toMatch(/AbortError|CancelledFailure/); // not an ApplicationFailure: the worker reports it as cancelled
-  expect(tookMs).toBeLessThan(5_000); // the 20 s answer was not waited for
+  expect(tookMs).toBeLessThan(15_000); // the 20 s answer was not waited for (a generous bound, for a busy machine)
   expect(sim.calls({ operation: 'DescribeFlow' })).toHaveLength(1);
 });
 
@@ -54,5 +54,5 @@ it('gives up on a call with no answer within callTimeoutMs, as a retryable Netwo
 
   expect(error).toBeInstanceOf(ApplicationFailure);
   expect(error).toMatchObject({ type: 'NetworkError', nonRetryable: false, message: expect.stringMatching(/DescribeFlow for .*NoAnswer failed: no answer from MediaConnect within 0\.5 s/) });
-  expect(tookMs).toBeLessThan(5_000);
+  expect(tookMs).toBeLessThan(15_000); // not the 20 s answer
 });

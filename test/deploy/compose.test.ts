@@ -8,6 +8,8 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { SEARCH_ATTRIBUTE_DECLARATIONS } from '../../src/common/search-attributes';
 import { DEFAULT_BUNDLE_PATH } from '../../scripts/bundle-workflows';
+import { MetricNames } from '../../src/common/metrics';
+import { DASHBOARD_PATH, dashboardSelectors } from '../support/prometheus';
 
 const REPO = path.resolve(__dirname, '..', '..');
 
@@ -97,9 +99,9 @@ function envFile(relativePath: string): Record<string, string> {
 }
 
 describe('docker-compose.yml', () => {
-  it('runs PostgreSQL, the schema and namespace set-ups, Temporal, its Web UI, the worker and the simulator', () => {
+  it('runs PostgreSQL, the schema and namespace set-ups, Temporal, its Web UI, the worker, the simulator, Prometheus and Grafana', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['postgresql', 'simulator', 'temporal', 'temporal-setup-namespace', 'temporal-setup-schema', 'temporal-ui', 'worker'].sort(),
+      ['grafana', 'postgresql', 'prometheus', 'simulator', 'temporal', 'temporal-setup-namespace', 'temporal-setup-schema', 'temporal-ui', 'worker'].sort(),
     );
   });
 
@@ -119,7 +121,7 @@ describe('docker-compose.yml', () => {
     const images = Object.entries(services).filter(([, s]) => s.image !== undefined);
     expect(images.length).toBeGreaterThanOrEqual(4);
     for (const [name, { image }] of images) {
-      expect({ name, image }).toEqual({ name, image: expect.stringMatching(/^[a-z0-9./-]+:\d[\w.-]*$/) });
+      expect({ name, image }).toEqual({ name, image: expect.stringMatching(/^[a-z0-9./-]+:v?\d[\w.-]*$/) });
     }
   });
 
@@ -259,35 +261,101 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('the "observability" profile', () => {
+  const prometheus = service('prometheus');
+  const grafana = service('grafana');
+  const metricsPort = env('worker').TEMPORAL_METRICS_BIND_ADDRESS.split(':').pop();
+
+  function yamlAt(name: string, containerPath: string): Record<string, unknown> {
+    const file = hostPathOf(name, containerPath);
+    expect({ containerPath, mounted: file !== undefined && existsSync(file) }).toEqual({ containerPath, mounted: true });
+    return parse(readFileSync(file!, 'utf8')) as Record<string, unknown>;
+  }
+
+  it('runs Prometheus and Grafana only under the "observability" profile, from their official images', () => {
+    expect(prometheus.profiles).toEqual(['observability']);
+    expect(grafana.profiles).toEqual(['observability']);
+    expect(prometheus.image).toMatch(/^prom\/prometheus:v3\./);
+    expect(grafana.image).toMatch(/^grafana\/grafana:\d+\./);
+    expect(prometheus.ports).toEqual([published(9090)]);
+    expect(grafana.ports).toEqual([published(3000)]);
+  });
+
+  it("has Prometheus scrape the worker's metrics endpoint, from the file where the image reads its configuration", () => {
+    // prom/prometheus runs --config.file=/etc/prometheus/prometheus.yml; the default metrics_path is /metrics.
+    const config = yamlAt('prometheus', '/etc/prometheus/prometheus.yml') as { scrape_configs: Array<{ metrics_path?: string; static_configs: Array<{ targets: string[] }> }> };
+    const targets = config.scrape_configs.flatMap((job) => job.static_configs.flatMap((c) => c.targets));
+    expect(targets).toEqual([`worker:${metricsPort}`]);
+    expect(config.scrape_configs[0].metrics_path ?? '/metrics').toBe('/metrics');
+  });
+
+  it('provisions Grafana with the Prometheus data source, from where the image reads provisioning', () => {
+    // grafana/grafana reads provisioning from GF_PATHS_PROVISIONING, /etc/grafana/provisioning.
+    const file = yamlAt('grafana', '/etc/grafana/provisioning/datasources/prometheus.yml') as { datasources: Array<{ type: string; uid: string; url: string }> };
+    expect(file.datasources).toEqual([expect.objectContaining({ type: 'prometheus', uid: 'prometheus', url: 'http://prometheus:9090' })]);
+    expect(waitsFor('grafana').has('prometheus')).toBe(true);
+  });
+
+  it('provisions the dashboard from a folder the compose file mounts, with every panel on that data source', () => {
+    const providers = (yamlAt('grafana', '/etc/grafana/provisioning/dashboards/mediaconnect.yml') as { providers: Array<{ type: string; options: { path: string } }> }).providers;
+    expect(providers).toHaveLength(1);
+    const folder = hostPathOf('grafana', providers[0].options.path);
+    expect(folder && path.relative(REPO, folder)).toBe(path.relative(REPO, path.dirname(DASHBOARD_PATH)));
+    expect(hostPathOf('grafana', env('grafana').GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH)).toBe(DASHBOARD_PATH);
+    const dashboard = JSON.parse(readFileSync(DASHBOARD_PATH, 'utf8')) as { uid: string; panels: Array<{ datasource: { uid: string }; targets: Array<{ expr: string }> }> };
+    expect(dashboard.uid).toBe('temporal-mediaconnect');
+    for (const panel of dashboard.panels) expect(panel.datasource.uid).toBe('prometheus');
+  });
+
+  it("charts every metric of the package, and queries only the package's metrics and the SDK's", () => {
+    // test/observability/metrics.test.ts checks each of these metrics, and the labels queried, against a real scrape.
+    const base = (metric: string) => metric.replace(/_(bucket|sum|count)$/, '');
+    const queried = new Set(dashboardSelectors().map((s) => base(s.metric)));
+    expect([...queried].filter((m) => !m.startsWith('temporal_')).sort()).toEqual(Object.values(MetricNames).sort());
+  });
+});
+
 describe('Dockerfile', () => {
   const instructions = dockerfileInstructions();
   const runs = instructions.filter((i) => i.instruction === 'RUN').map((i) => i.args);
 
-  it('builds on a pinned Node 20 Debian slim image, in a build and a runtime stage', () => {
+  it('builds on a pinned Node LTS Debian slim image, the release .ci/run also tests on, in a build and a runtime stage', () => {
     const nodeImage = instructions.find((i) => i.instruction === 'ARG' && i.args.startsWith('NODE_IMAGE='))?.args.split('=')[1];
-    expect(nodeImage).toMatch(/^node:20\.\d+\.\d+-bookworm-slim$/);
+    const [, version, major] = /^node:((\d+)\.\d+\.\d+)-(?:trixie|bookworm)-slim$/.exec(nodeImage ?? '') ?? [];
+    // Even-numbered majors are the LTS lines; 26 is Active LTS since October 2026.
+    expect(Number(major)).toBeGreaterThanOrEqual(26);
+    expect(Number(major) % 2).toBe(0);
+    expect(readFileSync(path.join(REPO, '.ci', 'run'), 'utf8')).toContain(`LTS_NODE_VERSION=${version}`);
     expect(instructions.filter((i) => i.instruction === 'FROM').map((i) => i.args)).toEqual(['${NODE_IMAGE} AS build', '${NODE_IMAGE} AS runtime']);
   });
 
-  it('compiles with npm ci and npm run build, then bundles the workflows to where WORKFLOW_BUNDLE_PATH points', () => {
+  it("compiles with npm ci and npm run build, then bundles the workflows with the package's bundle command to where WORKFLOW_BUNDLE_PATH points", () => {
     const workdir = instructions.find((i) => i.instruction === 'WORKDIR')?.args;
     expect(runs.some((r) => r.startsWith('npm ci ') && !r.includes('--omit=dev'))).toBe(true);
     const build = runs.find((r) => r.includes('npm run build'));
-    expect(build).toContain(`npx tsx scripts/bundle-workflows.ts ${DEFAULT_BUNDLE_PATH}`);
+    expect(build).toContain(`node lib/cli/main.js bundle ${DEFAULT_BUNDLE_PATH}`);
     expect(dockerfileEnv().WORKFLOW_BUNDLE_PATH).toBe(path.posix.join(workdir!, DEFAULT_BUNDLE_PATH));
   });
 
-  it('runs production dependencies only, as the unprivileged node user, with system CA certificates for TLS', () => {
-    expect(runs.some((r) => r.startsWith('npm ci --omit=dev'))).toBe(true);
+  it('runs production dependencies only (the @temporalio peers among them), as the unprivileged node user, with system CA certificates for TLS', () => {
+    // The peers are dev dependencies of this repository: they become dependencies before the prune.
+    const prune = runs.find((r) => r.includes('npm prune --omit=dev'));
+    expect(prune).toMatch(/peerDependencies\)\) \{ p\.dependencies\[name\] = p\.devDependencies\[name\]; delete p\.devDependencies\[name\]/);
+    const peers = Object.keys((JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string> }).peerDependencies);
+    expect(peers).toEqual(expect.arrayContaining(['@temporalio/worker', '@temporalio/workflow', '@temporalio/activity', '@temporalio/client']));
+    const copies = instructions.filter((i) => i.instruction === 'COPY').map((i) => i.args);
+    expect(copies).toEqual(expect.arrayContaining(['--from=build /app/node_modules ./node_modules', '--from=build /app/lib ./lib']));
     expect(runs.some((r) => r.includes('apt-get install') && r.includes('ca-certificates'))).toBe(true);
     const lastUser = instructions.filter((i) => i.instruction === 'USER').pop()?.args;
     expect(lastUser).toBe('node');
   });
 
-  it('starts the compiled worker entry point', () => {
+  it("starts the package's `worker` command, as the compose stack's worker does", () => {
     const cmd = JSON.parse(instructions.filter((i) => i.instruction === 'CMD').pop()!.args) as string[];
-    expect(cmd).toEqual(['node', 'lib/worker.js']);
-    // tsconfig.build.json compiles src/ into lib/, so lib/worker.js is src/worker.ts.
+    expect(cmd).toEqual(['node', 'lib/cli/main.js', 'worker']);
+    expect(service('worker').command).toEqual(cmd);
+    expect((JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['temporal-mediaconnect']).toBe(cmd[1]);
+    // tsconfig.build.json compiles src/ into lib/, so lib/cli/main.js is src/cli/main.ts.
     const build = JSON.parse(readFileSync(path.join(REPO, 'tsconfig.build.json'), 'utf8')) as { compilerOptions: { rootDir: string; outDir: string } };
     const source = path.join(REPO, cmd[1].replace(new RegExp(`^${build.compilerOptions.outDir}/`), `${build.compilerOptions.rootDir}/`).replace(/\.js$/, '.ts'));
     expect(existsSync(source)).toBe(true);

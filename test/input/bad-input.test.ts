@@ -3,18 +3,15 @@
  * input, the client helper and the activities. Each malformed input gets a clear,
  * non-retryable failure that says what is wrong, and causes no MediaConnect call at all.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { startBringFlowOnline } from '../../src/client';
-import { MediaConnectSimulator } from '../../src/testing';
-import { createWorker } from '../../src/worker';
 import type { BringFlowOnlineInput, bringFlowOnline } from '../../src/workflows/bring-flow-online';
 import { BAD_FLOW_ARNS, GOOD_ARN } from '../support/bad-inputs';
 import { workflowFailure } from '../support/failures';
 import { historyOf, scheduledActivities } from '../support/history';
-import { createTimeSkippingServer } from '../support/temporal';
+import { startTestbed, type Testbed } from '../support/testbed';
 import { mediaConnectClientFor } from '../support/aws';
 
 /** Malformed workflow input other than the ARN: each must fail before any MediaConnect call. */
@@ -33,23 +30,18 @@ const BAD_OPTIONS: { label: string; input: unknown; type: string; says: string }
 
 /** Every bad input of this file, as workflow input. */
 const WORKFLOW_INPUTS = [
-  ...BAD_FLOW_ARNS.map((bad) => ({ label: `flowArn: ${bad.label}`, input: { flowArn: bad.value } as unknown, type: 'InvalidFlowArn', says: bad.says })),
+  ...BAD_FLOW_ARNS.map((bad) => ({ label: `flowArn: ${bad.label}`, input: { flowArn: bad.value }, type: 'InvalidFlowArn', says: bad.says })),
   ...BAD_OPTIONS,
 ];
 
 const taskQueue = 'bad-input';
-let env: TestWorkflowEnvironment;
-let sim: MediaConnectSimulator;
-let worker: Worker;
-let running: Promise<void>;
+let bed: Testbed;
 let failures: Map<string, { handle: WorkflowHandle; failure: Awaited<ReturnType<typeof workflowFailure>> }>;
 
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('ERROR') }); // 50 expected "Workflow failed" warnings are noise here
-  [env, sim] = await Promise.all([createTimeSkippingServer(), MediaConnectSimulator.start({ rateLimit: false })]);
-  const mediaConnect = mediaConnectClientFor(sim.endpoint, sim.region);
-  worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, mediaConnect, requestBudget: false });
-  running = worker.run();
+  bed = await startTestbed({ server: 'time-skipping', taskQueue });
+  const { env, sim } = bed;
   // All at once: each fails in its first workflow task. Through a plain client: the environment's
   // own client lets the server skip time while it waits for a result, and with 50 results awaited
   // at once it skips past workflows the worker has not picked up yet ("execution timed out").
@@ -67,12 +59,7 @@ beforeAll(async () => {
   );
 }, 180_000);
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await sim?.stop();
-});
+afterAll(() => bed?.stop());
 
 function tally(values: (string | undefined)[]): Record<string, number> {
   return values.reduce<Record<string, number>>((counts, v) => ({ ...counts, [String(v)]: (counts[String(v)] ?? 0) + 1 }), {});
@@ -92,7 +79,7 @@ describe('bad workflow input', () => {
   });
 
   it('made no MediaConnect call for any of them', () => {
-    expect(sim.calls()).toEqual([]);
+    expect(bed.sim.calls()).toEqual([]);
   });
 });
 
@@ -141,8 +128,8 @@ describe('bad input to startBringFlowOnline', () => {
 describe('bad input to the activities', () => {
   let activities: ReturnType<typeof createActivities>;
   beforeAll(() => {
-    sim.resetStats();
-    activities = createActivities({ client: mediaConnectClientFor(sim.endpoint, sim.region) });
+    bed.sim.resetStats();
+    activities = createActivities({ client: mediaConnectClientFor(bed.sim.endpoint, bed.sim.region) });
   });
 
   it.each(BAD_FLOW_ARNS.map((bad) => [bad.label, bad] as const))('startFlow, describeFlow and stopFlow refuse flowArn %s with InvalidFlowArn', async (_label, bad) => {
@@ -154,6 +141,6 @@ describe('bad input to the activities', () => {
   });
 
   it('sent no HTTP request for any of them', () => {
-    expect(sim.calls()).toEqual([]);
+    expect(bed.sim.calls()).toEqual([]);
   });
 });

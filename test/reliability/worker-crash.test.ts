@@ -7,8 +7,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startBringFlowOnline } from '../../src/client';
 import { MediaConnectSimulator } from '../../src/testing';
-import { requestBudgetWorkflowId } from '../../src/common/request-budget';
-import { requestBudgetQuery } from '../../src/workflows/request-budget';
+import { requestBudgetWorkflowId } from '../../src/common/request-budget-math';
+import { requestBudgetQuery } from '../../src/workflows/request-budget-workflow';
 import { createDevServer } from '../support/temporal';
 import { historyOf, countEvents } from '../support/history';
 import type { WorkerProcess } from '../support/worker-process';

@@ -16,7 +16,8 @@ import { useTestbed } from '../support/testbed';
 import { waitFor } from '../support/wait-for';
 
 const taskQueue = 'security-input-size';
-const bed = useTestbed({ server: 'dev', taskQueue });
+// Every call goes to its flow's region: the simulator serves the longest ARNs' stretched region too.
+const bed = useTestbed({ server: 'dev', taskQueue, simulator: { rateLimit: false, regions: ['us-east-1', longestFlowArn(0).split(':')[3]] } });
 /** The dev server's (and Temporal's default) limit on one payload blob. */
 const BLOB_SIZE_LIMIT = 2 * 1024 * 1024;
 

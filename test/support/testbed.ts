@@ -1,6 +1,7 @@
+import type { MediaConnectClientConfig } from '@aws-sdk/client-mediaconnect';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { MediaConnectSimulator, type SimulatorOptions } from '../../src/testing';
-import { createWorker } from '../../src/worker';
+import { createWorker, type CreateWorkerOptions } from '../../src/worker';
 import { createDevServer, createTimeSkippingServer } from './temporal';
 import { mediaConnectClientFor } from './aws';
 
@@ -19,13 +20,17 @@ export interface TestbedOptions {
   taskQueue: string;
   /** @default { rateLimit: false } */
   simulator?: SimulatorOptions;
+  /** Added to the MediaConnect client's test configuration (other credentials, a request timeout). */
+  mediaConnect?: MediaConnectClientConfig;
+  /** Added to the worker's options (tracing, a request budget). @default { requestBudget: false } */
+  worker?: Partial<Omit<CreateWorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'mediaConnect'>>;
 }
 
 /** Starts a testbed; call `stop()` in `afterAll`. */
-export async function startTestbed({ server, taskQueue, simulator = { rateLimit: false } }: TestbedOptions): Promise<Testbed> {
+export async function startTestbed({ server, taskQueue, simulator = { rateLimit: false }, ...options }: TestbedOptions): Promise<Testbed> {
   const [env, sim] = await Promise.all([server === 'dev' ? createDevServer() : createTimeSkippingServer(), MediaConnectSimulator.start(simulator)]);
-  const mediaConnect = mediaConnectClientFor(sim.endpoint, sim.region);
-  const worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, mediaConnect, requestBudget: false });
+  const mediaConnect = mediaConnectClientFor(sim.endpoint, sim.region, options.mediaConnect);
+  const worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, mediaConnect, requestBudget: false, ...options.worker });
   const running = worker.run();
   return {
     env,

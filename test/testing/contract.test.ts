@@ -46,7 +46,7 @@ const backends: [string, () => Promise<Backend>][] = [
     'simulator',
     async () => {
       const sim = await MediaConnectSimulator.start({ rateLimit: false, defaultStartingDuration: 200, defaultStoppingDuration: 200 });
-      return { endpoint: sim.endpoint, region: sim.region, reset: async () => sim.reset(), stop: () => sim.stop() };
+      return { endpoint: sim.endpoint, region: sim.region, reset: () => Promise.resolve(sim.reset()), stop: () => sim.stop() };
     },
   ],
 ];

@@ -307,13 +307,7 @@ describe('MediaConnectSimulator through @aws-sdk/client-mediaconnect', () => {
     it('delays a slow answer, which the SDK’s requestTimeout turns into a TimeoutError after the call was applied', async () => {
       const flowArn = sim.createFlow({ name: 'Laggy' });
       sim.injectFault({ kind: 'slow', operation: 'StartFlow', delayMs: 2_000 });
-      const impatient = new MediaConnectClient({
-        endpoint: sim.endpoint,
-        region: sim.region,
-        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-        maxAttempts: 1,
-        requestHandler: { requestTimeout: 200 },
-      });
+      const impatient = mediaConnectClientFor(sim.endpoint, sim.region, { requestHandler: { requestTimeout: 200 } });
       try {
         const err = await failure(impatient.send(new StartFlowCommand({ FlowArn: flowArn })));
         expect(err.name).toBe('TimeoutError');
@@ -484,7 +478,7 @@ describe('MediaConnectSimulator account-wide rate limit', () => {
     const before = Date.now();
     await other.stop();
     const err = await pending;
-    expect(Date.now() - before).toBeLessThan(2_000);
+    expect(Date.now() - before).toBeLessThan(30_000); // not the 60 s answer
     expect(err.$metadata?.httpStatusCode).toBeUndefined();
     expect(other.calls()).toHaveLength(1);
     otherClient.destroy();

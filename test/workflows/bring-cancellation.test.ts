@@ -14,7 +14,7 @@ import { createWorker } from '../../src/worker';
 import { mediaConnectClientFor } from '../support/aws';
 import type { BringFlowOnlineInput, bringFlowOnline } from '../../src/workflows/bring-flow-online';
 import type { bringFleetOnline } from '../../src/workflows/bring-fleet-online';
-import type { RequestBudgetLimits } from '../../src/common/request-budget';
+import type { RequestBudgetLimits } from '../../src/common/request-budget-math';
 import { countEvents, historyOf, scheduledActivities } from '../support/history';
 import { startTestbed, type Testbed } from '../support/testbed';
 import { waitFor } from '../support/wait-for';

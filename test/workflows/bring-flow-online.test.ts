@@ -3,6 +3,7 @@
  * real HTTP through @aws-sdk/client-mediaconnect. Timers skip; HTTP is real.
  */
 import { randomUUID } from 'node:crypto';
+import { MAX_RETRY_AFTER_MS } from '../../src/activities/classify-error';
 import { flowStatusChangedSignal, progressQuery, type BringFlowOnlineInput, type bringFlowOnline } from '../../src/workflows/bring-flow-online';
 import { activityAttempts, activityStartDelaysMs, countEvents, historyOf, scheduledActivities } from '../support/history';
 import { workflowFailure } from '../support/failures';
@@ -86,6 +87,32 @@ describe('bringFlowOnline', () => {
     expect(await handle.result()).toMatchObject({ status: 'ACTIVE' });
     expect(bed.sim.calls({ operation: 'StartFlow' }).map((c) => c.httpStatus)).toEqual([undefined, 400]);
     expect(activityAttempts(await historyOf(handle), 'startFlow')).toEqual([2]);
+  });
+
+  it('does not retry StartFlow when the start took effect, its answer was lost and the retry is refused with 409', async () => {
+    const flowArn = bed.sim.createFlow({ name: 'LostAnswerConflict', startingDescribes: 2, alreadyStartedAnswer: 'Conflict' });
+    bed.sim.injectFault({ operation: 'StartFlow', kind: 'drop', applied: true });
+    const handle = await start({ flowArn });
+    expect(await handle.result()).toMatchObject({ status: 'ACTIVE', startedByWorkflow: true });
+    // One start applied (its answer dropped), one refused with 409 and settled by reading the status.
+    expect(bed.sim.calls({ operation: 'StartFlow' }).map((c) => c.httpStatus)).toEqual([undefined, 409]);
+    expect(activityAttempts(await historyOf(handle), 'startFlow')).toEqual([2]);
+  });
+
+  it.each<[string, { errorName?: string; httpStatus?: number; retryAfter?: string }]>([
+    ['a 429 renamed ThrottlingException, answered with 400', { errorName: 'ThrottlingException', httpStatus: 400 }],
+    ['a 429 whose Retry-After is 401 digits long', { retryAfter: '9'.repeat(401) }],
+    ['a 429 asking to wait a day', { retryAfter: '86400' }],
+  ])('retries StartFlow after %s, waiting at most MAX_RETRY_AFTER_MS', async (_label, throttle) => {
+    const flowArn = bed.sim.createFlow({ name: 'OddThrottle', startingDescribes: 1 });
+    bed.sim.injectFault({ operation: 'StartFlow', kind: 'throttle', times: 1, ...throttle });
+    const handle = await start({ flowArn });
+    expect(await handle.result()).toMatchObject({ status: 'ACTIVE' });
+    const events = await historyOf(handle);
+    expect(activityAttempts(events, 'startFlow')).toEqual([2]);
+    expect(bed.sim.calls({ operation: 'StartFlow' }).map((c) => c.httpStatus)).toEqual([throttle.httpStatus ?? 429, 202]);
+    // Server time (it skips here): the retry came after the policy's backoff or the bounded Retry-After, never a day later.
+    expect(activityStartDelaysMs(events, 'startFlow')[0]).toBeLessThanOrEqual(MAX_RETRY_AFTER_MS + 10_000);
   });
 
   it('fails with FlowStartTimeout naming the last status when the deadline passes', async () => {

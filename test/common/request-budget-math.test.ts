@@ -8,11 +8,12 @@ import {
   ARRIVAL_ALLOWANCE_MS,
   checkRequestBudgetLimits,
   FULL_BUCKET,
+  MAX_RETRY_AFTER_MS,
   reserve,
   tokensAvailable,
   type RequestBudgetLimits,
   type RequestBudgetState,
-} from '../../src/common/request-budget';
+} from '../../src/common/request-budget-math';
 import { seededRandom } from '../../src/testing/seeded-random';
 
 const LIMITS: RequestBudgetLimits = { requestsPerSecond: 5, burst: 30 };
@@ -70,23 +71,60 @@ describe('request budget (GCRA)', () => {
     expect(later.waits.filter((w) => w === 0).length).toBeLessThanOrEqual(LIMITS.burst);
   });
 
-  it('never lets a request reach a token bucket of the same limits before it has a token, whatever the arrival pattern', () => {
+  it('never lets a request reach a token bucket of the same limits before it has a token, if it arrives between its slot and its deadline', () => {
     const random = seededRandom(42);
-    for (let run = 0; run < 50; run += 1) {
-      const bucket = tokenBucket(LIMITS);
-      let state = FULL_BUCKET;
-      let nowMs = 1;
-      const sends: number[] = [];
-      for (let i = 0; i < 300; i += 1) {
-        nowMs += random() < 0.3 ? random() * 3_000 : random() * 50; // quiet spells and bursts
-        const r = reserve(state, LIMITS, nowMs);
-        state = r.state;
-        // A request reaches the service after its wait, and up to the allowance later.
-        sends.push(nowMs + r.waitMs + random() * ARRIVAL_ALLOWANCE_MS);
+    for (const limits of [LIMITS, { requestsPerSecond: 50, burst: 100 }, { requestsPerSecond: 1, burst: 3 }, { requestsPerSecond: 1000, burst: 30 }, { requestsPerSecond: 2, burst: 1 }]) {
+      for (let run = 0; run < 50; run += 1) {
+        const bucket = tokenBucket(limits);
+        let state = FULL_BUCKET;
+        let nowMs = 1;
+        const sends: number[] = [];
+        // Workers that ask for more allowance than the default (slow reservation round trips).
+        const askedAllowanceMs = random() < 0.5 ? undefined : random() * 3_000;
+        for (let i = 0; i < 300; i += 1) {
+          nowMs += random() < 0.3 ? random() * 3_000 : random() * 50; // quiet spells and bursts
+          const r = reserve(state, limits, nowMs, askedAllowanceMs);
+          state = r.state;
+          // A request reaches the service anywhere from its slot to its deadline; a third arrive right at the deadline.
+          sends.push(nowMs + r.waitMs + (random() < 0.3 ? r.lateMs : random() * r.lateMs));
+        }
+        const refused = sends.sort((a, b) => a - b).filter((at) => !bucket(at));
+        expect({ limits, run, refused: refused.length }).toEqual({ limits, run, refused: 0 });
       }
-      const refused = sends.sort((a, b) => a - b).filter((at) => !bucket(at));
-      expect({ run, refused: refused.length }).toEqual({ run, refused: 0 });
     }
+  });
+
+  it('gives a token from a full bucket the arrival allowance to arrive, and a token from a booked bucket up to the burst’s worth of time', () => {
+    expect(reserve(FULL_BUCKET, LIMITS, 0)).toMatchObject({ waitMs: 0, lateMs: ARRIVAL_ALLOWANCE_MS });
+    // A worker whose reservations take 1 s asks for that much; its token from a full bucket may be that late.
+    expect(reserve(FULL_BUCKET, LIMITS, 0, 1_000).lateMs).toBe(1_000);
+    // Never more than half the burst's worth of time: at 1000/s with a burst of 30, 14.5 ms, whatever the worker asks.
+    const fast = { requestsPerSecond: 1000, burst: 30 };
+    expect(reserve(FULL_BUCKET, fast, 0).lateMs).toBeCloseTo(14.5, 6);
+    expect(reserve(FULL_BUCKET, fast, 0, 1_000).lateMs).toBeCloseTo(14.5, 6);
+    // A bucket of one still gets 250 ms (half an interval at most), from full and booked alike, at that cost in rate.
+    const one = { requestsPerSecond: 0.025, burst: 1 };
+    const first = reserve(FULL_BUCKET, one, 0);
+    expect(first.lateMs).toBe(ARRIVAL_ALLOWANCE_MS);
+    const second = reserve(first.state, one, 0);
+    expect(second).toMatchObject({ waitMs: 40_000 + ARRIVAL_ALLOWANCE_MS, lateMs: ARRIVAL_ALLOWANCE_MS });
+    // Booked 40 tokens ahead: the next request waits, and may arrive up to the burst less one interval late (whatever it asks).
+    const { state } = reserveMany(FULL_BUCKET, 40, 0);
+    const booked = reserve(state, LIMITS, 0, 5_000);
+    expect(booked.waitMs).toBeGreaterThan(0);
+    expect(booked.lateMs).toBeCloseTo((LIMITS.burst - 1) * 200, 6);
+  });
+
+  it('can be overspent by tokens that arrive after their deadline (why the activity forfeits them)', () => {
+    // Two status checks of a quiet account, held up 5 s (a starved event loop), reach the service
+    // just after a burst reserved at 5 s: the bucket lacks the tokens the checks did not spend in time.
+    const bucket = tokenBucket(LIMITS);
+    const early = reserveMany(FULL_BUCKET, 2, 0);
+    const burst = reserveMany(early.state, 30, 5_000);
+    const lateChecks = [0, 1].map(() => 5_000);
+    expect(lateChecks[0]).toBeGreaterThan(reserve(FULL_BUCKET, LIMITS, 0).lateMs); // past its deadline
+    const sends = [...burst.waits.map((w) => 5_000 + w), ...lateChecks].sort((a, b) => a - b);
+    expect(sends.filter((at) => !bucket(at)).length).toBeGreaterThan(0);
   });
 
   it('treats the bucket as empty until a 429’s Retry-After has passed', () => {
@@ -96,6 +134,21 @@ describe('request budget (GCRA)', () => {
     expect(waits[1]).toBeGreaterThanOrEqual(2_200);
     // Without Retry-After: one interval.
     expect(reserve(afterThrottle(FULL_BUCKET, LIMITS, 0), LIMITS, 0).waitMs).toBe(200);
+  });
+
+  it('bounds a 429’s Retry-After: a day holds the budget back at most MAX_RETRY_AFTER_MS, and a non-finite or negative one counts as none', () => {
+    const aDay = afterThrottle(FULL_BUCKET, LIMITS, 0, 86_400_000);
+    expect(reserve(aDay, LIMITS, 0).waitMs).toBe(MAX_RETRY_AFTER_MS);
+    expect(MAX_RETRY_AFTER_MS).toBe(60_000);
+    // A minute later the budget hands out tokens again, the next ones at the rate.
+    expect(reserve(aDay, LIMITS, MAX_RETRY_AFTER_MS).waitMs).toBe(0);
+    for (const absurd of [Number.POSITIVE_INFINITY, Number.NaN, -5_000]) {
+      expect(reserve(afterThrottle(FULL_BUCKET, LIMITS, 0, absurd), LIMITS, 0).waitMs).toBe(200);
+    }
+    // Throttles in a row never book the bucket more than the bound from now.
+    let state = FULL_BUCKET;
+    for (let i = 0; i < 100; i += 1) state = afterThrottle(state, LIMITS, 0, 86_400_000);
+    expect(reserve(state, LIMITS, 0).waitMs).toBe(MAX_RETRY_AFTER_MS);
   });
 
   it.each([

@@ -14,7 +14,9 @@ import { invalidInput } from '../common/failure-types';
 import {
   afterThrottle,
   checkRequestBudgetLimits,
+  boundedRetryAfterMs,
   FULL_BUCKET,
+  MAX_ARRIVAL_ALLOWANCE_MS,
   MAX_TOKENS_PER_UPDATE,
   RequestBudgetNames,
   reserve,
@@ -23,12 +25,16 @@ import {
   type RequestBudgetLimits,
   type RequestBudgetState,
   type RequestTokenGrant,
+  type RequestTokensAnswer,
   type RequestTokensRequest,
-} from '../common/request-budget';
+} from '../common/request-budget-math';
 
 /** Input of {@link mediaConnectRequestBudget}. */
 export interface RequestBudgetInput {
-  /** The account's quota. @default 5 requests/s, burst 30 */
+  /**
+   * The account's quota. Only the start input and {@link setRequestBudgetLimitsUpdate} set it;
+   * workers' reservations never change it. @default 5 requests/s, burst 30
+   */
   limits?: Partial<RequestBudgetLimits>;
   /**
    * Updates per run before the budget continues as new (each adds about 2 events; the server
@@ -54,9 +60,14 @@ export interface RequestBudgetProgress {
   throttled: number;
 }
 
-/** Update: tokens for a worker's pending requests, one grant per entry of `maxWaitsMs`, in order. */
-export const reserveRequestsUpdate = defineUpdate<RequestTokenGrant[], [RequestTokensRequest]>(RequestBudgetNames.reserveUpdate);
-/** Signal: MediaConnect answered 429 anyway; the budget treats the bucket as empty for `retryAfterMs`. */
+/** Update: tokens for a worker's pending requests, one grant per entry of `maxWaitsMs`, in order, and the budget's limits. */
+export const reserveRequestsUpdate = defineUpdate<RequestTokensAnswer, [RequestTokensRequest]>(RequestBudgetNames.reserveUpdate);
+/**
+ * Update: new limits for the budget (the account's quota was raised), from now on and across
+ * continue-as-new. Returns the limits applied. Refused (InvalidInput) when out of bounds.
+ */
+export const setRequestBudgetLimitsUpdate = defineUpdate<RequestBudgetLimits, [Partial<RequestBudgetLimits>]>(RequestBudgetNames.setLimitsUpdate);
+/** Signal: MediaConnect answered 429 anyway; the budget treats the bucket as empty for `retryAfterMs` (at most `MAX_RETRY_AFTER_MS`; absurd values count as none). */
 export const requestThrottledSignal = defineSignal<[{ retryAfterMs?: number }]>(RequestBudgetNames.throttledSignal);
 /** Query: the budget's state. */
 export const requestBudgetQuery = defineQuery<RequestBudgetProgress>(RequestBudgetNames.query);
@@ -114,36 +125,48 @@ export async function mediaConnectRequestBudget(input: RequestBudgetInput = {}):
   setHandler(requestBudgetQuery, progress);
   setHandler(
     reserveRequestsUpdate,
-    ({ limits: asked, maxWaitsMs }) => {
-      if (asked) limits = checkRequestBudgetLimits(asked, 'reserveRequests');
+    ({ maxWaitsMs, arrivalAllowanceMs }) => {
       const now = Date.now();
       const grants = maxWaitsMs.map((maxWaitMs): RequestTokenGrant => {
         const waitMs = waitFor(state, limits, now);
         if (waitMs > maxWaitMs) {
           refused += 1;
-          return { granted: false, waitMs };
+          return { granted: false, waitMs, lateMs: 0 };
         }
-        state = reserve(state, limits, now).state;
+        const reservation = reserve(state, limits, now, arrivalAllowanceMs);
+        state = reservation.state;
         granted += 1;
-        return { granted: true, waitMs };
+        return { granted: true, waitMs, lateMs: reservation.lateMs };
       });
       updatesThisRun += 1;
       lastRequestMs = now;
       showProgress();
-      return grants;
+      return { grants, limits };
     },
     {
       // Malformed requests are refused before they are accepted: they leave no trace in the history.
-      validator: ({ limits: asked, maxWaitsMs }) => {
-        if (asked) checkRequestBudgetLimits(asked, 'reserveRequests');
+      validator: ({ maxWaitsMs, arrivalAllowanceMs }) => {
         if (!Array.isArray(maxWaitsMs) || maxWaitsMs.length === 0 || maxWaitsMs.length > MAX_TOKENS_PER_UPDATE || !maxWaitsMs.every((ms) => typeof ms === 'number' && ms >= 0)) {
           throw invalidInput(`reserveRequests: maxWaitsMs must list 1 to ${MAX_TOKENS_PER_UPDATE} waits of 0 ms or more`);
+        }
+        if (arrivalAllowanceMs !== undefined && !(typeof arrivalAllowanceMs === 'number' && arrivalAllowanceMs >= 0 && arrivalAllowanceMs <= MAX_ARRIVAL_ALLOWANCE_MS)) {
+          throw invalidInput(`reserveRequests: arrivalAllowanceMs must be a number of ms from 0 to ${MAX_ARRIVAL_ALLOWANCE_MS}, got ${JSON.stringify(arrivalAllowanceMs)}`);
         }
       },
     },
   );
+  setHandler(
+    setRequestBudgetLimitsUpdate,
+    (asked) => {
+      limits = checkRequestBudgetLimits(asked, 'setRequestBudgetLimits');
+      showProgress();
+      return limits;
+    },
+    { validator: (asked) => void checkRequestBudgetLimits(asked, 'setRequestBudgetLimits') },
+  );
   setHandler(requestThrottledSignal, ({ retryAfterMs } = {}) => {
-    state = afterThrottle(state, limits, Date.now(), retryAfterMs);
+    // Bounded here as well as by the activity: a signal from any client must not wedge the budget.
+    state = afterThrottle(state, limits, Date.now(), boundedRetryAfterMs(retryAfterMs));
     throttled += 1;
     showProgress();
   });

@@ -1,0 +1,263 @@
+import { Context } from '@temporalio/activity';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType, invalidInput } from '../common/failure-types';
+import {
+  MAX_ARRIVAL_ALLOWANCE_MS,
+  boundedRetryAfterMs,
+  checkRequestBudgetLimits,
+  MAX_TOKENS_PER_UPDATE,
+  RequestBudgetNames,
+  requestBudgetWorkflowId,
+  type RequestBudgetLimits,
+  type RequestTokenGrant,
+  type RequestTokensAnswer,
+  type RequestTokensRequest,
+} from '../common/request-budget-math';
+
+/** Where the budgets live and what a budget this worker starts allows: `createWorker({ requestBudget })`. */
+export interface RequestBudgetOptions extends Partial<RequestBudgetLimits> {
+  /**
+   * Prefix of the budgets' workflow ids: the budget of a region is `<budgetId>:<region>`. Every
+   * worker that names the same budget id (in the same namespace) shares its budgets. Name one to
+   * share budgets between task queues, and set `taskQueue` so they run where a worker always polls.
+   * @default `mediaconnect-request-budget:<task queue>` (the activity's task queue), so `mediaconnect-request-budget:<task queue>:<region>`
+   */
+  budgetId?: string;
+  /** Task queue the budget workflows run on. @default the activity's task queue */
+  taskQueue?: string;
+  /**
+   * Called after each reservation update with its size and round trip (for metrics and the
+   * benchmark): every request in it waited `roundTripMs` on top of its slot. Must not throw.
+   */
+  onReservation?: (reservation: { budgetWorkflowId: string; requests: number; roundTripMs: number }) => void;
+}
+
+/** What the activities ask before every MediaConnect call. */
+export interface RequestBudget {
+  /**
+   * Waits until one MediaConnect request to `region` may be sent, heartbeating meanwhile. When it
+   * returns, send at once: the token is valid from now until its deadline.
+   * @param maxWaitMs longest wait this activity attempt can afford.
+   * @param region the flow's region (each region has its own quota, and its own budget).
+   * @throws ApplicationFailure `RequestBudgetExhausted` (retryable, with `nextRetryDelay`) when the
+   *   budget is booked further ahead; `RequestBudgetUnavailable` (retryable) when it cannot be
+   *   reached, or this worker could not send within its tokens' windows.
+   */
+  acquire(maxWaitMs: number, region: string): Promise<void>;
+  /** Tells the region's budget MediaConnect answered 429 anyway. Never throws. */
+  reportThrottled(region: string, retryAfterMs?: number): Promise<void>;
+}
+
+/** Heartbeat period while waiting for a token. */
+const HEARTBEAT_EVERY_MS = 1_000;
+/** How long one reservation update may take (normally tens of ms): a budget no worker runs must not hang the activities. */
+const RESERVE_TIMEOUT_MS = 10_000;
+/** Tokens one call may forfeit (its send came after the token's deadline) before the attempt fails and is retried. */
+const MAX_FORFEITS = 3;
+/** AWS region names: lowercase letters, digits and dashes (`us-east-1`, `eusc-de-east-1`, `us-iso-east-1`). */
+const REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+)+$/;
+
+/**
+ * The request budgets as workflows (`mediaConnectRequestBudget`), one per account and region,
+ * reached through the worker's own Temporal client (`Context.current().client`). The requests
+ * of a worker's activities are gathered into one `reserveRequests` update per budget at a time
+ * (Temporal admits only a few updates in flight per workflow), sent with update-with-start: the
+ * first request starts the budget, with this worker's limits.
+ *
+ * Who sets the limits: the budget's start input (the first worker to reach it) or the
+ * `setRequestBudgetLimits` update. A worker configured with other limits uses the budget's and
+ * logs the mismatch once.
+ */
+export function temporalRequestBudget(options: RequestBudgetOptions = {}): RequestBudget {
+  const limits = checkRequestBudgetLimits(options, 'requestBudget');
+  if (options.budgetId !== undefined && (typeof options.budgetId !== 'string' || options.budgetId.trim() === '')) {
+    throw invalidInput(`requestBudget: budgetId must be a non-empty string (the prefix of the budgets' workflow ids), got ${JSON.stringify(options.budgetId)}`);
+  }
+  const queues = new Map<string, ReservationQueue>();
+  const mismatchLogged = new Set<string>();
+  /** Where the region's budget runs and its id, for the activity asking. */
+  const locate = (context: Context, region: string) => {
+    if (typeof region !== 'string' || !REGION_PATTERN.test(region)) {
+      throw invalidInput(`request budget: region must be an AWS region name such as us-east-1, got ${JSON.stringify(region)}`);
+    }
+    const taskQueue = options.taskQueue ?? context.info.taskQueue;
+    return { taskQueue, workflowId: options.budgetId ? `${options.budgetId}:${region}` : requestBudgetWorkflowId(taskQueue, region) };
+  };
+
+  const queueFor = (workflowId: string, client: Client, taskQueue: string): ReservationQueue => {
+    let queue = queues.get(workflowId);
+    if (!queue) {
+      queue = new ReservationQueue((request) =>
+        client.withAbortSignal(AbortSignal.timeout(RESERVE_TIMEOUT_MS), () =>
+          client.workflow.executeUpdateWithStart<(input: { limits: RequestBudgetLimits }) => Promise<unknown>, RequestTokensAnswer, [RequestTokensRequest]>(
+            RequestBudgetNames.reserveUpdate,
+            {
+              args: [request],
+              startWorkflowOperation: new WithStartWorkflowOperation(RequestBudgetNames.workflowType, {
+                workflowId,
+                taskQueue,
+                args: [{ limits }],
+                workflowIdConflictPolicy: 'USE_EXISTING',
+                staticSummary: `MediaConnect request budget: ${limits.requestsPerSecond}/s, burst ${limits.burst}`,
+              }),
+            },
+          ),
+        ),
+        (requests, roundTripMs) => options.onReservation?.({ budgetWorkflowId: workflowId, requests, roundTripMs }),
+      );
+      queues.set(workflowId, queue);
+    }
+    return queue;
+  };
+
+  /** The budget runs on other limits than this worker's: say so once per budget, and follow the budget. */
+  const noteLimits = (context: Context, workflowId: string, applied: RequestBudgetLimits) => {
+    if (mismatchLogged.has(workflowId) || (applied.requestsPerSecond === limits.requestsPerSecond && applied.burst === limits.burst)) return;
+    mismatchLogged.add(workflowId);
+    context.log.warn('This worker is configured with other MediaConnect request limits than the budget it shares; the budget keeps its own (change them with the setRequestBudgetLimits update)', {
+      budgetWorkflowId: workflowId,
+      budgetLimits: applied,
+      workerLimits: limits,
+    });
+  };
+
+  return {
+    async acquire(maxWaitMs, region) {
+      const context = Context.current();
+      const { workflowId, taskQueue } = locate(context, region);
+      const queue = queueFor(workflowId, context.client, taskQueue);
+      const giveUpAt = Date.now() + Math.max(0, maxWaitMs);
+      for (let forfeits = 0; ; forfeits += 1) {
+        const affordableMs = Math.max(0, Math.floor(giveUpAt - Date.now()));
+        let reserved: Reserved;
+        try {
+          reserved = await Promise.race([queue.request(affordableMs), context.cancelled]);
+        } catch (err) {
+          if (context.cancellationSignal.aborted) throw err;
+          throw ApplicationFailure.create({
+            type: FailureType.RequestBudgetUnavailable,
+            message: `Could not reserve a MediaConnect request from the budget workflow ${workflowId} (${updateError(err).message}); no MediaConnect call was made`,
+          });
+        }
+        const { grant, sentAtMs, limits: applied } = reserved;
+        noteLimits(context, workflowId, applied);
+        if (!grant.granted) {
+          throw ApplicationFailure.create({
+            type: FailureType.RequestBudgetExhausted,
+            message: `The MediaConnect request budget ${workflowId} (${applied.requestsPerSecond}/s, burst ${applied.burst}) is booked ${(grant.waitMs / 1000).toFixed(1)} s ahead, longer than this attempt can wait (${(affordableMs / 1000).toFixed(1)} s); no MediaConnect call was made, the attempt is retried when the wait fits`,
+            nextRetryDelay: Math.max(1_000, Math.ceil(grant.waitMs - affordableMs)),
+          });
+        }
+        await sleepWithHeartbeats(context, grant.waitMs);
+        // The budget's slot is no earlier than when the update left (plus the wait): lateness measured
+        // from there is an upper bound, on this worker's clock alone.
+        const lateMs = Date.now() - sentAtMs - grant.waitMs;
+        queue.observeLateness(lateMs);
+        if (lateMs <= grant.lateMs) return;
+        context.log.warn('MediaConnect request token forfeited: this worker could not send the call before the token\'s deadline; asking again', {
+          budgetWorkflowId: workflowId,
+          lateMs: Math.round(lateMs),
+          allowedLateMs: Math.round(grant.lateMs),
+        });
+        if (forfeits + 1 >= MAX_FORFEITS) {
+          throw ApplicationFailure.create({
+            type: FailureType.RequestBudgetUnavailable,
+            message: `This worker could not send a MediaConnect call within its request token's window ${MAX_FORFEITS} times (last ${Math.round(lateMs)} ms late, ${Math.round(grant.lateMs)} ms allowed): it is too busy; no MediaConnect call was made`,
+          });
+        }
+      }
+    },
+
+    async reportThrottled(region, retryAfterMs) {
+      try {
+        const context = Context.current();
+        const { workflowId } = locate(context, region);
+        await context.client.workflow.getHandle(workflowId).signal(RequestBudgetNames.throttledSignal, { retryAfterMs: boundedRetryAfterMs(retryAfterMs) });
+      } catch {
+        // Only a hint: the 429 is retried either way.
+      }
+    },
+  };
+}
+
+interface Reserved {
+  grant: RequestTokenGrant;
+  /** When the update carrying this request left the worker (Date.now()). */
+  sentAtMs: number;
+  /** The limits the budget applies. */
+  limits: RequestBudgetLimits;
+}
+
+interface PendingRequest {
+  maxWaitMs: number;
+  resolve(reserved: Reserved): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * One worker's requests to one budget: whatever arrives while an update is in flight goes out
+ * together in the next, so a worker never has more than one update in flight per budget. It also
+ * tracks how late this worker's calls go out after their slots (the update's round trip, a busy
+ * event loop) and asks the budget for that much allowance, so a slow worker does not forfeit
+ * every token it takes from a full bucket.
+ */
+class ReservationQueue {
+  private pending: PendingRequest[] = [];
+  private sending = false;
+  /** The slowest recent lateness, ms, decaying by 5% a sample. */
+  private slowestMs = 0;
+
+  constructor(
+    private readonly send: (request: RequestTokensRequest) => Promise<RequestTokensAnswer>,
+    private readonly observe: (requests: number, roundTripMs: number) => void,
+  ) {}
+
+  request(maxWaitMs: number): Promise<Reserved> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ maxWaitMs, resolve, reject });
+      void this.drain();
+    });
+  }
+
+  observeLateness(ms: number): void {
+    this.slowestMs = Math.max(ms, this.slowestMs * 0.95);
+  }
+
+  private async drain(): Promise<void> {
+    if (this.sending) return;
+    this.sending = true;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, MAX_TOKENS_PER_UPDATE);
+        const sentAtMs = Date.now();
+        try {
+          const arrivalAllowanceMs = Math.min(MAX_ARRIVAL_ALLOWANCE_MS, Math.ceil(this.slowestMs * 1.5));
+          const { grants, limits } = await this.send({ maxWaitsMs: batch.map((p) => p.maxWaitMs), arrivalAllowanceMs });
+          const roundTripMs = Date.now() - sentAtMs;
+          this.observeLateness(roundTripMs);
+          batch.forEach((p, i) => p.resolve({ grant: grants[i], sentAtMs, limits }));
+          this.observe(batch.length, roundTripMs);
+        } catch (err) {
+          for (const p of batch) p.reject(err);
+        }
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+}
+
+function updateError(err: unknown): Error {
+  const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+  return cause ?? (err instanceof Error ? err : new Error(String(err)));
+}
+
+/** Waits `ms`, heartbeating (so a lost worker is noticed) and ending early if the activity is cancelled. */
+export async function sleepWithHeartbeats(context: Context, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  for (let left = ms; left > 0; left = until - Date.now()) {
+    context.heartbeat();
+    await context.sleep(Math.min(left, HEARTBEAT_EVERY_MS));
+  }
+}
