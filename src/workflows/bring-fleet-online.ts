@@ -286,7 +286,11 @@ async function readAndForward(fleet: Fleet): Promise<void> {
  */
 async function readStatuses(fleet: Fleet, entries: FleetFlow[]): Promise<void> {
   const byRegion = new Map<string, FleetFlow[]>();
-  for (const entry of entries) byRegion.set(entry.flow.region, [...(byRegion.get(entry.flow.region) ?? []), entry]);
+  for (const entry of entries) {
+    const group = byRegion.get(entry.flow.region);
+    if (group) group.push(entry);
+    else byRegion.set(entry.flow.region, [entry]);
+  }
   // Every region's read ends before the next read begins, even when another region's fails.
   const outcomes = await Promise.allSettled([...byRegion].map(([region, group]) => readRegion(fleet, region, group)));
   fleet.reads += byRegion.size > 0 ? 1 : 0;
