@@ -131,7 +131,7 @@ async function measure(ctx: Context, contender: string, flows: number, capMs: nu
 /** What the contender's workflows (fleet, bring-ups, request budget) cost in Temporal. */
 async function costOf(ctx: Context, outcome: RunOutcome, budgetId: string): Promise<Pick<FleetRow, 'cost' | 'fleetHistory' | 'largestBringUpBytes'>> {
   const bringUps = await costOfWorkflows(ctx.client, outcome.bringUpIds ?? []);
-  const budget = await costOfWorkflows(ctx.client, [budgetId]);
+  const budget = await costOfWorkflows(ctx.client, [`${budgetId}:us-east-1`]); // one budget per region: `<budgetId>:<region>`
   const fleet = outcome.fleetId ? await costOfWorkflows(ctx.client, [outcome.fleetId]) : undefined;
   const total = [budget, ...(fleet ? [fleet] : [])].reduce(addCosts, bringUps);
   return { cost: total, fleetHistory: fleet && { events: fleet.events, bytes: fleet.bytes }, largestBringUpBytes: bringUps.largestHistoryBytes };
