@@ -9,8 +9,7 @@ import { FlowNameSearchAttribute, FlowStatusSearchAttribute } from '../../src/co
 import { createDevServer } from '../support/temporal';
 import { startMoto, type MotoServer } from '../support/moto';
 import { mediaConnectClientFor } from '../support/aws';
-import { spawnWorker, type WorkerProcess } from '../support/worker-process';
-import { waitFor } from '../support/wait-for';
+import { spawnWorker, startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 import { activityAttempts, historyOf } from '../support/history';
 import { workflowFailure } from '../support/failures';
 
@@ -43,9 +42,7 @@ async function createMotoFlow(name: string): Promise<string> {
 beforeAll(async () => {
   [env, moto] = await Promise.all([createDevServer(), startMoto()]);
   mediaConnect = mediaConnectClientFor(moto.endpoint);
-  worker = spawnWorker(workerEnv());
-  await waitFor('the worker to start', () => worker.output().includes('Worker running') || worker.child.exitCode !== null, 90_000);
-  if (worker.child.exitCode !== null) throw new Error(`worker exited early:\n${worker.output()}`);
+  worker = await startWorkerProcess(workerEnv(), 90_000);
 }, 150_000);
 
 afterAll(async () => {

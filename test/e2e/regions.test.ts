@@ -9,8 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startBringFleetOnline, startBringFlowOnline } from '../../src/client';
 import { MediaConnectSimulator } from '../../src/testing';
 import { createDevServer } from '../support/temporal';
-import { spawnWorker, type WorkerProcess } from '../support/worker-process';
-import { waitFor } from '../support/wait-for';
+import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
 const taskQueue = 'e2e-regions';
 let env: TestWorkflowEnvironment;
@@ -22,21 +21,18 @@ beforeAll(async () => {
     createDevServer(),
     MediaConnectSimulator.start({ regions: ['us-east-1', 'us-west-2'] }),
   ]);
-  worker = spawnWorker({
-    TEMPORAL_ADDRESS: env.address,
-    TEMPORAL_NAMESPACE: 'default',
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    AWS_ENDPOINT_URL_MEDIACONNECT: sim.endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test-secret-not-real',
-  });
-  await waitFor(
-    'the worker to start',
-    () => worker.output().includes('Worker running') || worker.child.exitCode !== null,
+  worker = await startWorkerProcess(
+    {
+      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      AWS_ENDPOINT_URL_MEDIACONNECT: sim.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test-secret-not-real',
+    },
     90_000,
   );
-  if (worker.child.exitCode !== null) throw new Error(`worker exited early:\n${worker.output()}`);
 }, 150_000);
 
 afterAll(async () => {

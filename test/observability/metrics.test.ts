@@ -18,7 +18,7 @@ import {
 import type { mediaConnectRequestBudget } from '../../src/workflows/request-budget-workflow';
 import { MediaConnectSimulator } from '../../src/testing';
 import { createDevServer } from '../support/temporal';
-import { spawnWorker, type WorkerProcess } from '../support/worker-process';
+import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 import { waitFor } from '../support/wait-for';
 import { freePort } from '../support/ports';
 import { dashboardSelectors, parsePrometheusText, sampleValue, type PrometheusSample } from '../support/prometheus';
@@ -35,24 +35,21 @@ let refusedFlowArn: string;
 
 beforeAll(async () => {
   [env, simulator, metricsPort] = await Promise.all([createDevServer(), MediaConnectSimulator.start(), freePort()]);
-  worker = spawnWorker({
-    TEMPORAL_ADDRESS: env.address,
-    TEMPORAL_NAMESPACE: 'default',
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    AWS_ENDPOINT_URL_MEDIACONNECT: simulator.endpoint,
-    AWS_REGION: simulator.region,
-    AWS_ACCESS_KEY_ID: 'AKIDMETRICSTEST',
-    AWS_SECRET_ACCESS_KEY: 'metrics-test-secret',
-    LOG_FORMAT: 'json',
-    TEMPORAL_METRICS_BIND_ADDRESS: `127.0.0.1:${metricsPort}`,
-    MEDIACONNECT_REQUEST_BUDGET_ID: budgetId,
-  });
-  await waitFor(
-    'the worker to start',
-    () => worker.output().includes('Worker running') || worker.child.exitCode !== null,
+  worker = await startWorkerProcess(
+    {
+      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      AWS_ENDPOINT_URL_MEDIACONNECT: simulator.endpoint,
+      AWS_REGION: simulator.region,
+      AWS_ACCESS_KEY_ID: 'AKIDMETRICSTEST',
+      AWS_SECRET_ACCESS_KEY: 'metrics-test-secret',
+      LOG_FORMAT: 'json',
+      TEMPORAL_METRICS_BIND_ADDRESS: `127.0.0.1:${metricsPort}`,
+      MEDIACONNECT_REQUEST_BUDGET_ID: budgetId,
+    },
     120_000,
   );
-  if (worker.child.exitCode !== null) throw new Error(`worker exited early:\n${worker.output()}`);
 
   const active = simulator.createFlow({ name: 'MetricsActive', startingDuration: 1_000 });
   const throttled = simulator.createFlow({ name: 'MetricsThrottled', startingDuration: 1_000 });

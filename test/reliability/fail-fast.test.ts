@@ -10,8 +10,8 @@ import { MediaConnectSimulator, type SimulatedFaultKind } from '../../src/testin
 import { createDevServer } from '../support/temporal';
 import { activityAttempts, historyOf } from '../support/history';
 import { workflowFailure } from '../support/failures';
-import type { WorkerProcess } from '../support/worker-process';
-import { printFigures, startWorkerProcess, workerEnvFor } from './fleet';
+import { startWorkerProcess, workerEnvFor, type WorkerProcess } from '../support/worker-process';
+import { printFigures } from './fleet';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 const EventType = temporal.api.enums.v1.EventType;

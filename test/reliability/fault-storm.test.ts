@@ -7,8 +7,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startBringFlowOnline } from '../../src/client';
 import { MediaConnectSimulator } from '../../src/testing';
 import { createDevServer } from '../support/temporal';
-import type { WorkerProcess } from '../support/worker-process';
-import { createFleet, outcomeOf, printFigures, startWorkerProcess, tally, workerEnvFor } from './fleet';
+import { startWorkerProcess, workerEnvFor, type WorkerProcess } from '../support/worker-process';
+import { createFleet, outcomeOf, printFigures, tally } from './fleet';
 
 const taskQueue = 'reliability-fault-storm';
 let env: TestWorkflowEnvironment;

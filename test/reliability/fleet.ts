@@ -1,11 +1,9 @@
 /**
- * Shared by the reliability suites: a fleet of simulated flows with known outcomes, the real
- * worker in its own process pointed at the simulator, and the figures each suite prints.
+ * Shared by the reliability suites: a fleet of simulated flows with known outcomes and the figures
+ * each suite prints (the worker process: `test/support/worker-process.ts`).
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import type { MediaConnectSimulator } from '../../src/testing';
-import { spawnWorker, type WorkerProcess } from '../support/worker-process';
-import { waitFor } from '../support/wait-for';
 import { seededRandom } from '../../src/testing/seeded-random';
 
 /** One flow of a fleet and how its bring-up must end. */
@@ -65,41 +63,6 @@ export function tally(values: Iterable<string | number | undefined>): Record<str
 export function printFigures(suite: string, figures: Record<string, unknown>): void {
   process.stdout.write(`\n[${suite}] ${JSON.stringify(figures)}\n`);
 }
-
-/** The environment of a worker process that uses the simulator. */
-export function workerEnvFor(address: string, sim: MediaConnectSimulator, taskQueue: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    TEMPORAL_ADDRESS: address,
-    TEMPORAL_NAMESPACE: 'default',
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    AWS_ENDPOINT_URL_MEDIACONNECT: sim.endpoint,
-    AWS_REGION: sim.region,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    // The simulator's token bucket is off in these suites; keep the request budget out of the way too (it still runs).
-    MEDIACONNECT_MAX_REQUESTS_PER_SECOND: '1000',
-    ...extra,
-  };
-}
-
-/**
- * Spawns the real worker entry point and waits until it polls (it bundles the workflows first,
- * which takes a while on a busy machine).
- * @throws Error with the worker's output when it exits or does not come up in time.
- */
-export async function startWorkerProcess(env: Record<string, string>, timeoutMs = 120_000): Promise<WorkerProcess> {
-  // "Worker running" is logged at INFO: a quieter level would hide the start-up.
-  const worker = spawnWorker({ LOG_FORMAT: 'json', LOG_LEVEL: 'INFO', ...env });
-  try {
-    await waitFor('the worker to start', () => worker.output().includes('Worker running') || worker.child.exitCode !== null, timeoutMs);
-  } catch (err) {
-    await worker.stop('SIGKILL');
-    throw new Error(`${(err as Error).message}; worker output:\n${worker.output()}`, { cause: err });
-  }
-  if (worker.child.exitCode !== null) throw new Error(`the worker exited early (code ${worker.child.exitCode}):\n${worker.output()}`);
-  return worker;
-}
-
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

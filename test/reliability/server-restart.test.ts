@@ -9,10 +9,10 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { startBringFlowOnline } from '../../src/client';
 import { MediaConnectSimulator } from '../../src/testing';
-import type { WorkerProcess } from '../support/worker-process';
+import { startWorkerProcess, workerEnvFor, type WorkerProcess } from '../support/worker-process';
 import { waitFor } from '../support/wait-for';
 import { DevServerProcess } from '../support/dev-server-process';
-import { createFleet, outcomeOf, printFigures, sleep, startWorkerProcess, tally, workerEnvFor } from './fleet';
+import { createFleet, outcomeOf, printFigures, sleep, tally } from './fleet';
 
 const taskQueue = 'reliability-server-restart';
 /** How long Temporal stays down once it has exited. */

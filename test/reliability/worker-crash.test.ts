@@ -11,9 +11,9 @@ import { requestBudgetWorkflowId } from '../../src/common/request-budget-math';
 import { requestBudgetQuery } from '../../src/workflows/request-budget-workflow';
 import { createDevServer } from '../support/temporal';
 import { historyOf, countEvents } from '../support/history';
-import type { WorkerProcess } from '../support/worker-process';
+import { startWorkerProcess, workerEnvFor, type WorkerProcess } from '../support/worker-process';
 import { waitFor } from '../support/wait-for';
-import { createFleet, outcomeOf, printFigures, startWorkerProcess, tally, workerEnvFor } from './fleet';
+import { createFleet, outcomeOf, printFigures, tally } from './fleet';
 import { temporal } from '@temporalio/proto';
 
 const taskQueue = 'reliability-worker-crash';

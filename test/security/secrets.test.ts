@@ -19,8 +19,8 @@ import { temporal } from '@temporalio/proto';
 import { startBringFlowOnline } from '../../src/client';
 import { MediaConnectSimulator } from '../../src/testing';
 import { createDevServer } from '../support/temporal';
-import type { WorkerProcess } from '../support/worker-process';
-import { outcomeOf, printFigures, startWorkerProcess, workerEnvFor } from '../reliability/fleet';
+import { startWorkerProcess, workerEnvFor, type WorkerProcess } from '../support/worker-process';
+import { outcomeOf, printFigures } from '../reliability/fleet';
 
 const CREDENTIALS = {
   AWS_ACCESS_KEY_ID: 'AKIAZZSECURITYTEST42',

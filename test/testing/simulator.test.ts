@@ -147,7 +147,7 @@ describe('MediaConnectSimulator through @aws-sdk/client-mediaconnect', () => {
     it('answers an unknown flow with 404 NotFoundException whose message names the ARN', async () => {
       const flowArn = 'arn:aws:mediaconnect:us-east-1:111122223333:flow:1-AAAAAAAAAAAAAAAA-BBBBBBBBBBBB:Ghost';
       for (const command of [new DescribeFlowCommand({ FlowArn: flowArn }), new StartFlowCommand({ FlowArn: flowArn })]) {
-        const err = await failure(client.send(command as DescribeFlowCommand));
+        const err = await failure(client.send(command));
         expect(err.name).toBe('NotFoundException');
         expect(err.$fault).toBe('client');
         expect(err.$metadata?.httpStatusCode).toBe(404);
@@ -550,7 +550,7 @@ describe('MediaConnectSimulator serving several regions behind one endpoint', ()
       new StopFlowCommand({ FlowArn: backup }),
       new DeleteFlowCommand({ FlowArn: backup }),
     ]) {
-      const err = await failure(east.send(command as DescribeFlowCommand));
+      const err = await failure(east.send(command));
       expect(err.name).toBe(AwsErrorName.NotFound);
       expect(err.$metadata?.httpStatusCode).toBe(404);
     }
