@@ -33,7 +33,7 @@ export function addCosts(a: TemporalCost, b: TemporalCost): TemporalCost {
 /** The cost of one run's history. */
 export function costOfHistory(history: temporal.api.history.v1.IHistory): TemporalCost {
   const events = history.events ?? [];
-  const count = (type: number) => events.filter((e) => e.eventType === type).length;
+  const count = (type: temporal.api.enums.v1.EventType) => events.filter((e) => e.eventType === type).length;
   // Retries add no events: each finished activity's last attempt number is on its ActivityTaskStarted.
   const attempts = events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED).reduce((sum, e) => sum + (e.activityTaskStartedEventAttributes?.attempt ?? 1), 0);
   const neverStarted = count(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) - count(EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED);
