@@ -49,7 +49,11 @@ export default defineConfig(
               allowTypeImports: true,
             },
             // The AWS SDK's partition table (region -> partition, for the ARN check) is pure data and a regex match.
-            { group: ['@aws-sdk/*', '!@aws-sdk/util-endpoints'], message: WORKFLOW_DETERMINISM, allowTypeImports: true },
+            {
+              group: ['@aws-sdk/*', '!@aws-sdk/util-endpoints'],
+              message: WORKFLOW_DETERMINISM,
+              allowTypeImports: true,
+            },
             {
               regex: '^(\\.\\.?/)+activities(/.*)?$',
               message: `${WORKFLOW_DETERMINISM} Activities are called through proxyActivities<MediaConnectActivities>().`,

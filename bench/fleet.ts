@@ -67,25 +67,51 @@ interface RunOutcome {
   bringUpIds?: string[];
 }
 
-type Run = (env: { sim: MediaConnectSimulator; flowArns: string[]; taskQueue: string; capMs: number }) => Promise<RunOutcome>;
+type Run = (env: {
+  sim: MediaConnectSimulator;
+  flowArns: string[];
+  taskQueue: string;
+  capMs: number;
+}) => Promise<RunOutcome>;
 
 export function floorMs(flows: number): number {
   return (Math.max(0, flows - BUDGET.burst) / BUDGET.requestsPerSecond) * 1000 + STARTING_MS;
 }
 
 /** Runs one contender on a fresh simulator (and worker), bounded by `capMs`. */
-async function measure(ctx: Context, contender: string, flows: number, capMs: number, run: Run, withWorker: boolean, otherFlows = 0): Promise<FleetRow> {
+async function measure(
+  ctx: Context,
+  contender: string,
+  flows: number,
+  capMs: number,
+  run: Run,
+  withWorker: boolean,
+  otherFlows = 0,
+): Promise<FleetRow> {
   const sim = await MediaConnectSimulator.start({ rateLimit: BUDGET });
   if (otherFlows > 0) {
     sim.createFlows(Math.ceil(otherFlows / 2), { prefix: 'OnAir', status: 'ACTIVE' });
     sim.createFlows(Math.floor(otherFlows / 2), { prefix: 'Idle' });
   }
-  const flowArns = Array.from({ length: flows }, (_, i) => sim.createFlow({ name: `Fleet${flows}-${String(i).padStart(3, '0')}`, startingDuration: STARTING_MS }));
+  const flowArns = Array.from({ length: flows }, (_, i) =>
+    sim.createFlow({ name: `Fleet${flows}-${String(i).padStart(3, '0')}`, startingDuration: STARTING_MS }),
+  );
   const taskQueue = `bench-fleet-${randomUUID()}`;
   const budgetId = `bench-budget-${taskQueue}`;
-  const mediaConnect = createMediaConnectClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+  const mediaConnect = createMediaConnectClient({
+    endpoint: sim.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
   const worker = withWorker
-    ? await createWorker({ connection: ctx.connection, namespace: ctx.namespace, taskQueue, mediaConnect, requestBudget: { ...BUDGET, budgetId }, workflowBundlePath: ctx.workflowBundlePath })
+    ? await createWorker({
+        connection: ctx.connection,
+        namespace: ctx.namespace,
+        taskQueue,
+        mediaConnect,
+        requestBudget: { ...BUDGET, budgetId },
+        workflowBundlePath: ctx.workflowBundlePath,
+      })
     : undefined;
   const running = worker?.run();
   const meter = new ResourceMeter();
@@ -129,41 +155,71 @@ async function measure(ctx: Context, contender: string, flows: number, capMs: nu
 }
 
 /** What the contender's workflows (fleet, bring-ups, request budget) cost in Temporal. */
-async function costOf(ctx: Context, outcome: RunOutcome, budgetId: string): Promise<Pick<FleetRow, 'cost' | 'fleetHistory' | 'largestBringUpBytes'>> {
+async function costOf(
+  ctx: Context,
+  outcome: RunOutcome,
+  budgetId: string,
+): Promise<Pick<FleetRow, 'cost' | 'fleetHistory' | 'largestBringUpBytes'>> {
   const bringUps = await costOfWorkflows(ctx.client, outcome.bringUpIds ?? []);
   const budget = await costOfWorkflows(ctx.client, [`${budgetId}:us-east-1`]); // one budget per region: `<budgetId>:<region>`
   const fleet = outcome.fleetId ? await costOfWorkflows(ctx.client, [outcome.fleetId]) : undefined;
   const total = [budget, ...(fleet ? [fleet] : [])].reduce(addCosts, bringUps);
-  return { cost: total, fleetHistory: fleet && { events: fleet.events, bytes: fleet.bytes }, largestBringUpBytes: bringUps.largestHistoryBytes };
+  return {
+    cost: total,
+    fleetHistory: fleet && { events: fleet.events, bytes: fleet.bytes },
+    largestBringUpBytes: bringUps.largestHistoryBytes,
+  };
 }
 
-const fleetWorkflow = (ctx: Context, maxConcurrent?: number): Run => async ({ flowArns, taskQueue, capMs }) => {
-  // Started as a user starts it: with the search attributes, like the independent bring-ups.
-  const handle = await startBringFleetOnline(ctx.client, { flowArns, ...(maxConcurrent !== undefined && { maxConcurrent }) }, { taskQueue, workflowId: `bench-fleet-${randomUUID()}` });
-  const report = await within(handle.result(), capMs, () => undefined);
-  const ids = { fleetId: handle.workflowId, bringUpIds: flowArns.map((arn) => `${handle.workflowId}/${arn.split(':')[7]}-${arn.split(':')[6]}`) };
-  if (!report) {
-    await handle.terminate('benchmark cap reached');
-    return { failedWorkflows: 1, note: `cap of ${capMs / 1000} s reached`, ...ids };
-  }
-  return { failedWorkflows: report.failed, ...ids };
-};
+const fleetWorkflow =
+  (ctx: Context, maxConcurrent?: number): Run =>
+  async ({ flowArns, taskQueue, capMs }) => {
+    // Started as a user starts it: with the search attributes, like the independent bring-ups.
+    const handle = await startBringFleetOnline(
+      ctx.client,
+      { flowArns, ...(maxConcurrent !== undefined && { maxConcurrent }) },
+      { taskQueue, workflowId: `bench-fleet-${randomUUID()}` },
+    );
+    const report = await within(handle.result(), capMs, () => undefined);
+    const ids = {
+      fleetId: handle.workflowId,
+      bringUpIds: flowArns.map((arn) => `${handle.workflowId}/${arn.split(':')[7]}-${arn.split(':')[6]}`),
+    };
+    if (!report) {
+      await handle.terminate('benchmark cap reached');
+      return { failedWorkflows: 1, note: `cap of ${capMs / 1000} s reached`, ...ids };
+    }
+    return { failedWorkflows: report.failed, ...ids };
+  };
 
-const independentWorkflows = (ctx: Context): Run => async ({ flowArns, taskQueue, capMs }) => {
-  const handles = await Promise.all(flowArns.map((flowArn) => startBringFlowOnline(ctx.client, { flowArn }, { taskQueue })));
-  const settled = handles.map((h) => h.result().then(() => 'ok' as const, () => 'failed' as const));
-  const results = await within(Promise.all(settled), capMs, () => undefined);
-  const bringUpIds = handles.map((h) => h.workflowId);
-  if (!results) {
-    await Promise.all(handles.map((h) => h.terminate('benchmark cap reached').catch(() => undefined)));
-    return { failedWorkflows: flowArns.length, note: `cap of ${capMs / 1000} s reached`, bringUpIds };
-  }
-  return { failedWorkflows: results.filter((r) => r === 'failed').length, bringUpIds };
-};
+const independentWorkflows =
+  (ctx: Context): Run =>
+  async ({ flowArns, taskQueue, capMs }) => {
+    const handles = await Promise.all(
+      flowArns.map((flowArn) => startBringFlowOnline(ctx.client, { flowArn }, { taskQueue })),
+    );
+    const settled = handles.map((h) =>
+      h.result().then(
+        () => 'ok' as const,
+        () => 'failed' as const,
+      ),
+    );
+    const results = await within(Promise.all(settled), capMs, () => undefined);
+    const bringUpIds = handles.map((h) => h.workflowId);
+    if (!results) {
+      await Promise.all(handles.map((h) => h.terminate('benchmark cap reached').catch(() => undefined)));
+      return { failedWorkflows: flowArns.length, note: `cap of ${capMs / 1000} s reached`, bringUpIds };
+    }
+    return { failedWorkflows: results.filter((r) => r === 'failed').length, bringUpIds };
+  };
 
 const sdkWaiters: Run = async ({ sim, flowArns, capMs }) => {
   // As an SDK user writes it: the SDK's default retries (3 attempts, backoff) and the waiter's own.
-  const sdk = new MediaConnectClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+  const sdk = new MediaConnectClient({
+    endpoint: sim.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
   const errors: string[] = [];
   const one = async (flowArn: string) => {
     try {
@@ -187,19 +243,32 @@ export const FLEET_CONTENDERS = ['fleet', 'independent', 'sdk'] as const;
  * Issue 10's big account: a fleet of `flows` in an account that holds `otherFlows` other flows
  * (half ACTIVE, half STANDBY), the fleet alone: what its reads cost as the account grows.
  */
-export async function benchmarkBigAccount(ctx: Context, flows: number, otherFlows: number, capMs: number): Promise<FleetRow[]> {
+export async function benchmarkBigAccount(
+  ctx: Context,
+  flows: number,
+  otherFlows: number,
+  capMs: number,
+): Promise<FleetRow[]> {
   return [await measure(ctx, 'bringFleetOnline', flows, capMs, fleetWorkflow(ctx), true, otherFlows)];
 }
 
 /** The contenders for one fleet size, one after the other. */
-export async function benchmarkFleet(ctx: Context, flows: number, capMs: number, contenders: readonly string[] = FLEET_CONTENDERS): Promise<FleetRow[]> {
+export async function benchmarkFleet(
+  ctx: Context,
+  flows: number,
+  capMs: number,
+  contenders: readonly string[] = FLEET_CONTENDERS,
+): Promise<FleetRow[]> {
   const rows: FleetRow[] = [];
   if (contenders.includes('fleet')) {
     rows.push(await measure(ctx, 'bringFleetOnline', flows, capMs, fleetWorkflow(ctx), true));
     // What the first design's default of 100 slots costs once the fleet is larger than that.
-    if (flows > 100) rows.push(await measure(ctx, 'bringFleetOnline maxConcurrent=100', flows, capMs, fleetWorkflow(ctx, 100), true));
+    if (flows > 100)
+      rows.push(await measure(ctx, 'bringFleetOnline maxConcurrent=100', flows, capMs, fleetWorkflow(ctx, 100), true));
   }
-  if (contenders.includes('independent')) rows.push(await measure(ctx, `${flows} x bringFlowOnline`, flows, capMs, independentWorkflows(ctx), true));
-  if (contenders.includes('sdk')) rows.push(await measure(ctx, `${flows} x SDK waiter`, flows, capMs, sdkWaiters, false));
+  if (contenders.includes('independent'))
+    rows.push(await measure(ctx, `${flows} x bringFlowOnline`, flows, capMs, independentWorkflows(ctx), true));
+  if (contenders.includes('sdk'))
+    rows.push(await measure(ctx, `${flows} x SDK waiter`, flows, capMs, sdkWaiters, false));
   return rows;
 }

@@ -67,8 +67,17 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs one contender, with `workers` workers that share one budget, bounded by `capMs`. */
-export async function benchmarkRaisedQuota(ctx: Context, contender: RaisedQuotaContender, flows: number, workers: number, capMs: number): Promise<RaisedQuotaRow> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./raised-quota-workflows'), logger: new DefaultLogger('WARN') });
+export async function benchmarkRaisedQuota(
+  ctx: Context,
+  contender: RaisedQuotaContender,
+  flows: number,
+  workers: number,
+  capMs: number,
+): Promise<RaisedQuotaRow> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./raised-quota-workflows'),
+    logger: new DefaultLogger('WARN'),
+  });
   const workflowBundlePath = path.join(tmpdir(), `raised-quota-workflows-${randomUUID()}.js`);
   writeFileSync(workflowBundlePath, code);
   const sim = await MediaConnectSimulator.start({ rateLimit: RAISED_QUOTA });
@@ -79,14 +88,22 @@ export async function benchmarkRaisedQuota(ctx: Context, contender: RaisedQuotaC
   const running: Array<{ worker: Worker; done: Promise<void>; close(): Promise<void> }> = [];
   for (let i = 0; i < workers; i += 1) {
     const connection = await NativeConnection.connect({ address: ctx.address });
-    const mediaConnect = createMediaConnectClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+    const mediaConnect = createMediaConnectClient({
+      endpoint: sim.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    });
     const worker = await createWorker({
       connection,
       namespace: ctx.namespace,
       taskQueue,
       mediaConnect,
       workflowBundlePath,
-      requestBudget: { ...RAISED_QUOTA, budgetId, onReservation: ({ requests, roundTripMs }) => updates.push({ at: Date.now(), requests, roundTripMs }) },
+      requestBudget: {
+        ...RAISED_QUOTA,
+        budgetId,
+        onReservation: ({ requests, roundTripMs }) => updates.push({ at: Date.now(), requests, roundTripMs }),
+      },
     });
     running.push({
       worker,
@@ -102,7 +119,11 @@ export async function benchmarkRaisedQuota(ctx: Context, contender: RaisedQuotaC
   const workflowId = `bench-raised-${randomUUID()}`;
   const handle =
     contender === 'bringFleetOnline'
-      ? await ctx.client.workflow.start<typeof bringFleetOnline>('bringFleetOnline', { args: [{ flowArns }], taskQueue, workflowId })
+      ? await ctx.client.workflow.start<typeof bringFleetOnline>('bringFleetOnline', {
+          args: [{ flowArns }],
+          taskQueue,
+          workflowId,
+        })
       : await ctx.client.workflow.start<typeof describeAll>('describeAll', { args: [flowArns], taskQueue, workflowId });
   const report = await within(
     handle.result().then((r) => (typeof r === 'number' ? { failed: flows - r } : r)),
@@ -119,8 +140,13 @@ export async function benchmarkRaisedQuota(ctx: Context, contender: RaisedQuotaC
     await w.close();
   }
   const stats = sim.stats();
-  const done = contender === 'bringFleetOnline' ? flowArns.filter((arn) => sim.flowStatus(arn) === 'ACTIVE').length : flows - (report?.failed ?? flows);
-  const paced = sim.calls({ operation: contender === 'bringFleetOnline' ? 'StartFlow' : 'DescribeFlow' }).filter((c) => c.httpStatus === 202 || c.httpStatus === 200);
+  const done =
+    contender === 'bringFleetOnline'
+      ? flowArns.filter((arn) => sim.flowStatus(arn) === 'ACTIVE').length
+      : flows - (report?.failed ?? flows);
+  const paced = sim
+    .calls({ operation: contender === 'bringFleetOnline' ? 'StartFlow' : 'DescribeFlow' })
+    .filter((c) => c.httpStatus === 202 || c.httpStatus === 200);
   const rates = callRates(sim.calls(), startedAt);
   await sim.stop();
   rmSync(workflowBundlePath, { force: true });
@@ -129,7 +155,11 @@ export async function benchmarkRaisedQuota(ctx: Context, contender: RaisedQuotaC
   const waits = updates.flatMap((u) => Array<number>(u.requests).fill(u.roundTripMs)).sort((a, b) => a - b);
   const span = updates.length > 1 ? (updates.at(-1)!.at - updates[0].at) / 1000 : NaN;
   const perSecond = new Map<number, number>();
-  for (const u of updates) perSecond.set(Math.floor((u.at - startedAt) / 1000), (perSecond.get(Math.floor((u.at - startedAt) / 1000)) ?? 0) + 1);
+  for (const u of updates)
+    perSecond.set(
+      Math.floor((u.at - startedAt) / 1000),
+      (perSecond.get(Math.floor((u.at - startedAt) / 1000)) ?? 0) + 1,
+    );
   const startsFloorMs = (Math.max(0, flows - RAISED_QUOTA.burst) / RAISED_QUOTA.requestsPerSecond) * 1000;
   return {
     contender,
@@ -156,7 +186,28 @@ export async function benchmarkRaisedQuota(ctx: Context, contender: RaisedQuotaC
 
 export function raisedQuotaTable(rows: RaisedQuotaRow[]): string {
   return table(
-    ['contender', 'flows', 'workers', 'total (s)', 'floor (s)', 'vs floor', 'paced calls done (s)', 'their floor (s)', 'done', 'calls', 'throttled', 'peak calls/s', 'updates', 'updates/s (peak)', 'tokens/update', 'added wait p50 / p95 / max (ms)', 'granted', 'CPU (s)', 'peak RSS (MiB)', 'note'],
+    [
+      'contender',
+      'flows',
+      'workers',
+      'total (s)',
+      'floor (s)',
+      'vs floor',
+      'paced calls done (s)',
+      'their floor (s)',
+      'done',
+      'calls',
+      'throttled',
+      'peak calls/s',
+      'updates',
+      'updates/s (peak)',
+      'tokens/update',
+      'added wait p50 / p95 / max (ms)',
+      'granted',
+      'CPU (s)',
+      'peak RSS (MiB)',
+      'note',
+    ],
     rows.map((r) => [
       r.contender,
       r.flows,

@@ -45,7 +45,8 @@ const { values: args } = parseArgs({
   },
 });
 const quick = args.quick ?? false;
-const list = (text: string | undefined, fallback: number[]) => (text === undefined ? fallback : text.split(',').filter(Boolean).map(Number));
+const list = (text: string | undefined, fallback: number[]) =>
+  text === undefined ? fallback : text.split(',').filter(Boolean).map(Number);
 const DURATIONS_S = list(args.durations, quick ? [5, 30] : [5, 30, 60, 90]);
 const RUNS = Number(args.runs ?? 3);
 const FLEETS = list(args.fleets, quick ? [100] : [100, 500]);
@@ -56,13 +57,26 @@ const RAISED = (args.raised ?? (quick ? '' : '1000x4')).split('x').filter(Boolea
 const capMs = (flows: number) => (flows <= 100 ? 6 : 12) * 60_000;
 
 function load(): string {
-  return `load average ${loadavg().map((l) => l.toFixed(2)).join(' / ')} on ${cpus().length} cores`;
+  return `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ')} on ${cpus().length} cores`;
 }
 
 function singleFlowTable(rows: SingleFlowRow[]): string {
   const baseline = new Map(rows.filter((r) => r.contender === 'SDK waitUntilFlowActive').map((r) => [r.durationS, r]));
   return table(
-    ['contender', 'D (s)', 'runs', 'lag median (s)', 'lag worst (s)', 'status calls median / worst', 'target calls (D/2+3)', 'history events', 'failed', 'worst lag vs SDK'],
+    [
+      'contender',
+      'D (s)',
+      'runs',
+      'lag median (s)',
+      'lag worst (s)',
+      'status calls median / worst',
+      'target calls (D/2+3)',
+      'history events',
+      'failed',
+      'worst lag vs SDK',
+    ],
     rows.map((r) => [
       r.contender,
       r.durationS,
@@ -73,14 +87,33 @@ function singleFlowTable(rows: SingleFlowRow[]): string {
       Math.floor(r.durationS / 2 + 3),
       r.historyEvents ?? '-',
       r.failures,
-      r.contender === 'SDK waitUntilFlowActive' ? 'baseline' : `${(r.worstLagMs / (baseline.get(r.durationS)?.worstLagMs ?? NaN)).toFixed(2)}x`,
+      r.contender === 'SDK waitUntilFlowActive'
+        ? 'baseline'
+        : `${(r.worstLagMs / (baseline.get(r.durationS)?.worstLagMs ?? NaN)).toFixed(2)}x`,
     ]),
   );
 }
 
 function fleetTable(rows: FleetRow[]): string {
   return table(
-    ['contender', 'flows', 'total (s)', 'floor (s)', 'vs floor', 'starts done (s)', 'ACTIVE', 'failed', 'calls', 'throttled', 'Start/Describe/List', 'peak calls/s', 'calls 1st s', 'CPU (s)', 'peak RSS (MiB)', 'note'],
+    [
+      'contender',
+      'flows',
+      'total (s)',
+      'floor (s)',
+      'vs floor',
+      'starts done (s)',
+      'ACTIVE',
+      'failed',
+      'calls',
+      'throttled',
+      'Start/Describe/List',
+      'peak calls/s',
+      'calls 1st s',
+      'CPU (s)',
+      'peak RSS (MiB)',
+      'note',
+    ],
     rows.map((r) => [
       r.contender,
       r.flows,
@@ -108,7 +141,17 @@ const kib = (bytes: number | undefined) => (bytes === undefined ? '-' : `${(byte
 function costTable(rows: FleetRow[]): string {
   const withCost = rows.filter((r) => r.cost);
   return table(
-    ['contender', 'flows', 'other flows in account', 'fleet history', 'largest bring-up', 'events / flow', 'history bytes / flow', 'actions / flow', 'of which: starts / activities / timers / signals / upserts / budget updates'],
+    [
+      'contender',
+      'flows',
+      'other flows in account',
+      'fleet history',
+      'largest bring-up',
+      'events / flow',
+      'history bytes / flow',
+      'actions / flow',
+      'of which: starts / activities / timers / signals / upserts / budget updates',
+    ],
     withCost.map((r) => {
       const cost = r.cost!;
       const per = (n: number) => (n / r.flows).toFixed(1);
@@ -131,12 +174,17 @@ function costTable(rows: FleetRow[]): string {
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const began = Date.now();
-  console.log(`# temporal-mediaconnect benchmarks${quick ? ' (--quick)' : ''}\n\nStarted ${new Date().toISOString()}, ${load()}; Node ${process.version}.\n`);
+  console.log(
+    `# temporal-mediaconnect benchmarks${quick ? ' (--quick)' : ''}\n\nStarted ${new Date().toISOString()}, ${load()}; Node ${process.version}.\n`,
+  );
 
   const dir = mkdtempSync(path.join(tmpdir(), 'mc-bench-'));
   const env = await createDevServer();
   try {
-    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), logger: new DefaultLogger('WARN') });
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../src/workflows'),
+      logger: new DefaultLogger('WARN'),
+    });
     const workflowBundlePath = path.join(dir, 'workflows.js');
     writeFileSync(workflowBundlePath, code);
     const namespace = env.namespace ?? 'default';
@@ -145,13 +193,30 @@ async function main(): Promise<void> {
     if (DURATIONS_S.length > 0) {
       const sim = await MediaConnectSimulator.start({ rateLimit: false });
       const taskQueue = `bench-single-${randomUUID()}`;
-      const mediaConnect = createMediaConnectClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+      const mediaConnect = createMediaConnectClient({
+        endpoint: sim.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+      });
       // The request budget is on, as in the worker's default set-up, but wide enough (100/s) that the
       // runs going on at once do not queue behind each other: it adds its reservation round trip only.
-      const worker = await createWorker({ connection: env.nativeConnection, namespace, taskQueue, mediaConnect, workflowBundlePath, requestBudget: { requestsPerSecond: 100, burst: 100 } });
+      const worker = await createWorker({
+        connection: env.nativeConnection,
+        namespace,
+        taskQueue,
+        mediaConnect,
+        workflowBundlePath,
+        requestBudget: { requestsPerSecond: 100, burst: 100 },
+      });
       const running = worker.run();
-      const sdk = new MediaConnectClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
-      console.log(`## 1. Single flow, STARTING for D seconds (real time, ${RUNS} runs each, all at once; no rate limit in the simulator, request budget 100/s)\n`);
+      const sdk = new MediaConnectClient({
+        endpoint: sim.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+      });
+      console.log(
+        `## 1. Single flow, STARTING for D seconds (real time, ${RUNS} runs each, all at once; no rate limit in the simulator, request budget 100/s)\n`,
+      );
       const single = await benchmarkSingleFlow({ sim, client: env.client, taskQueue, sdk }, DURATIONS_S, RUNS);
       worker.shutdown();
       await running;
@@ -159,7 +224,8 @@ async function main(): Promise<void> {
       mediaConnect.destroy();
       await sim.stop();
       console.log(singleFlowTable(single.rows));
-      for (const failed of single.samples.filter((s) => s.error)) console.log(`- ${failed.contender} D=${failed.durationS}: ${failed.error}`);
+      for (const failed of single.samples.filter((s) => s.error))
+        console.log(`- ${failed.contender} D=${failed.durationS}: ${failed.error}`);
       console.log(`\n(${load()})\n`);
     }
 
@@ -169,28 +235,53 @@ async function main(): Promise<void> {
     );
     const fleetRows: FleetRow[] = [];
     for (const flows of FLEETS) {
-      const rows = await benchmarkFleet({ client: env.client, connection: env.nativeConnection, namespace, workflowBundlePath }, flows, capMs(flows), CONTENDERS);
+      const rows = await benchmarkFleet(
+        { client: env.client, connection: env.nativeConnection, namespace, workflowBundlePath },
+        flows,
+        capMs(flows),
+        CONTENDERS,
+      );
       fleetRows.push(...rows);
       console.log(`(${flows} flows done, ${load()})`);
     }
     if (fleetRows.length > 0) console.log(`\n${fleetTable(fleetRows)}\n`);
-    if (fleetRows.some((r) => r.cost)) console.log(`Temporal cost (every workflow of the contender, its request budget included):\n\n${costTable(fleetRows)}\n`);
+    if (fleetRows.some((r) => r.cost))
+      console.log(
+        `Temporal cost (every workflow of the contender, its request budget included):\n\n${costTable(fleetRows)}\n`,
+      );
 
     // 3. A raised quota spent by several workers through one budget.
     if (RAISED.length === 2) {
       const [flows, workers] = RAISED;
-      console.log(`## 3. Raised quota: ${RAISED_QUOTA.requestsPerSecond} requests/s burst ${RAISED_QUOTA.burst}, ${workers} workers sharing one request budget, a fleet of ${flows} (STARTING 30 s)\n`);
+      console.log(
+        `## 3. Raised quota: ${RAISED_QUOTA.requestsPerSecond} requests/s burst ${RAISED_QUOTA.burst}, ${workers} workers sharing one request budget, a fleet of ${flows} (STARTING 30 s)\n`,
+      );
       const rows = [];
       for (const contender of ['describeAll', 'bringFleetOnline'] as const) {
-        rows.push(await benchmarkRaisedQuota({ client: env.client, address: env.address, namespace }, contender, flows, workers, capMs(flows)));
+        rows.push(
+          await benchmarkRaisedQuota(
+            { client: env.client, address: env.address, namespace },
+            contender,
+            flows,
+            workers,
+            capMs(flows),
+          ),
+        );
       }
       console.log(`${raisedQuotaTable(rows)}\n\n(${load()})\n`);
     }
 
     // 4. A big account.
     if (BIG_ACCOUNT > 0) {
-      console.log(`## 4. A fleet of ${BIG_FLEET} in an account holding ${BIG_ACCOUNT} other flows, STARTING for 30 s, same budget\n`);
-      const rows = await benchmarkBigAccount({ client: env.client, connection: env.nativeConnection, namespace, workflowBundlePath }, BIG_FLEET, BIG_ACCOUNT, capMs(BIG_FLEET));
+      console.log(
+        `## 4. A fleet of ${BIG_FLEET} in an account holding ${BIG_ACCOUNT} other flows, STARTING for 30 s, same budget\n`,
+      );
+      const rows = await benchmarkBigAccount(
+        { client: env.client, connection: env.nativeConnection, namespace, workflowBundlePath },
+        BIG_FLEET,
+        BIG_ACCOUNT,
+        capMs(BIG_FLEET),
+      );
       console.log(`${fleetTable(rows)}\n\n${costTable(rows)}\n\n(${load()})\n`);
     }
     console.log(`Finished in ${seconds(Date.now() - began, 0)} s, ${load()}.`);

@@ -22,7 +22,12 @@ async function perCall(calls: number, call: (i: number) => Promise<unknown>): Pr
 
 async function measure(size: number): Promise<string[]> {
   const sim = await MediaConnectSimulator.start({ rateLimit: false });
-  const client = new MediaConnectClient({ endpoint: sim.endpoint, region: sim.region, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }, maxAttempts: 1 });
+  const client = new MediaConnectClient({
+    endpoint: sim.endpoint,
+    region: sim.region,
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    maxAttempts: 1,
+  });
   try {
     let started = performance.now();
     const arns = sim.createFlows(size, { prefix: 'Bench' });
@@ -36,8 +41,16 @@ async function measure(size: number): Promise<string[]> {
     } while (nextToken !== undefined);
     const listAllMs = performance.now() - started;
     const pageMs = await perCall(SMALL_PAGES, () => client.send(new ListFlowsCommand({ MaxResults: 10 })));
-    const describeMs = await perCall(DESCRIBES, (i) => client.send(new DescribeFlowCommand({ FlowArn: arns[(i * 7919) % size] })));
-    return [String(size), createMs.toFixed(0), `${listAllMs.toFixed(0)} (${pages} page${pages === 1 ? '' : 's'})`, pageMs.toFixed(2), describeMs.toFixed(2)];
+    const describeMs = await perCall(DESCRIBES, (i) =>
+      client.send(new DescribeFlowCommand({ FlowArn: arns[(i * 7919) % size] })),
+    );
+    return [
+      String(size),
+      createMs.toFixed(0),
+      `${listAllMs.toFixed(0)} (${pages} page${pages === 1 ? '' : 's'})`,
+      pageMs.toFixed(2),
+      describeMs.toFixed(2),
+    ];
   } finally {
     client.destroy();
     await sim.stop();
@@ -48,7 +61,12 @@ async function main(): Promise<void> {
   await measure(100); // warm-up: the SDK's and the JIT's first calls are slow
   const rows: string[][] = [];
   for (const size of SIZES) rows.push(await measure(size));
-  console.log(table(['flows', 'createFlows ms', 'ListFlows of all, ms', 'ListFlows page of 10, ms/call', 'DescribeFlow, ms/call'], rows));
+  console.log(
+    table(
+      ['flows', 'createFlows ms', 'ListFlows of all, ms', 'ListFlows page of 10, ms/call', 'DescribeFlow, ms/call'],
+      rows,
+    ),
+  );
 }
 
 main().catch((err: unknown) => {

@@ -56,7 +56,12 @@ async function viaWorkflow(ctx: Context, durationS: number, run: number): Promis
     await handle.result();
     const seenAt = Date.now();
     const history = await ctx.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).fetchHistory();
-    return { ...sample, lagMs: seenAt - activeAt(ctx.sim, flowArn, durationS), ...statusCalls(ctx.sim, flowArn), historyEvents: history.events?.length ?? 0 };
+    return {
+      ...sample,
+      lagMs: seenAt - activeAt(ctx.sim, flowArn, durationS),
+      ...statusCalls(ctx.sim, flowArn),
+      historyEvents: history.events?.length ?? 0,
+    };
   } catch (err) {
     return { ...sample, lagMs: NaN, ...statusCalls(ctx.sim, flowArn), error: (err as Error).message };
   }
@@ -86,7 +91,11 @@ function statusCalls(sim: MediaConnectSimulator, flowArn: string) {
 }
 
 /** Runs `runs` bring-ups per D and contender, all at once, and summarises them per (contender, D). */
-export async function benchmarkSingleFlow(ctx: Context, durationsS: number[], runs: number): Promise<{ rows: SingleFlowRow[]; samples: SingleFlowSample[] }> {
+export async function benchmarkSingleFlow(
+  ctx: Context,
+  durationsS: number[],
+  runs: number,
+): Promise<{ rows: SingleFlowRow[]; samples: SingleFlowSample[] }> {
   const jobs: Array<Promise<SingleFlowSample>> = [];
   for (const durationS of durationsS) {
     for (let run = 0; run < runs; run++) {

@@ -14,10 +14,23 @@ export interface TemporalCost {
   bytes: number;
   /** The largest single run's history, bytes. */
   largestHistoryBytes: number;
-  actions: { workflowStarts: number; activityAttempts: number; timers: number; signals: number; upserts: number; updates: number };
+  actions: {
+    workflowStarts: number;
+    activityAttempts: number;
+    timers: number;
+    signals: number;
+    upserts: number;
+    updates: number;
+  };
 }
 
-export const NO_COST: TemporalCost = { workflows: 0, events: 0, bytes: 0, largestHistoryBytes: 0, actions: { workflowStarts: 0, activityAttempts: 0, timers: 0, signals: 0, upserts: 0, updates: 0 } };
+export const NO_COST: TemporalCost = {
+  workflows: 0,
+  events: 0,
+  bytes: 0,
+  largestHistoryBytes: 0,
+  actions: { workflowStarts: 0, activityAttempts: 0, timers: 0, signals: 0, upserts: 0, updates: 0 },
+};
 
 /** Total billable actions of a cost. */
 export function actionsOf(cost: TemporalCost): number {
@@ -27,7 +40,13 @@ export function actionsOf(cost: TemporalCost): number {
 export function addCosts(a: TemporalCost, b: TemporalCost): TemporalCost {
   const actions = { ...a.actions };
   for (const key of Object.keys(actions) as Array<keyof TemporalCost['actions']>) actions[key] += b.actions[key];
-  return { workflows: a.workflows + b.workflows, events: a.events + b.events, bytes: a.bytes + b.bytes, largestHistoryBytes: Math.max(a.largestHistoryBytes, b.largestHistoryBytes), actions };
+  return {
+    workflows: a.workflows + b.workflows,
+    events: a.events + b.events,
+    bytes: a.bytes + b.bytes,
+    largestHistoryBytes: Math.max(a.largestHistoryBytes, b.largestHistoryBytes),
+    actions,
+  };
 }
 
 /** The cost of one run's history. */
@@ -35,8 +54,11 @@ export function costOfHistory(history: temporal.api.history.v1.IHistory): Tempor
   const events = history.events ?? [];
   const count = (type: temporal.api.enums.v1.EventType) => events.filter((e) => e.eventType === type).length;
   // Retries add no events: each finished activity's last attempt number is on its ActivityTaskStarted.
-  const attempts = events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED).reduce((sum, e) => sum + (e.activityTaskStartedEventAttributes?.attempt ?? 1), 0);
-  const neverStarted = count(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) - count(EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED);
+  const attempts = events
+    .filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)
+    .reduce((sum, e) => sum + (e.activityTaskStartedEventAttributes?.attempt ?? 1), 0);
+  const neverStarted =
+    count(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) - count(EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED);
   const bytes = temporal.api.history.v1.History.encode(history).finish().length;
   return {
     workflows: 1,

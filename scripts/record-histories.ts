@@ -22,7 +22,11 @@ import { MediaConnectSimulator } from '../src/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createWorker } from '../src/worker';
 import { flowStatusChangedSignal, type BringFlowOnlineInput } from '../src/workflows/bring-flow-online';
-import { requestThrottledSignal, reserveRequestsUpdate, type mediaConnectRequestBudget } from '../src/workflows/request-budget-workflow';
+import {
+  requestThrottledSignal,
+  reserveRequestsUpdate,
+  type mediaConnectRequestBudget,
+} from '../src/workflows/request-budget-workflow';
 import { createDevServer } from '../test/support/temporal';
 import { mediaConnectClientFor } from '../test/support/aws';
 
@@ -41,11 +45,22 @@ interface Scenario {
 }
 
 const SCENARIOS: Scenario[] = [
-  { name: 'success', prepare: (sim) => ({ flowArn: sim.createFlow({ name: 'Success', startingDuration: 1_500 }), pollInterval: '500ms' }) },
+  {
+    name: 'success',
+    prepare: (sim) => ({
+      flowArn: sim.createFlow({ name: 'Success', startingDuration: 1_500 }),
+      pollInterval: '500ms',
+    }),
+  },
   {
     name: 'flow-error',
     prepare: (sim) => ({
-      flowArn: sim.createFlow({ name: 'FlowError', startingDuration: 1_000, outcome: 'ERROR', errorMessages: ['Source 10.0.0.1:5000 is not reachable'] }),
+      flowArn: sim.createFlow({
+        name: 'FlowError',
+        startingDuration: 1_000,
+        outcome: 'ERROR',
+        errorMessages: ['Source 10.0.0.1:5000 is not reachable'],
+      }),
       pollInterval: '500ms',
     }),
   },
@@ -59,19 +74,51 @@ const SCENARIOS: Scenario[] = [
       return { flowArn, pollInterval: '500ms' };
     },
   },
-  { name: 'continue-as-new', prepare: (sim) => ({ flowArn: sim.createFlow({ name: 'LongWait', startingDuration: 2_500 }), pollInterval: '300ms', pollsPerRun: 3 }) },
+  {
+    name: 'continue-as-new',
+    prepare: (sim) => ({
+      flowArn: sim.createFlow({ name: 'LongWait', startingDuration: 2_500 }),
+      pollInterval: '300ms',
+      pollsPerRun: 3,
+    }),
+  },
   { name: 'already-active', prepare: (sim) => ({ flowArn: sim.createFlow({ name: 'OnAir', status: 'ACTIVE' }) }) },
-  { name: 'already-starting', prepare: (sim) => ({ flowArn: sim.createFlow({ name: 'AlreadyStarting', status: 'STARTING', startingDuration: 1_000 }), pollInterval: '500ms' }) },
-  { name: 'known-status', prepare: (sim) => ({ flowArn: sim.createFlow({ name: 'KnownStandby', startingDuration: 800 }), knownStatus: 'STANDBY', pollInterval: '500ms' }) },
+  {
+    name: 'already-starting',
+    prepare: (sim) => ({
+      flowArn: sim.createFlow({ name: 'AlreadyStarting', status: 'STARTING', startingDuration: 1_000 }),
+      pollInterval: '500ms',
+    }),
+  },
+  {
+    name: 'known-status',
+    prepare: (sim) => ({
+      flowArn: sim.createFlow({ name: 'KnownStandby', startingDuration: 800 }),
+      knownStatus: 'STANDBY',
+      pollInterval: '500ms',
+    }),
+  },
   {
     name: 'start-refused',
     prepare: (sim) => {
       const flowArn = sim.createFlow({ name: 'Forbidden' });
-      sim.injectFault({ operation: 'StartFlow', flowArn, kind: 'forbidden', message: 'User is not authorized to perform mediaconnect:StartFlow' });
+      sim.injectFault({
+        operation: 'StartFlow',
+        flowArn,
+        kind: 'forbidden',
+        message: 'User is not authorized to perform mediaconnect:StartFlow',
+      });
       return { flowArn };
     },
   },
-  { name: 'start-timeout', prepare: (sim) => ({ flowArn: sim.createFlow({ name: 'Slowpoke', startingDuration: 1e9 }), timeout: '2s', pollInterval: '500ms' }) },
+  {
+    name: 'start-timeout',
+    prepare: (sim) => ({
+      flowArn: sim.createFlow({ name: 'Slowpoke', startingDuration: 1e9 }),
+      timeout: '2s',
+      pollInterval: '500ms',
+    }),
+  },
   {
     name: 'signalled',
     prepare: (sim) => ({ flowArn: sim.createFlow({ name: 'Signalled', startingDuration: 500 }), pollInterval: '1h' }),
@@ -112,7 +159,11 @@ interface FleetScenario {
 let fleetSeq = 0;
 const fleetFlows = (sim: MediaConnectSimulator, count: number, errors: number) =>
   Array.from({ length: count }, (_, i) =>
-    sim.createFlow({ name: `Fleet${++fleetSeq}`, startingDuration: 800 + 200 * i, ...(i < errors && { outcome: 'ERROR' as const, errorMessages: ['Source is not reachable'] }) }),
+    sim.createFlow({
+      name: `Fleet${++fleetSeq}`,
+      startingDuration: 800 + 200 * i,
+      ...(i < errors && { outcome: 'ERROR' as const, errorMessages: ['Source is not reachable'] }),
+    }),
   );
 
 /** Paths through `bringFleetOnline`: per-flow report, fail-fast, cancellation. */
@@ -121,7 +172,10 @@ const FLEET_SCENARIOS: FleetScenario[] = [
   { name: 'fleet-fail-fast', failFast: true, prepare: (sim) => fleetFlows(sim, 3, 1) },
   {
     name: 'fleet-cancelled',
-    prepare: (sim) => [sim.createFlow({ name: `Fleet${++fleetSeq}`, startingDuration: 1e9 }), sim.createFlow({ name: `Fleet${++fleetSeq}`, startingDuration: 1e9 })],
+    prepare: (sim) => [
+      sim.createFlow({ name: `Fleet${++fleetSeq}`, startingDuration: 1e9 }),
+      sim.createFlow({ name: `Fleet${++fleetSeq}`, startingDuration: 1e9 }),
+    ],
     during: async (handle) => {
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       await handle.cancel();
@@ -135,8 +189,13 @@ const FLEET_SCENARIOS: FleetScenario[] = [
  */
 async function recordRequestBudget(client: Client): Promise<WorkflowHandle[]> {
   const limits = { requestsPerSecond: 5, burst: 30 };
-  const handle = await client.workflow.start<typeof mediaConnectRequestBudget>('mediaConnectRequestBudget', { args: [{ limits, updatesPerRun: 4 }], taskQueue, workflowId: 'request-budget' });
-  const reserve = (maxWaitsMs: number[]) => client.workflow.getHandle('request-budget').executeUpdate(reserveRequestsUpdate, { args: [{ maxWaitsMs }] });
+  const handle = await client.workflow.start<typeof mediaConnectRequestBudget>('mediaConnectRequestBudget', {
+    args: [{ limits, updatesPerRun: 4 }],
+    taskQueue,
+    workflowId: 'request-budget',
+  });
+  const reserve = (maxWaitsMs: number[]) =>
+    client.workflow.getHandle('request-budget').executeUpdate(reserveRequestsUpdate, { args: [{ maxWaitsMs }] });
   await reserve(Array(40).fill(60_000)); // the burst, then 10 queued
   await reserve([0, 60_000]); // the first cannot wait: refused
   await handle.signal(requestThrottledSignal, { retryAfterMs: 1_000 });
@@ -147,7 +206,10 @@ async function recordRequestBudget(client: Client): Promise<WorkflowHandle[]> {
 }
 
 /** Every run of a workflow, first to last, following continue-as-new. */
-async function runsOf(client: Client, handle: WorkflowHandle & { firstExecutionRunId: string }): Promise<WorkflowHandle[]> {
+async function runsOf(
+  client: Client,
+  handle: WorkflowHandle & { firstExecutionRunId: string },
+): Promise<WorkflowHandle[]> {
   const runs: WorkflowHandle[] = [];
   let runId: string | undefined = handle.firstExecutionRunId;
   while (runId) {
@@ -163,7 +225,13 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') }); // the expected failures' WARN lines are noise here
   const [env, sim] = await Promise.all([createDevServer(), MediaConnectSimulator.start({ rateLimit: false })]);
   const mediaConnect = mediaConnectClientFor(sim.endpoint, sim.region);
-  const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, mediaConnect, requestBudget: false });
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    mediaConnect,
+    requestBudget: false,
+  });
   const written: string[] = [];
   const only = process.argv.slice(2);
   const wanted = (name: string) => only.length === 0 || only.includes(name);
@@ -186,7 +254,10 @@ async function main(): Promise<void> {
         await scenario.during?.(handle, input.flowArn);
         const outcome = await handle.result().then(
           (result) => result.status,
-          (err: Error) => (err.cause as { type?: string; name?: string } | undefined)?.type ?? (err.cause as Error | undefined)?.name ?? err.name,
+          (err: Error) =>
+            (err.cause as { type?: string; name?: string } | undefined)?.type ??
+            (err.cause as Error | undefined)?.name ??
+            err.name,
         );
         const runs = await runsOf(env.client, handle);
         await writeRuns(scenario.name, runs);
@@ -194,7 +265,14 @@ async function main(): Promise<void> {
       }
       for (const fleet of FLEET_SCENARIOS.filter((f) => wanted(f.name))) {
         const flowArns = fleet.prepare(sim);
-        const handle = await startBringFleetOnline(env.client, { flowArns, pollInterval: '500ms', failFast: fleet.failFast }, { workflowId: fleet.name, taskQueue } /* the replayer runs it under its file name: child ids derive from it */);
+        const handle = await startBringFleetOnline(
+          env.client,
+          { flowArns, pollInterval: '500ms', failFast: fleet.failFast },
+          {
+            workflowId: fleet.name,
+            taskQueue,
+          } /* the replayer runs it under its file name: child ids derive from it */,
+        );
         await fleet.during?.(handle);
         const outcome = await handle.result().then(
           (result) => `${result.active} ACTIVE, ${result.failed} FAILED, ${result.cancelled} CANCELLED`,
@@ -214,7 +292,9 @@ async function main(): Promise<void> {
     await sim.stop();
     mediaConnect.destroy();
   }
-  process.stdout.write(`Wrote ${written.length} histories to ${path.relative(process.cwd(), OUT_DIR)}: ${readdirSync(OUT_DIR).sort().join(', ')}\n`);
+  process.stdout.write(
+    `Wrote ${written.length} histories to ${path.relative(process.cwd(), OUT_DIR)}: ${readdirSync(OUT_DIR).sort().join(', ')}\n`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -33,7 +33,10 @@ export interface WorkflowBundleFile {
  * Bundles the workflows with the Temporal SDK's bundler and writes the bundle (code with its
  * source map inlined) to `outputPath` (relative to the current directory), creating the folder if needed.
  */
-export async function bundleWorkflows(outputPath: string, options: BundleWorkflowsOptions = {}): Promise<WorkflowBundleFile> {
+export async function bundleWorkflows(
+  outputPath: string,
+  options: BundleWorkflowsOptions = {},
+): Promise<WorkflowBundleFile> {
   const { bundleWorkflowCode, DefaultLogger } = loadTemporalWorker();
   const { code } = await bundleWorkflowCode({
     workflowsPath: options.workflowsPath ?? WORKFLOWS_PATH,

@@ -57,25 +57,37 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
 
   const rateText = env.MEDIACONNECT_MAX_REQUESTS_PER_SECOND || String(DEFAULT_REQUEST_BUDGET.requestsPerSecond);
   const requestsPerSecond = Number(rateText);
-  if (!Number.isFinite(requestsPerSecond) || requestsPerSecond <= 0 || requestsPerSecond > REQUEST_BUDGET_BOUNDS.maxRequestsPerSecond) {
-    throw new ConfigurationError(`MEDIACONNECT_MAX_REQUESTS_PER_SECOND must be a number above 0 and at most ${REQUEST_BUDGET_BOUNDS.maxRequestsPerSecond} (your account's MediaConnect API quota), got "${rateText}"`);
+  if (
+    !Number.isFinite(requestsPerSecond) ||
+    requestsPerSecond <= 0 ||
+    requestsPerSecond > REQUEST_BUDGET_BOUNDS.maxRequestsPerSecond
+  ) {
+    throw new ConfigurationError(
+      `MEDIACONNECT_MAX_REQUESTS_PER_SECOND must be a number above 0 and at most ${REQUEST_BUDGET_BOUNDS.maxRequestsPerSecond} (your account's MediaConnect API quota), got "${rateText}"`,
+    );
   }
   const burstText = env.MEDIACONNECT_BURST || String(DEFAULT_REQUEST_BUDGET.burst);
   const burst = Number(burstText);
   if (!Number.isInteger(burst) || burst < 1 || burst > REQUEST_BUDGET_BOUNDS.maxBurst) {
-    throw new ConfigurationError(`MEDIACONNECT_BURST must be a whole number from 1 to ${REQUEST_BUDGET_BOUNDS.maxBurst} (your account's MediaConnect API burst), got "${burstText}"`);
+    throw new ConfigurationError(
+      `MEDIACONNECT_BURST must be a whole number from 1 to ${REQUEST_BUDGET_BOUNDS.maxBurst} (your account's MediaConnect API burst), got "${burstText}"`,
+    );
   }
   const budgetId = env.MEDIACONNECT_REQUEST_BUDGET_ID?.trim() || undefined;
 
   const metricsBindAddress = env.TEMPORAL_METRICS_BIND_ADDRESS?.trim() || undefined;
   if (metricsBindAddress && !isHostPort(metricsBindAddress)) {
-    throw new ConfigurationError(`TEMPORAL_METRICS_BIND_ADDRESS must be host:port (for example 0.0.0.0:9464), got "${metricsBindAddress}"`);
+    throw new ConfigurationError(
+      `TEMPORAL_METRICS_BIND_ADDRESS must be host:port (for example 0.0.0.0:9464), got "${metricsBindAddress}"`,
+    );
   }
 
   const logFormat = (env.LOG_FORMAT ?? 'pretty').toLowerCase();
-  if (logFormat !== 'json' && logFormat !== 'pretty') throw new ConfigurationError(`LOG_FORMAT must be "json" or "pretty", got "${env.LOG_FORMAT}"`);
+  if (logFormat !== 'json' && logFormat !== 'pretty')
+    throw new ConfigurationError(`LOG_FORMAT must be "json" or "pretty", got "${env.LOG_FORMAT}"`);
   const logLevel = (env.LOG_LEVEL ?? 'INFO').toUpperCase();
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new ConfigurationError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
+    throw new ConfigurationError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
 
   const mediaConnectEndpoint = env.AWS_ENDPOINT_URL_MEDIACONNECT || env.AWS_ENDPOINT_URL || undefined;
   if (mediaConnectEndpoint) {
@@ -84,7 +96,9 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
     } catch {
       const name = env.AWS_ENDPOINT_URL_MEDIACONNECT ? 'AWS_ENDPOINT_URL_MEDIACONNECT' : 'AWS_ENDPOINT_URL';
-      throw new ConfigurationError(`${name} must be an http(s) URL such as http://127.0.0.1:5000, got "${mediaConnectEndpoint}"`);
+      throw new ConfigurationError(
+        `${name} must be an http(s) URL such as http://127.0.0.1:5000, got "${mediaConnectEndpoint}"`,
+      );
     }
   }
 
@@ -110,11 +124,15 @@ export function temporalConnectConfigFromEnv(env: NodeJS.ProcessEnv): ClientConn
   try {
     return loadClientConnectConfig({ overrideEnvVars: definedOnly(env) });
   } catch (err) {
-    throw new ConfigurationError(`Temporal connection settings are invalid (TEMPORAL_* variables or the TEMPORAL_CONFIG_FILE profile): ${(err as Error).message}`);
+    throw new ConfigurationError(
+      `Temporal connection settings are invalid (TEMPORAL_* variables or the TEMPORAL_CONFIG_FILE profile): ${(err as Error).message}`,
+    );
   }
 }
 
 /** An empty variable counts as unset (an empty TEMPORAL_API_KEY would otherwise turn TLS on). */
 function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
 }

@@ -79,4 +79,9 @@ export {
 export { DEFAULT_TASK_QUEUE } from './common/task-queue';
 export { BRING_FLOW_ONLINE_DEFAULTS } from './common/bring-flow-online-input';
 export { BRING_FLEET_ONLINE_DEFAULTS } from './common/bring-fleet-online-input';
-export { DEFAULT_REQUEST_BUDGET, MAX_RETRY_AFTER_MS, requestBudgetWorkflowId, type RequestBudgetLimits } from './common/request-budget-math';
+export {
+  DEFAULT_REQUEST_BUDGET,
+  MAX_RETRY_AFTER_MS,
+  requestBudgetWorkflowId,
+  type RequestBudgetLimits,
+} from './common/request-budget-math';

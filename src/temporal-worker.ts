@@ -9,7 +9,10 @@ export function loadTemporalWorker(): typeof import('@temporalio/worker') {
   try {
     return require('@temporalio/worker');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && (err as Error).message.includes("'@temporalio/worker'")) {
+    if (
+      (err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' &&
+      (err as Error).message.includes("'@temporalio/worker'")
+    ) {
       throw new ConfigurationError(
         'Running or bundling workflows needs @temporalio/worker, an optional peer dependency of temporal-mediaconnect: install it at the version of your @temporalio/client (npm install @temporalio/worker@<that version>)',
       );

@@ -55,7 +55,9 @@ export interface CreateWorkerOptions {
 }
 
 /** The MediaConnect client as the activities expect it: the AWS SDK's own retries off. */
-export function createMediaConnectClient(config: ConstructorParameters<typeof MediaConnectClient>[0] = {}): MediaConnectClient {
+export function createMediaConnectClient(
+  config: ConstructorParameters<typeof MediaConnectClient>[0] = {},
+): MediaConnectClient {
   // One retry layer: Temporal's activity retries are durable and visible in the UI; the SDK's are neither.
   return new MediaConnectClient({ maxAttempts: 1, ...config });
 }
@@ -90,7 +92,9 @@ export async function checkMediaConnectAccess(client: MediaConnectClient, endpoi
   try {
     await client.config.region();
   } catch {
-    throw new ConfigurationError('No AWS region is set: set AWS_REGION (or AWS_DEFAULT_REGION, or a region in your AWS profile)');
+    throw new ConfigurationError(
+      'No AWS region is set: set AWS_REGION (or AWS_DEFAULT_REGION, or a region in your AWS profile)',
+    );
   }
   try {
     await client.config.credentials();
@@ -109,7 +113,11 @@ export async function checkMediaConnectAccess(client: MediaConnectClient, endpoi
         `Cannot reach ${where} (${classified.networkCode ?? classified.message}): check AWS_ENDPOINT_URL_MEDIACONNECT / AWS_ENDPOINT_URL and the network`,
       );
     }
-    if (classified.name === 'UnrecognizedClientException' || classified.name === 'InvalidSignatureException' || classified.httpStatus === 401) {
+    if (
+      classified.name === 'UnrecognizedClientException' ||
+      classified.name === 'InvalidSignatureException' ||
+      classified.httpStatus === 401
+    ) {
       throw new ConfigurationError(`MediaConnect rejected the AWS credentials (${classified.name}): check them`);
     }
     // Reachable; a ListFlows refusal (403, throttling) is not fatal for starting flows.
@@ -126,7 +134,11 @@ export function installRuntime(settings: Pick<WorkerSettings, 'logFormat' | 'log
   Runtime.install({
     logger,
     ...(settings.metricsBindAddress && {
-      telemetryOptions: { metrics: { prometheus: { bindAddress: settings.metricsBindAddress, histogramBucketOverrides: METRIC_HISTOGRAM_BUCKETS } } },
+      telemetryOptions: {
+        metrics: {
+          prometheus: { bindAddress: settings.metricsBindAddress, histogramBucketOverrides: METRIC_HISTOGRAM_BUCKETS },
+        },
+      },
     }),
   });
 }
@@ -134,20 +146,30 @@ export function installRuntime(settings: Pick<WorkerSettings, 'logFormat' | 'log
 // Both log formats redact credentials: a log line can quote a service's error message or an SDK error.
 function writeJsonLog(entry: LogEntry): void {
   const { level, message, meta, timestampNanos } = entry;
-  const line = { time: new Date(Number(timestampNanos / 1_000_000n)).toISOString(), level, message, ...serializableMeta(meta) };
+  const line = {
+    time: new Date(Number(timestampNanos / 1_000_000n)).toISOString(),
+    level,
+    message,
+    ...serializableMeta(meta),
+  };
   process.stderr.write(`${JSON.stringify(redactCredentialsDeep(line))}\n`);
 }
 
 function writePrettyLog(entry: LogEntry): void {
   const { level, message, meta, timestampNanos } = entry;
   const time = new Date(Number(timestampNanos / 1_000_000n)).toISOString();
-  process.stderr.write(`${redactCredentials(`${time} [${level}] ${message}${meta === undefined ? '' : ` ${inspect(meta)}`}`)}\n`);
+  process.stderr.write(
+    `${redactCredentials(`${time} [${level}] ${message}${meta === undefined ? '' : ` ${inspect(meta)}`}`)}\n`,
+  );
 }
 
 function serializableMeta(meta: LogEntry['meta']): Record<string, unknown> {
   if (!meta) return {};
   return Object.fromEntries(
-    Object.entries(meta).map(([k, v]) => [k, v instanceof Error ? { name: v.name, message: v.message } : typeof v === 'bigint' ? String(v) : v]),
+    Object.entries(meta).map(([k, v]) => [
+      k,
+      v instanceof Error ? { name: v.name, message: v.message } : typeof v === 'bigint' ? String(v) : v,
+    ]),
   );
 }
 
@@ -199,12 +221,16 @@ export const WORKER_CONFIGURATION_EXIT_CODE = 78;
  * writes the error, if any, as one line on `stderr`, and returns the exit code: 0 after a graceful
  * shutdown, 78 for a setting that cannot work (the message names it), 1 for anything else.
  */
-export async function runWorkerEntryPoint(env: NodeJS.ProcessEnv, stderr: { write(text: string): unknown }): Promise<number> {
+export async function runWorkerEntryPoint(
+  env: NodeJS.ProcessEnv,
+  stderr: { write(text: string): unknown },
+): Promise<number> {
   try {
     await main(env);
     return 0;
   } catch (err) {
-    const message = err instanceof ConfigurationError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    const message =
+      err instanceof ConfigurationError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
     stderr.write(`temporal-mediaconnect worker: ${redactCredentials(message)}\n`);
     return err instanceof ConfigurationError ? WORKER_CONFIGURATION_EXIT_CODE : 1;
   }

@@ -67,7 +67,11 @@ interface ErrorLike {
  * status: the SDK's transient and server errors, 408 and 409 yes, any other 4xx no.
  * Table-driven test: `test/activities/classify-error.test.ts`.
  */
-export function isRetryable(name: string, httpStatus: number | undefined, error: unknown = { name, $metadata: { httpStatusCode: httpStatus } }): boolean {
+export function isRetryable(
+  name: string,
+  httpStatus: number | undefined,
+  error: unknown = { name, $metadata: { httpStatusCode: httpStatus } },
+): boolean {
   const sdkError = error as SdkError;
   if (isThrottlingError(sdkError) || RETRYABLE_ERROR_NAMES.has(name)) return true;
   if (NON_RETRYABLE_ERROR_NAMES.has(name) || name === FailureType.MissingCredentials) return false;
@@ -86,7 +90,12 @@ export function classifyMediaConnectError(error: unknown, nowMs: number): Classi
   const message = typeof err.message === 'string' && err.message !== '' ? err.message : 'no message';
   if (httpStatus === undefined && err.name === 'CredentialsProviderError') {
     const fix = 'set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run the worker with an IAM role';
-    return { name: FailureType.MissingCredentials, message: `no AWS credentials found (${message}): ${fix}`, retryable: false, throttled: false };
+    return {
+      name: FailureType.MissingCredentials,
+      message: `no AWS credentials found (${message}): ${fix}`,
+      retryable: false,
+      throttled: false,
+    };
   }
   if (httpStatus === undefined) {
     const networkCode = typeof err.code === 'string' ? err.code : typeof err.name === 'string' ? err.name : undefined;

@@ -10,7 +10,12 @@ import {
 import { parseFlowArn, regionProblem } from '../common/arn';
 import { AwsErrorName, FailureType, invalidInput } from '../common/failure-types';
 import { FlowStatus, isFlowStatus, isStartedStatus } from '../common/flow-status';
-import { LIST_FLOWS_PAGE_SIZE, listFlowsPages, type ReadFlowStatusesInput, type ReadFlowStatusesResult } from '../common/flow-status-reads';
+import {
+  LIST_FLOWS_PAGE_SIZE,
+  listFlowsPages,
+  type ReadFlowStatusesInput,
+  type ReadFlowStatusesResult,
+} from '../common/flow-status-reads';
 import { redactCredentials } from '../common/redact';
 import { classifyMediaConnectError, type ClassifiedError } from './classify-error';
 import { observeBudgetWait, observeCall } from './metrics';
@@ -100,9 +105,15 @@ const MAYBE_ALREADY_STARTED: ReadonlySet<string> = new Set([AwsErrorName.BadRequ
  *
  * @throws RangeError when `callTimeoutMs` is not a positive number of milliseconds.
  */
-export function createActivities({ client, requestBudget, callTimeoutMs = CALL_TIMEOUT_MS }: MediaConnectActivityDependencies) {
+export function createActivities({
+  client,
+  requestBudget,
+  callTimeoutMs = CALL_TIMEOUT_MS,
+}: MediaConnectActivityDependencies) {
   if (typeof callTimeoutMs !== 'number' || !(callTimeoutMs > 0)) {
-    throw new RangeError(`createActivities: callTimeoutMs must be a number of milliseconds above 0, got ${JSON.stringify(callTimeoutMs)}`);
+    throw new RangeError(
+      `createActivities: callTimeoutMs must be a number of milliseconds above 0, got ${JSON.stringify(callTimeoutMs)}`,
+    );
   }
   const clients = new RegionalMediaConnectClients(client);
 
@@ -125,12 +136,16 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
     try {
       const regionClient = await clients.forRegion(region);
       if (reservedToken) await reservedToken;
-      else if (requestBudget && context) await observeBudgetWait(() => requestBudget.acquire(affordableWaitMs(context, callTimeoutMs), region));
+      else if (requestBudget && context)
+        await observeBudgetWait(() => requestBudget.acquire(affordableWaitMs(context, callTimeoutMs), region));
       const timeout = AbortSignal.timeout(callTimeoutMs);
       const cancelled = context?.cancellationSignal;
       try {
-        return await observeCall(operation, flowArn, cancelled ? AbortSignal.any([cancelled, timeout]) : timeout, (abortSignal) =>
-          send(regionClient, abortSignal),
+        return await observeCall(
+          operation,
+          flowArn,
+          cancelled ? AbortSignal.any([cancelled, timeout]) : timeout,
+          (abortSignal) => send(regionClient, abortSignal),
         );
       } catch (error) {
         if (cancelled?.aborted) throw error; // cancelled or timed out by Temporal: let the worker report it as such
@@ -199,7 +214,10 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
      * Reads the status of every flow in the account and one region (`region`, the worker's by
      * default) with ListFlows, up to 1000 flows per call: the cheap way to watch many flows at once.
      */
-    async listFlowStatuses({ maxResults = 1000, region: requested }: ListFlowStatusesInput = {}): Promise<ListFlowStatusesResult> {
+    async listFlowStatuses({
+      maxResults = 1000,
+      region: requested,
+    }: ListFlowStatusesInput = {}): Promise<ListFlowStatusesResult> {
       const region = requested ?? (await defaultRegion(clients));
       const problem = regionProblem(region);
       if (problem !== undefined) throw invalidInput(`listFlowStatuses: ${problem}`);
@@ -237,7 +255,9 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
       const budget = requestBudget;
       const tokens =
         budget && context && pages > 1
-          ? Array.from({ length: pages }, () => observeBudgetWait(() => budget.acquire(affordableWaitMs(context, callTimeoutMs), input.region)))
+          ? Array.from({ length: pages }, () =>
+              observeBudgetWait(() => budget.acquire(affordableWaitMs(context, callTimeoutMs), input.region)),
+            )
           : [];
       for (const token of tokens) token.catch(() => undefined); // a refusal fails the page that waits for it
       return readFlowStatuses(input, {
@@ -246,10 +266,16 @@ export function createActivities({ client, requestBudget, callTimeoutMs = CALL_T
             'ListFlows',
             input.region,
             undefined,
-            (regionClient, abortSignal) => regionClient.send(new ListFlowsCommand({ MaxResults: LIST_FLOWS_PAGE_SIZE, NextToken: nextToken }), { abortSignal }),
+            (regionClient, abortSignal) =>
+              regionClient.send(new ListFlowsCommand({ MaxResults: LIST_FLOWS_PAGE_SIZE, NextToken: nextToken }), {
+                abortSignal,
+              }),
             tokens[pageIndex],
           );
-          return { flows: (page.Flows ?? []).map((flow) => ({ flowArn: flow.FlowArn, status: flow.Status })), nextToken: page.NextToken };
+          return {
+            flows: (page.Flows ?? []).map((flow) => ({ flowArn: flow.FlowArn, status: flow.Status })),
+            nextToken: page.NextToken,
+          };
         },
         describe: async (flowArn) => (await describe(flowArn, parseFlowArn(flowArn).region)).status,
       });
@@ -265,7 +291,9 @@ async function defaultRegion(clients: RegionalMediaConnectClients): Promise<stri
   try {
     return await clients.defaultRegion();
   } catch {
-    throw invalidInput('listFlowStatuses: no region given, and the MediaConnect client has none: pass `region`, or set AWS_REGION for the worker');
+    throw invalidInput(
+      'listFlowStatuses: no region given, and the MediaConnect client has none: pass `region`, or set AWS_REGION for the worker',
+    );
   }
 }
 
@@ -319,17 +347,22 @@ function knownStatus(status: string | undefined, flowArn: string): FlowStatus {
  * error name, the message carries the service's message and the flow, and the details carry the
  * HTTP status and request id (never the request, its headers or credentials).
  */
-export function toApplicationFailure(operation: string, flowArn: string | undefined, error: unknown): ApplicationFailure {
+export function toApplicationFailure(
+  operation: string,
+  flowArn: string | undefined,
+  error: unknown,
+): ApplicationFailure {
   return failureOf(operation, flowArn, classifyMediaConnectError(error, Date.now()));
 }
 
 function failureOf(operation: string, flowArn: string | undefined, classified: ClassifiedError): ApplicationFailure {
   const subject = flowArn ? ` for ${flowArn}` : '';
-  const where = classified.name === FailureType.MissingCredentials
-    ? ' (no request was sent)'
-    : classified.httpStatus === undefined
-      ? ` (no answer from MediaConnect${classified.networkCode ? `: ${classified.networkCode}` : ''})`
-      : ` (HTTP ${classified.httpStatus}${classified.requestId ? `, request id ${classified.requestId}` : ''})`;
+  const where =
+    classified.name === FailureType.MissingCredentials
+      ? ' (no request was sent)'
+      : classified.httpStatus === undefined
+        ? ` (no answer from MediaConnect${classified.networkCode ? `: ${classified.networkCode}` : ''})`
+        : ` (HTTP ${classified.httpStatus}${classified.requestId ? `, request id ${classified.requestId}` : ''})`;
   return ApplicationFailure.create({
     type: classified.name,
     message: redactCredentials(`${operation}${subject} failed: ${classified.message}${where}`),

@@ -72,27 +72,37 @@ const REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 export function temporalRequestBudget(options: RequestBudgetOptions = {}): RequestBudget {
   const limits = checkRequestBudgetLimits(options, 'requestBudget');
   if (options.budgetId !== undefined && (typeof options.budgetId !== 'string' || options.budgetId.trim() === '')) {
-    throw invalidInput(`requestBudget: budgetId must be a non-empty string (the prefix of the budgets' workflow ids), got ${JSON.stringify(options.budgetId)}`);
+    throw invalidInput(
+      `requestBudget: budgetId must be a non-empty string (the prefix of the budgets' workflow ids), got ${JSON.stringify(options.budgetId)}`,
+    );
   }
   const queues = new Map<string, ReservationQueue>();
   const mismatchLogged = new Set<string>();
   /** Where the region's budget runs and its id, for the activity asking. */
   const locate = (context: Context, region: string) => {
     if (typeof region !== 'string' || !REGION_PATTERN.test(region)) {
-      throw invalidInput(`request budget: region must be an AWS region name such as us-east-1, got ${JSON.stringify(region)}`);
+      throw invalidInput(
+        `request budget: region must be an AWS region name such as us-east-1, got ${JSON.stringify(region)}`,
+      );
     }
     const taskQueue = options.taskQueue ?? context.info.taskQueue;
-    return { taskQueue, workflowId: options.budgetId ? `${options.budgetId}:${region}` : requestBudgetWorkflowId(taskQueue, region) };
+    return {
+      taskQueue,
+      workflowId: options.budgetId ? `${options.budgetId}:${region}` : requestBudgetWorkflowId(taskQueue, region),
+    };
   };
 
   const queueFor = (workflowId: string, client: Client, taskQueue: string): ReservationQueue => {
     let queue = queues.get(workflowId);
     if (!queue) {
-      queue = new ReservationQueue((request) =>
-        client.withAbortSignal(AbortSignal.timeout(RESERVE_TIMEOUT_MS), () =>
-          client.workflow.executeUpdateWithStart<(input: { limits: RequestBudgetLimits }) => Promise<unknown>, RequestTokensAnswer, [RequestTokensRequest]>(
-            RequestBudgetNames.reserveUpdate,
-            {
+      queue = new ReservationQueue(
+        (request) =>
+          client.withAbortSignal(AbortSignal.timeout(RESERVE_TIMEOUT_MS), () =>
+            client.workflow.executeUpdateWithStart<
+              (input: { limits: RequestBudgetLimits }) => Promise<unknown>,
+              RequestTokensAnswer,
+              [RequestTokensRequest]
+            >(RequestBudgetNames.reserveUpdate, {
               args: [request],
               startWorkflowOperation: new WithStartWorkflowOperation(RequestBudgetNames.workflowType, {
                 workflowId,
@@ -101,9 +111,8 @@ export function temporalRequestBudget(options: RequestBudgetOptions = {}): Reque
                 workflowIdConflictPolicy: 'USE_EXISTING',
                 staticSummary: `MediaConnect request budget: ${limits.requestsPerSecond}/s, burst ${limits.burst}`,
               }),
-            },
+            }),
           ),
-        ),
         (requests, roundTripMs) => options.onReservation?.({ budgetWorkflowId: workflowId, requests, roundTripMs }),
       );
       queues.set(workflowId, queue);
@@ -113,13 +122,20 @@ export function temporalRequestBudget(options: RequestBudgetOptions = {}): Reque
 
   /** The budget runs on other limits than this worker's: say so once per budget, and follow the budget. */
   const noteLimits = (context: Context, workflowId: string, applied: RequestBudgetLimits) => {
-    if (mismatchLogged.has(workflowId) || (applied.requestsPerSecond === limits.requestsPerSecond && applied.burst === limits.burst)) return;
+    if (
+      mismatchLogged.has(workflowId) ||
+      (applied.requestsPerSecond === limits.requestsPerSecond && applied.burst === limits.burst)
+    )
+      return;
     mismatchLogged.add(workflowId);
-    context.log.warn('This worker is configured with other MediaConnect request limits than the budget it shares; the budget keeps its own (change them with the setRequestBudgetLimits update)', {
-      budgetWorkflowId: workflowId,
-      budgetLimits: applied,
-      workerLimits: limits,
-    });
+    context.log.warn(
+      'This worker is configured with other MediaConnect request limits than the budget it shares; the budget keeps its own (change them with the setRequestBudgetLimits update)',
+      {
+        budgetWorkflowId: workflowId,
+        budgetLimits: applied,
+        workerLimits: limits,
+      },
+    );
   };
 
   return {
@@ -155,11 +171,14 @@ export function temporalRequestBudget(options: RequestBudgetOptions = {}): Reque
         const lateMs = Date.now() - sentAtMs - grant.waitMs;
         queue.observeLateness(lateMs);
         if (lateMs <= grant.lateMs) return;
-        context.log.warn('MediaConnect request token forfeited: this worker could not send the call before the token\'s deadline; asking again', {
-          budgetWorkflowId: workflowId,
-          lateMs: Math.round(lateMs),
-          allowedLateMs: Math.round(grant.lateMs),
-        });
+        context.log.warn(
+          "MediaConnect request token forfeited: this worker could not send the call before the token's deadline; asking again",
+          {
+            budgetWorkflowId: workflowId,
+            lateMs: Math.round(lateMs),
+            allowedLateMs: Math.round(grant.lateMs),
+          },
+        );
         if (forfeits + 1 >= MAX_FORFEITS) {
           throw ApplicationFailure.create({
             type: FailureType.RequestBudgetUnavailable,
@@ -173,7 +192,9 @@ export function temporalRequestBudget(options: RequestBudgetOptions = {}): Reque
       try {
         const context = Context.current();
         const { workflowId } = locate(context, region);
-        await context.client.workflow.getHandle(workflowId).signal(RequestBudgetNames.throttledSignal, { retryAfterMs: boundedRetryAfterMs(retryAfterMs) });
+        await context.client.workflow
+          .getHandle(workflowId)
+          .signal(RequestBudgetNames.throttledSignal, { retryAfterMs: boundedRetryAfterMs(retryAfterMs) });
       } catch {
         // Only a hint: the 429 is retried either way.
       }

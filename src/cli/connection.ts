@@ -53,13 +53,19 @@ export function resolveTemporalTarget(flags: ConnectionFlags, env: NodeJS.Proces
   const address = flags.address ?? config.connectionOptions.address ?? DEFAULT_TEMPORAL_ADDRESS;
   if (!isHostPort(address)) {
     const source = flags.address !== undefined ? '--address' : 'TEMPORAL_ADDRESS';
-    throw new CliError(`${source} must be host:port (for example localhost:7233), got ${JSON.stringify(address)}`, ExitCode.BadInput);
+    throw new CliError(
+      `${source} must be host:port (for example localhost:7233), got ${JSON.stringify(address)}`,
+      ExitCode.BadInput,
+    );
   }
   const namespace = flags.namespace ?? config.namespace ?? 'default';
   if (namespace.trim() === '') throw new CliError('--namespace must not be empty', ExitCode.BadInput);
   let connectTimeoutMs: number;
   try {
-    connectTimeoutMs = durationOption('--connect-timeout', flags.connectTimeout, DEFAULT_CONNECT_TIMEOUT, { minMs: 100, maxMs: 600_000 });
+    connectTimeoutMs = durationOption('--connect-timeout', flags.connectTimeout, DEFAULT_CONNECT_TIMEOUT, {
+      minMs: 100,
+      maxMs: 600_000,
+    });
   } catch (err) {
     throw new CliError((err as Error).message, ExitCode.BadInput);
   }
@@ -68,7 +74,13 @@ export function resolveTemporalTarget(flags: ConnectionFlags, env: NodeJS.Proces
     address,
     namespace,
     connectTimeoutMs,
-    connectionOptions: { address, connectTimeout: connectTimeoutMs, ...(tls !== undefined && { tls }), ...(apiKey !== undefined && { apiKey }), ...(metadata && { metadata }) },
+    connectionOptions: {
+      address,
+      connectTimeout: connectTimeoutMs,
+      ...(tls !== undefined && { tls }),
+      ...(apiKey !== undefined && { apiKey }),
+      ...(metadata && { metadata }),
+    },
   };
 }
 
@@ -85,7 +97,9 @@ export async function connectToTemporal(target: TemporalTarget): Promise<Client>
 
 /** True for errors that mean Temporal cannot be reached or used, anywhere in the cause chain. */
 export function isTemporalUnavailable(err: unknown): boolean {
-  return causeChain(err).some((e) => e.name === 'NamespaceNotFoundError' || (isGrpcServiceError(e) && UNREACHABLE_GRPC_CODES.has(e.code)));
+  return causeChain(err).some(
+    (e) => e.name === 'NamespaceNotFoundError' || (isGrpcServiceError(e) && UNREACHABLE_GRPC_CODES.has(e.code)),
+  );
 }
 
 /** The exit-3 error for `err`, with a message that says what to check. */

@@ -35,7 +35,11 @@ function withConnectionOptions(command: Command): Command {
   return command
     .option('--address <host:port>', 'Temporal frontend address (default: TEMPORAL_ADDRESS, else localhost:7233)')
     .option('--namespace <name>', 'Temporal namespace (default: TEMPORAL_NAMESPACE, else "default")')
-    .option('--connect-timeout <duration>', 'how long to wait for Temporal to answer before exit code 3', DEFAULT_CONNECT_TIMEOUT);
+    .option(
+      '--connect-timeout <duration>',
+      'how long to wait for Temporal to answer before exit code 3',
+      DEFAULT_CONNECT_TIMEOUT,
+    );
 }
 
 /** The command tree; `exitCode` receives what the command that ran returned. */
@@ -51,38 +55,68 @@ function buildProgram(io: CliIo, setExitCode: (code: ExitCode) => void): Command
   withConnectionOptions(
     program
       .command('start')
-      .description('Start bringing flows online (one bring-up per flow; a flow already being brought online is attached to, not restarted).')
-      .argument('<flowArn...>', 'ARNs of the MediaConnect flows; all are checked first, and one malformed ARN starts nothing')
-      .option('--wait', 'follow the bring-ups until every flow is ACTIVE or has failed (Ctrl-C stops following; the bring-ups go on)', false)
-      .option('--poll-interval <duration>', "time between status checks while a flow is STARTING, e.g. 2s (default: the workflow's, 2s)")
-      .option('--timeout <duration>', "how long a flow may take to become ACTIVE, e.g. 10m (default: the workflow's, 10m)")
+      .description(
+        'Start bringing flows online (one bring-up per flow; a flow already being brought online is attached to, not restarted).',
+      )
+      .argument(
+        '<flowArn...>',
+        'ARNs of the MediaConnect flows; all are checked first, and one malformed ARN starts nothing',
+      )
+      .option(
+        '--wait',
+        'follow the bring-ups until every flow is ACTIVE or has failed (Ctrl-C stops following; the bring-ups go on)',
+        false,
+      )
+      .option(
+        '--poll-interval <duration>',
+        "time between status checks while a flow is STARTING, e.g. 2s (default: the workflow's, 2s)",
+      )
+      .option(
+        '--timeout <duration>',
+        "how long a flow may take to become ACTIVE, e.g. 10m (default: the workflow's, 10m)",
+      )
       .option('--task-queue <name>', 'task queue of the worker', DEFAULT_TASK_QUEUE)
       .option('--json', 'print one JSON document on stdout; progress and errors go to stderr', false)
-      .option('--no-search-attributes', "do not set this package's search attributes (for a namespace that does not declare them)")
-      .addOption(new Option('--refresh-ms <ms>', 'milliseconds between progress refreshes').argParser(Number).hideHelp()),
+      .option(
+        '--no-search-attributes',
+        "do not set this package's search attributes (for a namespace that does not declare them)",
+      )
+      .addOption(
+        new Option('--refresh-ms <ms>', 'milliseconds between progress refreshes').argParser(Number).hideHelp(),
+      ),
   )
     .addHelpText('after', EXIT_CODES_HELP)
-    .action(async (flowArns: string[], options: StartCommandOptions) => setExitCode(await startCommand(flowArns, options, io)));
+    .action(async (flowArns: string[], options: StartCommandOptions) =>
+      setExitCode(await startCommand(flowArns, options, io)),
+    );
 
   withConnectionOptions(
     program
       .command('status')
-      .description("Show each flow's bring-up: running (flow status, polls, elapsed), ACTIVE, failed (failure type and message), or not found.")
+      .description(
+        "Show each flow's bring-up: running (flow status, polls, elapsed), ACTIVE, failed (failure type and message), or not found.",
+      )
       .argument('<flowArn...>', 'ARNs of the MediaConnect flows')
       .option('--json', 'print one JSON document on stdout', false),
   )
     .addHelpText('after', EXIT_CODES_HELP)
-    .action(async (flowArns: string[], options: StatusCommandOptions) => setExitCode(await statusCommand(flowArns, options, io)));
+    .action(async (flowArns: string[], options: StatusCommandOptions) =>
+      setExitCode(await statusCommand(flowArns, options, io)),
+    );
 
   program
     .command('worker')
-    .description("Run this package's worker: its workflows and MediaConnect activities on one task queue, until SIGINT or SIGTERM.")
+    .description(
+      "Run this package's worker: its workflows and MediaConnect activities on one task queue, until SIGINT or SIGTERM.",
+    )
     .addHelpText('after', WORKER_ENVIRONMENT_HELP)
     .action(async () => setExitCode(await workerCommand(io)));
 
   program
     .command('bundle')
-    .description("Pre-bundle this package's workflows into one file for the worker's WORKFLOW_BUNDLE_PATH (the worker then starts without webpack).")
+    .description(
+      "Pre-bundle this package's workflows into one file for the worker's WORKFLOW_BUNDLE_PATH (the worker then starts without webpack).",
+    )
     .argument('<outputPath>', 'the file to write, e.g. lib/workflow-bundle.js')
     .action(async (outputPath: string) => setExitCode(await bundleCommand(outputPath, io)));
 
@@ -108,7 +142,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       io.stderr.write(`temporal-mediaconnect: ${terminalSafeLines(err.message)}\n`);
       return err.exitCode;
     }
-    io.stderr.write(`temporal-mediaconnect: unexpected error: ${terminalSafeLines(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
+    io.stderr.write(
+      `temporal-mediaconnect: unexpected error: ${terminalSafeLines(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`,
+    );
     return ExitCode.FlowFailed;
   }
 }
@@ -124,7 +160,9 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`temporal-mediaconnect: ${terminalSafeLines(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
+      process.stderr.write(
+        `temporal-mediaconnect: ${terminalSafeLines(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`,
+      );
       process.exitCode = ExitCode.FlowFailed;
     },
   );

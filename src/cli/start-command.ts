@@ -7,7 +7,14 @@ import type { Duration } from '@temporalio/common';
 import { startBringFlowOnline } from '../client';
 import { parseFlowArn } from '../common/arn';
 import type { bringFlowOnline } from '../workflows/bring-flow-online';
-import { connectToTemporal, isTemporalUnavailable, resolveTemporalTarget, unreachable, type ConnectionFlags, type TemporalTarget } from './connection';
+import {
+  connectToTemporal,
+  isTemporalUnavailable,
+  resolveTemporalTarget,
+  unreachable,
+  type ConnectionFlags,
+  type TemporalTarget,
+} from './connection';
 import { CliError, ExitCode } from './exit-codes';
 import { writeJson, writeLines, type CliIo } from './io';
 import { createLiveView } from '../live-view/live-view';
@@ -38,7 +45,11 @@ export interface StartCommandOptions extends ConnectionFlags {
 }
 
 /** Runs `start`; returns the exit code. @throws CliError for bad input (2) or an unreachable Temporal (3). */
-export async function startCommand(args: readonly unknown[], options: StartCommandOptions, io: CliIo): Promise<ExitCode> {
+export async function startCommand(
+  args: readonly unknown[],
+  options: StartCommandOptions,
+  io: CliIo,
+): Promise<ExitCode> {
   // Everything is checked before anything is sent: one bad value, nothing started.
   const flowArns = validFlowArns(args, 'Nothing was started.');
   const pollInterval = validDuration('--poll-interval', options.pollInterval, BRING_FLOW_ONLINE_BOUNDS.pollInterval);
@@ -86,7 +97,11 @@ async function startAll(
       flowArns.map((flowArn) =>
         startBringFlowOnline(
           client,
-          { flowArn, ...(input.pollInterval && { pollInterval: input.pollInterval }), ...(input.timeout && { timeout: input.timeout }) },
+          {
+            flowArn,
+            ...(input.pollInterval && { pollInterval: input.pollInterval }),
+            ...(input.timeout && { timeout: input.timeout }),
+          },
           { taskQueue: options.taskQueue, searchAttributes: options.searchAttributes ?? true },
         ),
       ),
@@ -94,22 +109,38 @@ async function startAll(
   } catch (err) {
     if (isTemporalUnavailable(err)) throw unreachable(target, err);
     if (/does not declare this package's search attributes/.test((err as Error).message)) {
-      throw new CliError(`${(err as Error).message.replace(/ or pass \{ searchAttributes: false \}\.$/, '')} or pass --no-search-attributes.`, ExitCode.TemporalUnavailable);
+      throw new CliError(
+        `${(err as Error).message.replace(/ or pass \{ searchAttributes: false \}\.$/, '')} or pass --no-search-attributes.`,
+        ExitCode.TemporalUnavailable,
+      );
     }
     throw err;
   }
 }
 
-function reportStarted(flowArns: readonly string[], handles: readonly StartedBringUp[], options: StartCommandOptions, io: CliIo): void {
+function reportStarted(
+  flowArns: readonly string[],
+  handles: readonly StartedBringUp[],
+  options: StartCommandOptions,
+  io: CliIo,
+): void {
   if (options.json) {
     writeJson(io.stdout, {
       ok: true,
-      started: flowArns.map((flowArn, i) => ({ flowArn, flowName: parseFlowArn(flowArn).flowName, workflowId: handles[i].workflowId, runId: handles[i].firstExecutionRunId })),
+      started: flowArns.map((flowArn, i) => ({
+        flowArn,
+        flowName: parseFlowArn(flowArn).flowName,
+        workflowId: handles[i].workflowId,
+        runId: handles[i].firstExecutionRunId,
+      })),
     });
     return;
   }
   writeLines(io.stdout, [
-    ...flowArns.map((flowArn, i) => `Bringing ${parseFlowArn(flowArn).flowName} online: workflow ${handles[i].workflowId} (run ${handles[i].firstExecutionRunId})`),
+    ...flowArns.map(
+      (flowArn, i) =>
+        `Bringing ${parseFlowArn(flowArn).flowName} online: workflow ${handles[i].workflowId} (run ${handles[i].firstExecutionRunId})`,
+    ),
     `Follow with: temporal-mediaconnect status ${flowArns.map(shellQuote).join(' ')}`,
   ]);
 }

@@ -8,7 +8,13 @@ import { bringFlowOnlineWorkflowId } from '../client';
 import { FlowStatusSearchAttribute } from '../common/search-attributes';
 import type { bringFlowOnline } from '../workflows/bring-flow-online';
 import { activeRow, failedRow, initialRow, queryProgress, runningRow } from '../live-view/bring-up-rows';
-import { connectToTemporal, isTemporalUnavailable, resolveTemporalTarget, unreachable, type ConnectionFlags } from './connection';
+import {
+  connectToTemporal,
+  isTemporalUnavailable,
+  resolveTemporalTarget,
+  unreachable,
+  type ConnectionFlags,
+} from './connection';
 import { ExitCode } from './exit-codes';
 import { writeJson, writeLines, type CliIo } from './io';
 import { renderFailures, renderProgressTable, type BringUpRow } from '../live-view/progress-table';
@@ -31,12 +37,18 @@ export interface BringUpStatus extends BringUpRow {
 }
 
 /** Runs `status`; returns the exit code. @throws CliError for bad input (2) or an unreachable Temporal (3). */
-export async function statusCommand(args: readonly unknown[], options: StatusCommandOptions, io: CliIo): Promise<ExitCode> {
+export async function statusCommand(
+  args: readonly unknown[],
+  options: StatusCommandOptions,
+  io: CliIo,
+): Promise<ExitCode> {
   const flowArns = validFlowArns(args);
   const target = resolveTemporalTarget(options, io.env);
   const client = await connectToTemporal(target);
   try {
-    const statuses = await Promise.all(flowArns.map((flowArn) => bringUpStatus(client, flowArn, options.queryTimeoutMs ?? 3_000))).catch((err: unknown) => {
+    const statuses = await Promise.all(
+      flowArns.map((flowArn) => bringUpStatus(client, flowArn, options.queryTimeoutMs ?? 3_000)),
+    ).catch((err: unknown) => {
       throw isTemporalUnavailable(err) ? unreachable(target, err) : err;
     });
     const ok = statuses.every((status) => status.state === 'running' || status.state === 'active');
@@ -70,7 +82,13 @@ export async function bringUpStatus(client: Client, flowArn: string, queryTimeou
     const progress = await queryProgress(client, handle, queryTimeoutMs);
     if (progress !== undefined) return { ...runningRow(row, progress), ...base };
     // No answer (no worker polling?): the status search attribute still tells the last status.
-    return { ...row, ...base, flowStatus: description.typedSearchAttributes.get(FlowStatusSearchAttribute), elapsedMs: runMs, note: 'progress query unanswered: is a worker running?' };
+    return {
+      ...row,
+      ...base,
+      flowStatus: description.typedSearchAttributes.get(FlowStatusSearchAttribute),
+      elapsedMs: runMs,
+      note: 'progress query unanswered: is a worker running?',
+    };
   }
   try {
     return { ...activeRow(row, await handle.result()), ...base };

@@ -50,7 +50,11 @@ export function validFlowArns(values: readonly unknown[], consequence = ''): str
  * (the workflow reads the same forms), or undefined when the flag was not set.
  * @throws CliError (exit code 2) naming the flag and the rule.
  */
-export function validDuration(flag: string, value: string | undefined, bounds: { minMs: number; maxMs: number }): Duration | undefined {
+export function validDuration(
+  flag: string,
+  value: string | undefined,
+  bounds: { minMs: number; maxMs: number },
+): Duration | undefined {
   if (value === undefined) return undefined;
   try {
     durationOption(flag, value, 0, bounds);

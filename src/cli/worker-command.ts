@@ -23,7 +23,11 @@ export async function workerCommand(io: CliIo): Promise<ExitCode> {
   // Loaded here: the other commands need neither @temporalio/worker nor the AWS SDK.
   const { runWorkerEntryPoint } = await import('../worker');
   const code = await runWorkerEntryPoint(io.env, io.stderr);
-  return code === 0 ? ExitCode.Success : code === ExitCode.WorkerConfiguration ? ExitCode.WorkerConfiguration : ExitCode.FlowFailed;
+  return code === 0
+    ? ExitCode.Success
+    : code === ExitCode.WorkerConfiguration
+      ? ExitCode.WorkerConfiguration
+      : ExitCode.FlowFailed;
 }
 
 /** Writes the workflow bundle to `outputPath` and says where to point WORKFLOW_BUNDLE_PATH. */
@@ -31,9 +35,14 @@ export async function bundleCommand(outputPath: string, io: CliIo): Promise<Exit
   const { bundleWorkflows } = await import('../bundle-workflows');
   try {
     const { path, bytes } = await bundleWorkflows(outputPath);
-    writeLines(io.stdout, [`Workflow bundle written to ${path} (${Math.round(bytes / 1024)} KiB): run the worker with WORKFLOW_BUNDLE_PATH=${path}`]);
+    writeLines(io.stdout, [
+      `Workflow bundle written to ${path} (${Math.round(bytes / 1024)} KiB): run the worker with WORKFLOW_BUNDLE_PATH=${path}`,
+    ]);
     return ExitCode.Success;
   } catch (err) {
-    throw new CliError(`cannot bundle the workflows: ${err instanceof Error ? err.message : String(err)}`, ExitCode.FlowFailed);
+    throw new CliError(
+      `cannot bundle the workflows: ${err instanceof Error ? err.message : String(err)}`,
+      ExitCode.FlowFailed,
+    );
   }
 }

@@ -1,4 +1,10 @@
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowHandleWithFirstExecutionRunId, type WorkflowStartOptions } from '@temporalio/client';
+import {
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  type Client,
+  type WorkflowHandleWithFirstExecutionRunId,
+  type WorkflowStartOptions,
+} from '@temporalio/client';
 import { parseFlowArn, type FlowArnParts } from '../common/arn';
 import { checkBringFleetOnlineInput } from '../common/bring-fleet-online-input';
 import { invalidInput } from '../common/failure-types';
@@ -53,25 +59,27 @@ export async function startBringFlowOnline(
 ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof bringFlowOnline>> {
   const { flow } = checkBringFlowOnlineInput(input, 'startBringFlowOnline');
   const searchAttributes = options.searchAttributes ?? true;
-  return client.workflow.start<typeof bringFlowOnline>('bringFlowOnline', {
-    args: [input],
-    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
-    workflowId: bringFlowOnlineWorkflowId(flow.arn),
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    // Once a bring-up has finished, the same flow may be brought online again later.
-    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-    staticSummary: `Bring ${flow.flowName} online`,
-    staticDetails: flowDetailsMarkdown(flow),
-    ...(searchAttributes && {
-      typedSearchAttributes: [
-        { key: FlowNameSearchAttribute, value: flow.flowName },
-        { key: FlowRegionSearchAttribute, value: flow.region },
-      ],
-    }),
-    ...options.workflowOptions,
-  }).catch((err: Error) => {
-    throw searchAttributesUndeclared(err, searchAttributes);
-  });
+  return client.workflow
+    .start<typeof bringFlowOnline>('bringFlowOnline', {
+      args: [input],
+      taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+      workflowId: bringFlowOnlineWorkflowId(flow.arn),
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      // Once a bring-up has finished, the same flow may be brought online again later.
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      staticSummary: `Bring ${flow.flowName} online`,
+      staticDetails: flowDetailsMarkdown(flow),
+      ...(searchAttributes && {
+        typedSearchAttributes: [
+          { key: FlowNameSearchAttribute, value: flow.flowName },
+          { key: FlowRegionSearchAttribute, value: flow.region },
+        ],
+      }),
+      ...options.workflowOptions,
+    })
+    .catch((err: Error) => {
+      throw searchAttributesUndeclared(err, searchAttributes);
+    });
 }
 
 /** A start refused because the namespace does not declare the search attributes set: say how to fix it. */
@@ -85,7 +93,12 @@ function searchAttributesUndeclared(err: Error, searchAttributes: boolean): Erro
 
 /** The Markdown shown as a bring-up's static details in the Temporal Web UI. */
 export function flowDetailsMarkdown(flow: FlowArnParts): string {
-  return detailsMarkdown(`**MediaConnect flow** ${flow.flowName}`, [`region: ${flow.region}`, `account: ${flow.accountId}`, `flow id: ${flow.flowId}`, `ARN: \`${flow.arn}\``]);
+  return detailsMarkdown(`**MediaConnect flow** ${flow.flowName}`, [
+    `region: ${flow.region}`,
+    `account: ${flow.accountId}`,
+    `flow id: ${flow.flowId}`,
+    `ARN: \`${flow.arn}\``,
+  ]);
 }
 
 /** The Markdown shown as a fleet's static details: its flows, the first 50 of them by name. */
@@ -120,18 +133,23 @@ export async function startBringFleetOnline(
   options: StartBringFleetOnlineOptions,
 ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof bringFleetOnline>> {
   const { flows } = checkBringFleetOnlineInput(input);
-  if (typeof options?.workflowId !== 'string' || options.workflowId.trim() === '') throw invalidInput('startBringFleetOnline needs a workflowId, for example "event-day-2026-11-26"');
+  if (typeof options?.workflowId !== 'string' || options.workflowId.trim() === '')
+    throw invalidInput('startBringFleetOnline needs a workflowId, for example "event-day-2026-11-26"');
   const regions = [...new Set(flows.map((flow) => flow.region))].sort();
   const searchAttributes = options.searchAttributes ?? true;
-  return client.workflow.start<typeof bringFleetOnline>('bringFleetOnline', {
-    args: [input],
-    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
-    workflowId: options.workflowId,
-    staticSummary: `Bring ${flows.length} flows online`,
-    staticDetails: fleetDetailsMarkdown(flows),
-    // The fleet carries the attribute even when its flows span regions: its bring-ups inherit them from it.
-    ...(searchAttributes && { typedSearchAttributes: [{ key: FlowRegionSearchAttribute, value: regions.join(',') }] }),
-  }).catch((err: Error) => {
-    throw searchAttributesUndeclared(err, searchAttributes);
-  });
+  return client.workflow
+    .start<typeof bringFleetOnline>('bringFleetOnline', {
+      args: [input],
+      taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+      workflowId: options.workflowId,
+      staticSummary: `Bring ${flows.length} flows online`,
+      staticDetails: fleetDetailsMarkdown(flows),
+      // The fleet carries the attribute even when its flows span regions: its bring-ups inherit them from it.
+      ...(searchAttributes && {
+        typedSearchAttributes: [{ key: FlowRegionSearchAttribute, value: regions.join(',') }],
+      }),
+    })
+    .catch((err: Error) => {
+      throw searchAttributesUndeclared(err, searchAttributes);
+    });
 }

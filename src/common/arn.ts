@@ -53,7 +53,8 @@ export function partitionOfRegion(region: string): string {
 export function flowArnProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return `flowArn must be a string, got ${value === null ? 'null' : typeof value}`;
   if (value.length === 0) return 'flowArn is empty';
-  if (value.length > MAX_FLOW_ARN_LENGTH) return `flowArn is ${value.length} characters long; the limit is ${MAX_FLOW_ARN_LENGTH}`;
+  if (value.length > MAX_FLOW_ARN_LENGTH)
+    return `flowArn is ${value.length} characters long; the limit is ${MAX_FLOW_ARN_LENGTH}`;
   if (value.trim() !== value) return 'flowArn has leading or trailing whitespace';
   const parts = value.split(':');
   if (parts[0] !== 'arn') return `flowArn must start with "arn:"`;

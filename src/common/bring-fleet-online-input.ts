@@ -19,7 +19,13 @@ interface FleetInputFields {
 }
 
 /** Defaults of `bringFleetOnline`'s input. */
-export const BRING_FLEET_ONLINE_DEFAULTS = { maxConcurrent: 1000, pollInterval: '2s', timeout: '15m', failFast: false, childPollInterval: '2m' } as const;
+export const BRING_FLEET_ONLINE_DEFAULTS = {
+  maxConcurrent: 1000,
+  pollInterval: '2s',
+  timeout: '15m',
+  failFast: false,
+  childPollInterval: '2m',
+} as const;
 
 /**
  * The largest fleet one workflow run accepts. The fleet stays in one run (see
@@ -54,18 +60,26 @@ export interface CheckedBringFleetOnlineInput {
 export function checkBringFleetOnlineInput(raw: unknown): CheckedBringFleetOnlineInput {
   const input = raw as FleetInputFields;
   if (typeof input !== 'object' || input === null || !Array.isArray(input.flowArns)) {
-    throw invalidInput('bringFleetOnline expects an object { flowArns: string[], maxConcurrent?, pollInterval?, timeout?, failFast?, childPollInterval? }');
+    throw invalidInput(
+      'bringFleetOnline expects an object { flowArns: string[], maxConcurrent?, pollInterval?, timeout?, failFast?, childPollInterval? }',
+    );
   }
   if (input.flowArns.length === 0) throw invalidInput('flowArns is empty: give at least one flow ARN');
   if (input.flowArns.length > MAX_FLEET_SIZE) {
-    throw invalidInput(`flowArns has ${input.flowArns.length} flows; one fleet takes at most ${MAX_FLEET_SIZE}: split the list into several fleets`);
+    throw invalidInput(
+      `flowArns has ${input.flowArns.length} flows; one fleet takes at most ${MAX_FLEET_SIZE}: split the list into several fleets`,
+    );
   }
   const flows = input.flowArns.map((arn, index) => {
     try {
       return parseFlowArn(arn);
     } catch (err) {
       if (err instanceof ApplicationFailure) {
-        throw ApplicationFailure.create({ type: err.type ?? undefined, message: `flowArns[${index}]: ${err.message}`, nonRetryable: true });
+        throw ApplicationFailure.create({
+          type: err.type ?? undefined,
+          message: `flowArns[${index}]: ${err.message}`,
+          nonRetryable: true,
+        });
       }
       throw err;
     }
@@ -73,22 +87,50 @@ export function checkBringFleetOnlineInput(raw: unknown): CheckedBringFleetOnlin
   const seen = new Map<string, number>();
   flows.forEach((flow, index) => {
     const first = seen.get(flow.arn);
-    if (first !== undefined) throw invalidInput(`flowArns[${index}] repeats flowArns[${first}] (${flow.arn}): list each flow once`);
+    if (first !== undefined)
+      throw invalidInput(`flowArns[${index}] repeats flowArns[${first}] (${flow.arn}): list each flow once`);
     seen.set(flow.arn, index);
   });
   const maxConcurrent = input.maxConcurrent ?? BRING_FLEET_ONLINE_DEFAULTS.maxConcurrent;
-  if (typeof maxConcurrent !== 'number' || !Number.isInteger(maxConcurrent) || maxConcurrent < 1 || maxConcurrent > MAX_FLEET_SIZE) {
-    throw invalidInput(`maxConcurrent must be a whole number from 1 to ${MAX_FLEET_SIZE}, got ${JSON.stringify(input.maxConcurrent)}`);
+  if (
+    typeof maxConcurrent !== 'number' ||
+    !Number.isInteger(maxConcurrent) ||
+    maxConcurrent < 1 ||
+    maxConcurrent > MAX_FLEET_SIZE
+  ) {
+    throw invalidInput(
+      `maxConcurrent must be a whole number from 1 to ${MAX_FLEET_SIZE}, got ${JSON.stringify(input.maxConcurrent)}`,
+    );
   }
-  if (input.failFast !== undefined && typeof input.failFast !== 'boolean') throw invalidInput(`failFast must be true or false, got ${JSON.stringify(input.failFast)}`);
-  const pollIntervalMs = durationOption('pollInterval', input.pollInterval, BRING_FLEET_ONLINE_DEFAULTS.pollInterval, { minMs: 500, maxMs: 600_000 });
-  const timeoutMs = durationOption('timeout', input.timeout, BRING_FLEET_ONLINE_DEFAULTS.timeout, { minMs: 1_000, maxMs: 24 * 3_600_000 });
-  const childPollIntervalMs = durationOption('childPollInterval', input.childPollInterval, BRING_FLEET_ONLINE_DEFAULTS.childPollInterval, { minMs: 100, maxMs: 3_600_000 });
+  if (input.failFast !== undefined && typeof input.failFast !== 'boolean')
+    throw invalidInput(`failFast must be true or false, got ${JSON.stringify(input.failFast)}`);
+  const pollIntervalMs = durationOption('pollInterval', input.pollInterval, BRING_FLEET_ONLINE_DEFAULTS.pollInterval, {
+    minMs: 500,
+    maxMs: 600_000,
+  });
+  const timeoutMs = durationOption('timeout', input.timeout, BRING_FLEET_ONLINE_DEFAULTS.timeout, {
+    minMs: 1_000,
+    maxMs: 24 * 3_600_000,
+  });
+  const childPollIntervalMs = durationOption(
+    'childPollInterval',
+    input.childPollInterval,
+    BRING_FLEET_ONLINE_DEFAULTS.childPollInterval,
+    { minMs: 100, maxMs: 3_600_000 },
+  );
   if (timeoutMs / pollIntervalMs > MAX_FLEET_POLLS) {
     throw invalidInput(
       `timeout / pollInterval allows ${Math.ceil(timeoutMs / pollIntervalMs)} status reads; the limit is ${MAX_FLEET_POLLS} (to bound the fleet's history): lengthen pollInterval or shorten timeout`,
     );
   }
   const startsPendingPollMs = Math.max(pollIntervalMs, STARTS_PENDING_POLL_INTERVAL_MS);
-  return { flows, maxConcurrent, pollIntervalMs, startsPendingPollMs, timeoutMs, childPollIntervalMs, failFast: (input.failFast as boolean | undefined) ?? BRING_FLEET_ONLINE_DEFAULTS.failFast };
+  return {
+    flows,
+    maxConcurrent,
+    pollIntervalMs,
+    startsPendingPollMs,
+    timeoutMs,
+    childPollIntervalMs,
+    failFast: input.failFast ?? BRING_FLEET_ONLINE_DEFAULTS.failFast,
+  };
 }

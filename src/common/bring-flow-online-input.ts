@@ -38,14 +38,26 @@ export function checkBringFlowOnlineInput(input: unknown, caller: string): Check
   }
   const { flowArn, pollInterval, timeout, pollsPerRun: rawPollsPerRun, knownStatus } = input as Record<string, unknown>;
   const flow = parseFlowArn(flowArn);
-  const pollIntervalMs = durationOption('pollInterval', pollInterval, BRING_FLOW_ONLINE_DEFAULTS.pollInterval, BRING_FLOW_ONLINE_BOUNDS.pollInterval);
-  const timeoutMs = durationOption('timeout', timeout, BRING_FLOW_ONLINE_DEFAULTS.timeout, BRING_FLOW_ONLINE_BOUNDS.timeout);
+  const pollIntervalMs = durationOption(
+    'pollInterval',
+    pollInterval,
+    BRING_FLOW_ONLINE_DEFAULTS.pollInterval,
+    BRING_FLOW_ONLINE_BOUNDS.pollInterval,
+  );
+  const timeoutMs = durationOption(
+    'timeout',
+    timeout,
+    BRING_FLOW_ONLINE_DEFAULTS.timeout,
+    BRING_FLOW_ONLINE_BOUNDS.timeout,
+  );
   const pollsPerRun = rawPollsPerRun ?? BRING_FLOW_ONLINE_DEFAULTS.pollsPerRun;
   if (typeof pollsPerRun !== 'number' || !Number.isInteger(pollsPerRun) || pollsPerRun < 1) {
     throw invalidInput(`pollsPerRun must be a positive integer, got ${JSON.stringify(rawPollsPerRun)}`);
   }
   if (knownStatus !== undefined && !isFlowStatus(knownStatus)) {
-    throw invalidInput(`knownStatus must be one of ${Object.values(FlowStatus).join(', ')}, got ${JSON.stringify(knownStatus)}`);
+    throw invalidInput(
+      `knownStatus must be one of ${Object.values(FlowStatus).join(', ')}, got ${JSON.stringify(knownStatus)}`,
+    );
   }
   return { flow, pollIntervalMs, timeoutMs, pollsPerRun, knownStatus };
 }

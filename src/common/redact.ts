@@ -19,16 +19,25 @@ const assigned = (keyNames: string) => String.raw`((?:${keyNames})(?:\\?["'])?\s
  */
 const CREDENTIAL_PATTERNS: ReadonlyArray<{ what: string; pattern: RegExp }> = [
   // A whole header value: `Authorization: AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...`.
-  { what: 'Authorization header', pattern: new RegExp(`${assigned('(?:proxy-)?authorization')}[^"'\\\\\\r\\n]+`, 'gi') },
+  {
+    what: 'Authorization header',
+    pattern: new RegExp(`${assigned('(?:proxy-)?authorization')}[^"'\\\\\\r\\n]+`, 'gi'),
+  },
   // A session token, as a header, a query parameter (presigned URLs) or a named field.
   {
     what: 'session token',
-    pattern: new RegExp(`${assigned('x-amz-security-token|(?:aws[_-]?)?session[_-]?token|security[_-]?token')}[^\\s"'\\\\&,;]+`, 'gi'),
+    pattern: new RegExp(
+      `${assigned('x-amz-security-token|(?:aws[_-]?)?session[_-]?token|security[_-]?token')}[^\\s"'\\\\&,;]+`,
+      'gi',
+    ),
   },
   // A secret access key (or any other secret) named as such.
   {
     what: 'secret key',
-    pattern: new RegExp(`${assigned('(?:aws[_-]?)?secret(?:[_-]?access)?[_-]?key|secret|password|x-api-key|api[_-]?key')}[^\\s"'\\\\&,;]+`, 'gi'),
+    pattern: new RegExp(
+      `${assigned('(?:aws[_-]?)?secret(?:[_-]?access)?[_-]?key|secret|password|x-api-key|api[_-]?key')}[^\\s"'\\\\&,;]+`,
+      'gi',
+    ),
   },
   // SigV4 parts, wherever they appear: `Credential=AKIA.../20260101/us-east-1/mediaconnect/aws4_request`, `Signature=<hex>`.
   { what: 'SigV4 credential scope', pattern: new RegExp(`${assigned('(?:x-amz-)?credential')}[^\\s"'\\\\&,;]+`, 'gi') },
@@ -47,7 +56,10 @@ const CREDENTIAL_PATTERNS: ReadonlyArray<{ what: string; pattern: RegExp }> = [
 export function redactCredentials(text: string): string {
   let redacted = text;
   for (const { pattern } of CREDENTIAL_PATTERNS) {
-    redacted = redacted.replace(pattern, (_match, kept?: unknown) => `${typeof kept === 'string' ? kept : ''}${REDACTED}`);
+    redacted = redacted.replace(
+      pattern,
+      (_match, kept?: unknown) => `${typeof kept === 'string' ? kept : ''}${REDACTED}`,
+    );
   }
   return redacted;
 }

@@ -87,13 +87,25 @@ export interface RequestTokenGrant {
 export const MAX_TOKENS_PER_UPDATE = 1_000;
 
 /** Checks limits once, at the edge. @throws ApplicationFailure `InvalidInput` naming the field. */
-export function checkRequestBudgetLimits(limits: Partial<RequestBudgetLimits> | undefined, where: string): RequestBudgetLimits {
-  const { requestsPerSecond = DEFAULT_REQUEST_BUDGET.requestsPerSecond, burst = DEFAULT_REQUEST_BUDGET.burst } = limits ?? {};
-  if (typeof requestsPerSecond !== 'number' || !(requestsPerSecond > 0) || requestsPerSecond > REQUEST_BUDGET_BOUNDS.maxRequestsPerSecond) {
-    throw invalidInput(`${where}: requestsPerSecond must be a number above 0 and at most ${REQUEST_BUDGET_BOUNDS.maxRequestsPerSecond}, got ${JSON.stringify(requestsPerSecond)}`);
+export function checkRequestBudgetLimits(
+  limits: Partial<RequestBudgetLimits> | undefined,
+  where: string,
+): RequestBudgetLimits {
+  const { requestsPerSecond = DEFAULT_REQUEST_BUDGET.requestsPerSecond, burst = DEFAULT_REQUEST_BUDGET.burst } =
+    limits ?? {};
+  if (
+    typeof requestsPerSecond !== 'number' ||
+    !(requestsPerSecond > 0) ||
+    requestsPerSecond > REQUEST_BUDGET_BOUNDS.maxRequestsPerSecond
+  ) {
+    throw invalidInput(
+      `${where}: requestsPerSecond must be a number above 0 and at most ${REQUEST_BUDGET_BOUNDS.maxRequestsPerSecond}, got ${JSON.stringify(requestsPerSecond)}`,
+    );
   }
   if (!Number.isInteger(burst) || burst < 1 || burst > REQUEST_BUDGET_BOUNDS.maxBurst) {
-    throw invalidInput(`${where}: burst must be a whole number from 1 to ${REQUEST_BUDGET_BOUNDS.maxBurst}, got ${JSON.stringify(burst)}`);
+    throw invalidInput(
+      `${where}: burst must be a whole number from 1 to ${REQUEST_BUDGET_BOUNDS.maxBurst}, got ${JSON.stringify(burst)}`,
+    );
   }
   return { requestsPerSecond, burst };
 }
@@ -119,7 +131,8 @@ export const ARRIVAL_ALLOWANCE_MS = 250;
 export const MAX_ARRIVAL_ALLOWANCE_MS = 5_000;
 
 /** Every token's least allowance: a bucket of one still tolerates a little lateness (at some cost in rate). */
-const defaultAllowanceMs = (limits: RequestBudgetLimits) => Math.min(ARRIVAL_ALLOWANCE_MS, Math.max(toleranceMs(limits), intervalMs(limits)) / 2);
+const defaultAllowanceMs = (limits: RequestBudgetLimits) =>
+  Math.min(ARRIVAL_ALLOWANCE_MS, Math.max(toleranceMs(limits), intervalMs(limits)) / 2);
 
 /**
  * The allowance of a token taken from a (nearly) full bucket: the default, or more when the worker
@@ -155,10 +168,19 @@ export interface Reservation {
  * allowance. Every request that reaches MediaConnect between its slot and its deadline finds a
  * token (checked against a plain token bucket in the tests).
  */
-export function reserve(state: RequestBudgetState, limits: RequestBudgetLimits, nowMs: number, arrivalAllowanceMs?: number): Reservation {
+export function reserve(
+  state: RequestBudgetState,
+  limits: RequestBudgetLimits,
+  nowMs: number,
+  arrivalAllowanceMs?: number,
+): Reservation {
   const waitMs = waitFor(state, limits, nowMs);
   const slotMs = nowMs + waitMs;
-  const countedFromMs = Math.max(state.nextDueMs, nowMs + fullBucketAllowanceMs(limits, arrivalAllowanceMs), slotMs + defaultAllowanceMs(limits));
+  const countedFromMs = Math.max(
+    state.nextDueMs,
+    nowMs + fullBucketAllowanceMs(limits, arrivalAllowanceMs),
+    slotMs + defaultAllowanceMs(limits),
+  );
   return { waitMs, lateMs: countedFromMs - slotMs, state: { nextDueMs: countedFromMs + intervalMs(limits) } };
 }
 
@@ -182,7 +204,12 @@ export function boundedRetryAfterMs(retryAfterMs: unknown): number | undefined {
  * follow leave it time to refill. A throttle never books the bucket further than that from now:
  * a 429 may slow the budget, it cannot wedge it.
  */
-export function afterThrottle(state: RequestBudgetState, limits: RequestBudgetLimits, nowMs: number, retryAfterMs?: number): RequestBudgetState {
+export function afterThrottle(
+  state: RequestBudgetState,
+  limits: RequestBudgetLimits,
+  nowMs: number,
+  retryAfterMs?: number,
+): RequestBudgetState {
   const emptyUntilMs = nowMs + Math.max(boundedRetryAfterMs(retryAfterMs) ?? 0, intervalMs(limits));
   return { nextDueMs: Math.max(state.nextDueMs, emptyUntilMs + toleranceMs(limits)) };
 }

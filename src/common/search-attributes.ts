@@ -10,7 +10,10 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
  */
 export const FlowNameSearchAttribute = defineSearchAttributeKey('MediaConnectFlowName', SearchAttributeType.KEYWORD);
 /** The last flow status the bring-up saw (`STARTING`, `ACTIVE`, `ERROR`, ...), updated on each change. */
-export const FlowStatusSearchAttribute = defineSearchAttributeKey('MediaConnectFlowStatus', SearchAttributeType.KEYWORD);
+export const FlowStatusSearchAttribute = defineSearchAttributeKey(
+  'MediaConnectFlowStatus',
+  SearchAttributeType.KEYWORD,
+);
 /** The flow's AWS region. */
 export const FlowRegionSearchAttribute = defineSearchAttributeKey('MediaConnectRegion', SearchAttributeType.KEYWORD);
 
@@ -22,4 +25,8 @@ export const SEARCH_ATTRIBUTE_DECLARATIONS: Readonly<Record<string, 'Keyword'>> 
 };
 
 /** Every custom search attribute key of this package. */
-export const SEARCH_ATTRIBUTE_KEYS = [FlowNameSearchAttribute, FlowStatusSearchAttribute, FlowRegionSearchAttribute] as const;
+export const SEARCH_ATTRIBUTE_KEYS = [
+  FlowNameSearchAttribute,
+  FlowStatusSearchAttribute,
+  FlowRegionSearchAttribute,
+] as const;

@@ -34,7 +34,8 @@ function wholeNumber(name: string, min: number, max: number) {
 
 function seconds(raw: string): number {
   const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 600) throw new InvalidArgumentError('--starting-seconds must be a number of seconds from 0 to 600.');
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 600)
+    throw new InvalidArgumentError('--starting-seconds must be a number of seconds from 0 to 600.');
   return value;
 }
 
@@ -50,15 +51,36 @@ function pollInterval(raw: string): string {
 /** Reads the options; on a bad one, prints commander's message and exits with 2. */
 export function parseDemoOptions(argv: readonly string[]): DemoOptions & { exit: boolean } {
   const program = new Command('npm run demo --')
-    .description('Bring simulated MediaConnect flows online with Temporal on this machine: a dev server with its Web UI, the MediaConnect simulator and the worker, all started here. No AWS account needed.')
-    .option('--flows <n>', `number of flows; one ends in ERROR, one is throttled (${MIN_DEMO_FLOWS}-${MAX_DEMO_FLOWS})`, wholeNumber('--flows', MIN_DEMO_FLOWS, MAX_DEMO_FLOWS), DEMO_DEFAULTS.flows)
-    .option('--starting-seconds <s>', 'how long a flow stays STARTING, give or take 40%', seconds, DEMO_DEFAULTS.startingSeconds)
+    .description(
+      'Bring simulated MediaConnect flows online with Temporal on this machine: a dev server with its Web UI, the MediaConnect simulator and the worker, all started here. No AWS account needed.',
+    )
+    .option(
+      '--flows <n>',
+      `number of flows; one ends in ERROR, one is throttled (${MIN_DEMO_FLOWS}-${MAX_DEMO_FLOWS})`,
+      wholeNumber('--flows', MIN_DEMO_FLOWS, MAX_DEMO_FLOWS),
+      DEMO_DEFAULTS.flows,
+    )
+    .option(
+      '--starting-seconds <s>',
+      'how long a flow stays STARTING, give or take 40%',
+      seconds,
+      DEMO_DEFAULTS.startingSeconds,
+    )
     .option('--poll-interval <duration>', 'time between two status checks of a STARTING flow', pollInterval, '1s')
-    .option('--temporal-port <port>', "port of the Temporal dev server's frontend", wholeNumber('--temporal-port', 1, 65535), 7233)
+    .option(
+      '--temporal-port <port>',
+      "port of the Temporal dev server's frontend",
+      wholeNumber('--temporal-port', 1, 65535),
+      7233,
+    )
     .option('--ui-port <port>', 'port of the Temporal Web UI', wholeNumber('--ui-port', 1, 65535), 8233)
     .option('--db-file <path>', "the dev server's SQLite file: a restart keeps every workflow", '.demo/temporal.db')
     .option('--task-queue <name>', 'task queue of the worker', DEFAULT_TASK_QUEUE)
-    .option('--exit', 'end right after the summary (by default the server, UI and worker keep running until Ctrl-C)', false)
+    .option(
+      '--exit',
+      'end right after the summary (by default the server, UI and worker keep running until Ctrl-C)',
+      false,
+    )
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
@@ -67,7 +89,16 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions & { exit:
   } catch (err) {
     process.exit(err instanceof CommanderError && err.exitCode === 0 ? 0 : 2);
   }
-  const opts = program.opts<{ flows: number; startingSeconds: number; pollInterval: string; temporalPort: number; uiPort: number; dbFile: string; taskQueue: string; exit: boolean }>();
+  const opts = program.opts<{
+    flows: number;
+    startingSeconds: number;
+    pollInterval: string;
+    temporalPort: number;
+    uiPort: number;
+    dbFile: string;
+    taskQueue: string;
+    exit: boolean;
+  }>();
   if (opts.temporalPort === opts.uiPort) {
     process.stderr.write(`demo: --temporal-port and --ui-port must differ (both are ${opts.uiPort}).\n`);
     process.exit(2);
@@ -101,7 +132,9 @@ async function main(argv: readonly string[]): Promise<void> {
   // While stopping, closed connections may still fire a retry or two: expected, not a crash.
   const onCrash = (err: unknown) => {
     if (demo.isStopping) return;
-    process.stderr.write(`\ndemo: ${terminalSafeLines(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
+    process.stderr.write(
+      `\ndemo: ${terminalSafeLines(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`,
+    );
     void finish(1, true);
   };
   process.on('uncaughtException', onCrash);
@@ -112,7 +145,9 @@ async function main(argv: readonly string[]): Promise<void> {
     code = await demo.run();
   } catch (err) {
     if (demo.isStopping) return; // a signal is tearing things down; its handler exits
-    process.stderr.write(`\ndemo: ${terminalSafeLines(err instanceof DemoSetupError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
+    process.stderr.write(
+      `\ndemo: ${terminalSafeLines(err instanceof DemoSetupError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`,
+    );
     await finish(err instanceof DemoSetupError || err instanceof RangeError ? 2 : 1, true);
     return;
   }
@@ -121,7 +156,9 @@ async function main(argv: readonly string[]): Promise<void> {
     await finish(code, false);
     return;
   }
-  process.stdout.write(`\nThe dev server, the Web UI and the worker keep running: browse ${demo.workflowsUrl}\nPress Ctrl-C to stop.\n`);
+  process.stdout.write(
+    `\nThe dev server, the Web UI and the worker keep running: browse ${demo.workflowsUrl}\nPress Ctrl-C to stop.\n`,
+  );
   // The running worker keeps the process alive until a signal arrives.
 }
 

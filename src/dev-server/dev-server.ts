@@ -58,14 +58,21 @@ const DEFAULTS = { ip: '127.0.0.1', port: 7233, uiPort: 8233, namespace: 'defaul
 /** The command-line arguments of `temporal` for these options. */
 export function devServerArgs(options: DevServerOptions): string[] {
   const args = [
-    'server', 'start-dev',
-    '--ip', options.ip ?? DEFAULTS.ip,
-    '--port', String(options.port ?? DEFAULTS.port),
-    '--ui-port', String(options.uiPort ?? DEFAULTS.uiPort),
-    '--db-filename', options.dbFile,
-    '--namespace', options.namespace ?? DEFAULTS.namespace,
+    'server',
+    'start-dev',
+    '--ip',
+    options.ip ?? DEFAULTS.ip,
+    '--port',
+    String(options.port ?? DEFAULTS.port),
+    '--ui-port',
+    String(options.uiPort ?? DEFAULTS.uiPort),
+    '--db-filename',
+    options.dbFile,
+    '--namespace',
+    options.namespace ?? DEFAULTS.namespace,
   ];
-  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_DECLARATIONS)) args.push('--search-attribute', `${name}=${type}`);
+  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_DECLARATIONS))
+    args.push('--search-attribute', `${name}=${type}`);
   return args;
 }
 
@@ -76,7 +83,9 @@ export function devServerArgs(options: DevServerOptions): string[] {
 export async function assertPortFree(ip: string, port: number, what: string, flag: string): Promise<void> {
   const problem = await new Promise<string | undefined>((resolve) => {
     const server = createServer();
-    server.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'EADDRINUSE' ? 'in use' : `not usable (${err.code ?? err.message})`));
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      resolve(err.code === 'EADDRINUSE' ? 'in use' : `not usable (${err.code ?? err.message})`),
+    );
     server.listen({ host: ip, port, exclusive: true }, () => server.close(() => resolve(undefined)));
   });
   if (problem !== undefined) {
@@ -100,7 +109,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   try {
     // Its own process group: a terminal's Ctrl-C reaches the demo only, which stops the server
     // last, after the worker, instead of both at once.
-    child = spawn(options.executable, devServerArgs({ ...options, ip, port, uiPort }), { stdio: ['ignore', logFd, logFd], detached: true });
+    child = spawn(options.executable, devServerArgs({ ...options, ip, port, uiPort }), {
+      stdio: ['ignore', logFd, logFd],
+      detached: true,
+    });
   } finally {
     closeSync(logFd);
   }
@@ -132,14 +144,21 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   };
 
   const deadline = Date.now() + (options.startTimeoutMs ?? DEFAULTS.startTimeoutMs);
-  for (const [what, listening] of [['frontend', port], ['Web UI', uiPort]] as const) {
+  for (const [what, listening] of [
+    ['frontend', port],
+    ['Web UI', uiPort],
+  ] as const) {
     while (!(await accepts(ip, listening))) {
       if (hasExited) {
-        throw new DevServerError(`The Temporal dev server exited with code ${await exited} before its ${what} listened on ${ip}:${listening}. Its log (${logFile}) ends with:\n${tail(logFile, 15)}`);
+        throw new DevServerError(
+          `The Temporal dev server exited with code ${await exited} before its ${what} listened on ${ip}:${listening}. Its log (${logFile}) ends with:\n${tail(logFile, 15)}`,
+        );
       }
       if (Date.now() > deadline) {
         await server.stop(2_000);
-        throw new DevServerError(`The Temporal dev server's ${what} did not listen on ${ip}:${listening} within ${options.startTimeoutMs ?? DEFAULTS.startTimeoutMs} ms. See ${logFile}.`);
+        throw new DevServerError(
+          `The Temporal dev server's ${what} did not listen on ${ip}:${listening} within ${options.startTimeoutMs ?? DEFAULTS.startTimeoutMs} ms. See ${logFile}.`,
+        );
       }
       await sleep(100);
     }

@@ -5,27 +5,51 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { parseFlowArn } from '../common/arn';
 import { bringFlowOnlineWorkflowId } from '../client';
-import { progressQuery, type bringFlowOnline, type BringFlowOnlineProgress, type BringFlowOnlineResult } from '../workflows/bring-flow-online';
+import {
+  progressQuery,
+  type bringFlowOnline,
+  type BringFlowOnlineProgress,
+  type BringFlowOnlineResult,
+} from '../workflows/bring-flow-online';
 import type { BringUpRow } from './progress-table';
 
 export type BringUpHandle = WorkflowHandle<typeof bringFlowOnline>;
 
 /** The row of a bring-up nothing is known about yet. */
 export function initialRow(flowArn: string): BringUpRow {
-  return { flowArn, flowName: parseFlowArn(flowArn).flowName, workflowId: bringFlowOnlineWorkflowId(flowArn), state: 'running' };
+  return {
+    flowArn,
+    flowName: parseFlowArn(flowArn).flowName,
+    workflowId: bringFlowOnlineWorkflowId(flowArn),
+    state: 'running',
+  };
 }
 
 /** The row of a running bring-up, from its `progress` query. */
 export function runningRow(row: BringUpRow, progress: BringFlowOnlineProgress): BringUpRow {
   // The query's elapsedMs is as of the workflow's last task; the local clock keeps it moving.
   const elapsedMs = Math.max(progress.elapsedMs, Date.now() - progress.startedAtMs);
-  return { ...row, state: 'running', flowStatus: progress.lastStatus, polls: progress.polls, elapsedMs, note: progress.lastError };
+  return {
+    ...row,
+    state: 'running',
+    flowStatus: progress.lastStatus,
+    polls: progress.polls,
+    elapsedMs,
+    note: progress.lastError,
+  };
 }
 
 /** The row of a bring-up that completed: the flow is ACTIVE. */
 export function activeRow(row: BringUpRow, result: BringFlowOnlineResult): BringUpRow {
   const elapsedMs = Date.parse(result.activeAt) - Date.parse(result.startedAt);
-  return { ...row, state: 'active', flowStatus: 'ACTIVE', polls: result.polls, elapsedMs: Number.isFinite(elapsedMs) ? elapsedMs : row.elapsedMs, note: undefined };
+  return {
+    ...row,
+    state: 'active',
+    flowStatus: 'ACTIVE',
+    polls: result.polls,
+    elapsedMs: Number.isFinite(elapsedMs) ? elapsedMs : row.elapsedMs,
+    note: undefined,
+  };
 }
 
 /**
@@ -57,7 +81,11 @@ export function workflowFailureOf(err: unknown): BringUpRow['failure'] {
   const cause = (err as Error & { cause?: Error & { type?: string; details?: unknown[] } }).cause;
   switch (cause?.name) {
     case 'ApplicationFailure':
-      return { type: cause.type ?? 'Error', message: cause.message, ...(cause.details?.length ? { details: cause.details } : {}) };
+      return {
+        type: cause.type ?? 'Error',
+        message: cause.message,
+        ...(cause.details?.length ? { details: cause.details } : {}),
+      };
     case 'TerminatedFailure':
       return { type: 'Terminated', message: cause.message || 'the workflow was terminated' };
     case 'CancelledFailure':
@@ -73,7 +101,11 @@ export function workflowFailureOf(err: unknown): BringUpRow['failure'] {
  * The `progress` query of a running bring-up, or undefined when it does not answer within
  * `timeoutMs` (no worker is polling the task queue, for example).
  */
-export async function queryProgress(client: Client, handle: BringUpHandle, timeoutMs: number): Promise<BringFlowOnlineProgress | undefined> {
+export async function queryProgress(
+  client: Client,
+  handle: BringUpHandle,
+  timeoutMs: number,
+): Promise<BringFlowOnlineProgress | undefined> {
   try {
     return await client.connection.withDeadline(Date.now() + timeoutMs, () => handle.query(progressQuery));
   } catch {

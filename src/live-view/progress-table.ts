@@ -95,7 +95,10 @@ export function renderProgressTable(rows: readonly BringUpRow[]): string[] {
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column].length)));
   const rightAligned = new Set([2, 3]);
-  const format = (line: string[]) => line.map((cell, column) => (rightAligned.has(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ');
+  const format = (line: string[]) =>
+    line
+      .map((cell, column) => (rightAligned.has(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column])))
+      .join('  ');
   const lines = [format(header).trimEnd()];
   rows.forEach((row, i) => lines.push(`${format(cells[i])}${row.note ? `  ${terminalSafe(row.note)}` : ''}`.trimEnd()));
   lines.push(renderCounts(rows));
@@ -116,7 +119,10 @@ export function renderCounts(rows: readonly BringUpRow[]): string {
  * bring-up's status changes: `RedCarpet: FAILED FlowError (3 polls, 4.0s) Flow RedCarpet went to ERROR: ...`.
  */
 export function renderProgressLine(row: BringUpRow): string {
-  const facts = [row.polls === undefined ? undefined : `${row.polls} ${row.polls === 1 ? 'poll' : 'polls'}`, row.elapsedMs === undefined ? undefined : formatElapsed(row.elapsedMs)].filter(Boolean);
+  const facts = [
+    row.polls === undefined ? undefined : `${row.polls} ${row.polls === 1 ? 'poll' : 'polls'}`,
+    row.elapsedMs === undefined ? undefined : formatElapsed(row.elapsedMs),
+  ].filter(Boolean);
   const detail = row.state === 'failed' ? row.failure?.message : row.note;
   return `${displayName(row)}: ${statusText(row)}${facts.length > 0 ? ` (${facts.join(', ')})` : ''}${detail ? ` ${terminalSafe(detail)}` : ''}`;
 }
@@ -149,24 +155,33 @@ export interface SummaryOptions {
  */
 export function renderSummary(rows: readonly BringUpRow[], options: SummaryOptions = {}): string[] {
   const counts = countStates(rows);
-  const lines = [`Summary: ${counts.active} of ${rows.length} flows ACTIVE, ${counts.failed + counts['not-found']} failed${counts.running > 0 ? `, ${counts.running} still running` : ''}`];
+  const lines = [
+    `Summary: ${counts.active} of ${rows.length} flows ACTIVE, ${counts.failed + counts['not-found']} failed${counts.running > 0 ? `, ${counts.running} still running` : ''}`,
+  ];
   const active = rows.filter((row) => row.state === 'active');
   if (active.length > 0) {
     lines.push('ACTIVE:');
     const width = Math.max(...active.map((row) => displayName(row).length));
     for (const row of active) {
-      const facts = [row.polls === undefined ? undefined : `${row.polls} polls`, row.elapsedMs === undefined ? undefined : formatElapsed(row.elapsedMs)].filter(Boolean);
+      const facts = [
+        row.polls === undefined ? undefined : `${row.polls} polls`,
+        row.elapsedMs === undefined ? undefined : formatElapsed(row.elapsedMs),
+      ].filter(Boolean);
       lines.push(`  ${displayName(row).padEnd(width)}  ${facts.join(', ')}`.trimEnd());
     }
   }
   const failures = renderFailures(rows);
   if (failures.length > 0) lines.push('FAILED:', ...failures);
   const running = rows.filter((row) => row.state === 'running');
-  if (running.length > 0) lines.push('STILL RUNNING:', ...running.map((row) => `  ${displayName(row)}  ${statusText(row)}`));
+  if (running.length > 0)
+    lines.push('STILL RUNNING:', ...running.map((row) => `  ${displayName(row)}  ${statusText(row)}`));
   if (options.uiUrl) {
     const uiUrl = options.uiUrl;
     const width = Math.max(0, ...rows.map((row) => displayName(row).length));
-    lines.push('In the Temporal Web UI:', ...rows.map((row) => `  ${displayName(row).padEnd(width)}  ${terminalSafe(uiUrl(row))}`));
+    lines.push(
+      'In the Temporal Web UI:',
+      ...rows.map((row) => `  ${displayName(row).padEnd(width)}  ${terminalSafe(uiUrl(row))}`),
+    );
   }
   return lines;
 }

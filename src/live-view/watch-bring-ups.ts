@@ -36,7 +36,11 @@ export interface WatchOptions {
  *
  * @throws the first error that is not a workflow failure (a lost connection, for example).
  */
-export async function watchBringUps(client: Client, bringUps: readonly WatchedBringUp[], options: WatchOptions = {}): Promise<BringUpRow[]> {
+export async function watchBringUps(
+  client: Client,
+  bringUps: readonly WatchedBringUp[],
+  options: WatchOptions = {},
+): Promise<BringUpRow[]> {
   const intervalMs = options.intervalMs ?? 1_000;
   const queryTimeoutMs = options.queryTimeoutMs ?? 3_000;
   const handles = bringUps.map((bringUp) => bringUp.handle);

@@ -69,10 +69,14 @@ export class SimulatedAccount {
     const flow = this.existing(flowArn);
     validateFlowPatch(patch);
     if (patch.name !== undefined && patch.name !== flow.name) {
-      throw new TypeError(`a flow's name is part of its ARN and cannot change (from "${flow.name}" to "${patch.name}")`);
+      throw new TypeError(
+        `a flow's name is part of its ARN and cannot change (from "${flow.name}" to "${patch.name}")`,
+      );
     }
     if (patch.region !== undefined && patch.region !== flow.region) {
-      throw new TypeError(`a flow's region is part of its ARN and cannot change (from ${flow.region} to ${patch.region})`);
+      throw new TypeError(
+        `a flow's region is part of its ARN and cannot change (from ${flow.region} to ${patch.region})`,
+      );
     }
     if (patch.startingDuration !== undefined) flow.startingDuration = patch.startingDuration;
     if (patch.startingDescribes !== undefined) flow.startingDescribes = patch.startingDescribes;
@@ -97,13 +101,16 @@ export class SimulatedAccount {
 
   /** Checks a new flow's options without making it. */
   private checkNewFlow(options: SimulatedFlowOptions): { name: string; region: string } {
-    if (options === null || typeof options !== 'object') throw new TypeError('flow options must be an object with a name');
+    if (options === null || typeof options !== 'object')
+      throw new TypeError('flow options must be an object with a name');
     validateFlowPatch(options);
     const name: unknown = options.name;
     if (typeof name !== 'string' || name.length === 0) throw new TypeError('name is required: a non-empty string');
     const region: unknown = options.region ?? this.region;
     if (typeof region !== 'string' || !this.regions.has(region)) {
-      throw new TypeError(`region ${String(region)} is not one this simulator serves (${[...this.regions].join(', ')}); add it to SimulatorOptions.regions`);
+      throw new TypeError(
+        `region ${String(region)} is not one this simulator serves (${[...this.regions].join(', ')}); add it to SimulatorOptions.regions`,
+      );
     }
     const problem = flowArnProblem(this.arnFor(region, '1-a', name));
     if (problem !== undefined) throw new TypeError(`name "${name}" cannot be part of a flow ARN: ${problem}`);

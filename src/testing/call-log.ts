@@ -28,7 +28,8 @@ export class CallLog {
     if (call.fault !== undefined) clean.fault = call.fault;
     this.recorded.push(clean);
     // Forget the oldest tenth at once, so trimming costs O(1) per call on average.
-    if (this.recorded.length > this.maxCalls) this.recorded = this.recorded.slice(this.recorded.length - Math.floor(this.maxCalls * 0.9));
+    if (this.recorded.length > this.maxCalls)
+      this.recorded = this.recorded.slice(this.recorded.length - Math.floor(this.maxCalls * 0.9));
     const counters = this.counters;
     counters.total += 1;
     increment(counters.byOperation, call.operation);
@@ -55,7 +56,12 @@ export class CallLog {
 
   stats(): SimulatorStats {
     const counters = this.counters;
-    return { ...counters, byOperation: { ...counters.byOperation }, byRegion: { ...counters.byRegion }, byHttpStatus: { ...counters.byHttpStatus } };
+    return {
+      ...counters,
+      byOperation: { ...counters.byOperation },
+      byRegion: { ...counters.byRegion },
+      byHttpStatus: { ...counters.byHttpStatus },
+    };
   }
 
   reset(): void {

@@ -36,7 +36,8 @@ function checkRegions(options: SimulatorOptions, accountId: string): void {
   }
   for (const region of regions) {
     const problem = typeof region === 'string' ? arnPartProblem(region, accountId) : 'not a string';
-    if (problem !== undefined) throw new TypeError(`region must be an AWS region name such as us-east-1, got ${String(region)}: ${problem}`);
+    if (problem !== undefined)
+      throw new TypeError(`region must be an AWS region name such as us-east-1, got ${String(region)}: ${problem}`);
   }
   if (options.region !== undefined && options.regions !== undefined && !options.regions.includes(options.region)) {
     throw new TypeError(`regions (${options.regions.join(', ')}) must include the default region ${options.region}`);
@@ -56,9 +57,11 @@ export function validateOptions(options: SimulatorOptions): void {
     if (!(isNonNegativeNumber(requestsPerSecond) && requestsPerSecond > 0)) {
       throw new TypeError(`rateLimit.requestsPerSecond must be a number > 0, got ${String(requestsPerSecond)}`);
     }
-    if (!(isNonNegativeNumber(burst) && burst >= 1)) throw new TypeError(`rateLimit.burst must be a number >= 1, got ${String(burst)}`);
+    if (!(isNonNegativeNumber(burst) && burst >= 1))
+      throw new TypeError(`rateLimit.burst must be a number >= 1, got ${String(burst)}`);
   }
-  if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new TypeError(`seed must be an integer, got ${String(options.seed)}`);
+  if (options.seed !== undefined && !Number.isInteger(options.seed))
+    throw new TypeError(`seed must be an integer, got ${String(options.seed)}`);
   requireDuration('defaultStartingDuration', options.defaultStartingDuration);
   requireDuration('defaultStoppingDuration', options.defaultStoppingDuration);
   requireDuration('deletingDuration', options.deletingDuration);
@@ -72,13 +75,19 @@ export function validateFlowPatch(patch: Partial<SimulatedFlowOptions>): void {
   }
   requireDuration('startingDuration', patch.startingDuration);
   requireDuration('stoppingDuration', patch.stoppingDuration);
-  if (patch.startingDescribes !== undefined && !(Number.isInteger(patch.startingDescribes) && patch.startingDescribes >= 0)) {
+  if (
+    patch.startingDescribes !== undefined &&
+    !(Number.isInteger(patch.startingDescribes) && patch.startingDescribes >= 0)
+  ) {
     throw new TypeError(`startingDescribes must be an integer >= 0, got ${String(patch.startingDescribes)}`);
   }
   if (patch.outcome !== undefined && patch.outcome !== 'ACTIVE' && patch.outcome !== 'ERROR') {
     throw new TypeError(`outcome must be 'ACTIVE' or 'ERROR', got ${String(patch.outcome)}`);
   }
-  if (patch.errorMessages !== undefined && (!Array.isArray(patch.errorMessages) || !patch.errorMessages.every((m) => typeof m === 'string'))) {
+  if (
+    patch.errorMessages !== undefined &&
+    (!Array.isArray(patch.errorMessages) || !patch.errorMessages.every((m) => typeof m === 'string'))
+  ) {
     throw new TypeError('errorMessages must be an array of strings');
   }
   requireAlreadyStartedAnswer('alreadyStartedAnswer', patch.alreadyStartedAnswer);

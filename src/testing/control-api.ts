@@ -46,12 +46,20 @@ export function controlError(httpStatus: number, message: string): Answer {
 export function controlRefusal(headers: IncomingHttpHeaders, ownOrigin: string): Answer | undefined {
   const origin = headers.origin;
   if (origin !== undefined && origin !== ownOrigin) {
-    return controlError(403, `The simulator's control API answers its own origin only (${ownOrigin}), not ${JSON.stringify(origin.slice(0, 200))}.`);
+    return controlError(
+      403,
+      `The simulator's control API answers its own origin only (${ownOrigin}), not ${JSON.stringify(origin.slice(0, 200))}.`,
+    );
   }
-  const hasBody = headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0');
+  const hasBody =
+    headers['transfer-encoding'] !== undefined ||
+    (headers['content-length'] !== undefined && headers['content-length'] !== '0');
   const mediaType = (headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (hasBody && mediaType !== 'application/json') {
-    return controlError(415, `The simulator's control API takes JSON bodies only: send Content-Type: application/json, not ${JSON.stringify(mediaType.slice(0, 100))}.`);
+    return controlError(
+      415,
+      `The simulator's control API takes JSON bodies only: send Content-Type: application/json, not ${JSON.stringify(mediaType.slice(0, 100))}.`,
+    );
   }
   return undefined;
 }
@@ -65,13 +73,18 @@ export function answerControl(target: ControlTarget, request: RequestInfo): Answ
     const answer = flowRoutes(target, method, path, url, body) ?? recordRoutes(target, method, path, url, body);
     return answer ?? controlError(404, `The simulator's control API has no ${method} ${url.pathname}`);
   } catch (err) {
-    return controlError(err instanceof SimulatorError ? err.httpStatus : 400, err instanceof Error ? err.message : String(err));
+    return controlError(
+      err instanceof SimulatorError ? err.httpStatus : 400,
+      err instanceof Error ? err.message : String(err),
+    );
   }
 }
 
 function flowRoutes(target: ControlTarget, method: string, path: string, url: URL, body: unknown): Answer | undefined {
-  if (method === 'POST' && path === 'flows') return { httpStatus: 201, body: { flowArn: target.createFlow(body as SimulatedFlowOptions) } };
-  if (method === 'GET' && path === 'flows') return { httpStatus: 200, body: { flows: target.listFlows(url.searchParams.get('region') ?? undefined) } };
+  if (method === 'POST' && path === 'flows')
+    return { httpStatus: 201, body: { flowArn: target.createFlow(body as SimulatedFlowOptions) } };
+  if (method === 'GET' && path === 'flows')
+    return { httpStatus: 200, body: { flows: target.listFlows(url.searchParams.get('region') ?? undefined) } };
   const flowPath = /^flows\/([^/]+)$/.exec(path);
   if (flowPath !== null && (method === 'PATCH' || method === 'GET')) {
     const flowArn = decodeURIComponent(flowPath[1]);
@@ -81,7 +94,13 @@ function flowRoutes(target: ControlTarget, method: string, path: string, url: UR
   return undefined;
 }
 
-function recordRoutes(target: ControlTarget, method: string, path: string, url: URL, body: unknown): Answer | undefined {
+function recordRoutes(
+  target: ControlTarget,
+  method: string,
+  path: string,
+  url: URL,
+  body: unknown,
+): Answer | undefined {
   const ok = { httpStatus: 200, body: {} };
   const route = `${method} ${path}`;
   switch (route) {
@@ -97,7 +116,12 @@ function recordRoutes(target: ControlTarget, method: string, path: string, url: 
       return ok;
     case 'GET calls': {
       const param = (name: string): string | undefined => url.searchParams.get(name) ?? undefined;
-      return { httpStatus: 200, body: { calls: target.calls({ operation: param('operation'), flowArn: param('flowArn'), region: param('region') }) } };
+      return {
+        httpStatus: 200,
+        body: {
+          calls: target.calls({ operation: param('operation'), flowArn: param('flowArn'), region: param('region') }),
+        },
+      };
     }
     case 'POST reset':
       target.reset();

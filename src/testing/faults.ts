@@ -7,7 +7,12 @@ import { echoOf, type RequestInfo } from './http';
 import type { SimulatedFault, SimulatedFaultKind, SimulatedOperation } from './types';
 
 export const OPERATIONS: ReadonlySet<string> = new Set<SimulatedOperation>([
-  'CreateFlow', 'DescribeFlow', 'ListFlows', 'StartFlow', 'StopFlow', 'DeleteFlow',
+  'CreateFlow',
+  'DescribeFlow',
+  'ListFlows',
+  'StartFlow',
+  'StopFlow',
+  'DeleteFlow',
 ]);
 
 /** Fault kinds that answer with an error (the others answer late or not at all). */
@@ -15,9 +20,21 @@ export type ErrorFaultKind = Exclude<SimulatedFaultKind, 'slow' | 'drop'>;
 
 /** The error each error-answering fault kind sends. */
 const FAULT_ERRORS: Record<ErrorFaultKind, { httpStatus: number; errorName: string; message: string }> = {
-  throttle: { httpStatus: 429, errorName: AwsErrorName.TooManyRequests, message: 'Too many requests (simulated throttle).' },
-  internal: { httpStatus: 500, errorName: AwsErrorName.InternalServerError, message: 'Internal server error (simulated).' },
-  unavailable: { httpStatus: 503, errorName: AwsErrorName.ServiceUnavailable, message: 'Service unavailable (simulated).' },
+  throttle: {
+    httpStatus: 429,
+    errorName: AwsErrorName.TooManyRequests,
+    message: 'Too many requests (simulated throttle).',
+  },
+  internal: {
+    httpStatus: 500,
+    errorName: AwsErrorName.InternalServerError,
+    message: 'Internal server error (simulated).',
+  },
+  unavailable: {
+    httpStatus: 503,
+    errorName: AwsErrorName.ServiceUnavailable,
+    message: 'Service unavailable (simulated).',
+  },
   badRequest: { httpStatus: 400, errorName: AwsErrorName.BadRequest, message: 'Bad request (simulated).' },
   forbidden: { httpStatus: 403, errorName: AwsErrorName.Forbidden, message: 'Forbidden (simulated).' },
   notFound: { httpStatus: 404, errorName: AwsErrorName.NotFound, message: 'Not found (simulated).' },
@@ -39,7 +56,14 @@ export interface ActiveFault extends Omit<SimulatedFault, 'times'> {
 /** `times` as given (JSON cannot carry Infinity: the control API sends "Infinity" or null). */
 function timesOf(fault: SimulatedFault): number {
   const raw: unknown = fault.times;
-  const times = raw === 'Infinity' || raw === null ? Infinity : raw === undefined ? (fault.probability === undefined ? 1 : Infinity) : raw;
+  const times =
+    raw === 'Infinity' || raw === null
+      ? Infinity
+      : raw === undefined
+        ? fault.probability === undefined
+          ? 1
+          : Infinity
+        : raw;
   if (typeof times !== 'number' || !(times === Infinity || (Number.isInteger(times) && times >= 1))) {
     throw new TypeError(`fault times must be a whole number >= 1 or Infinity, got ${String(raw)}`);
   }
@@ -49,20 +73,41 @@ function timesOf(fault: SimulatedFault): number {
 /** Checks of the fields that shape an error answer. */
 function checkErrorFields(fault: SimulatedFault): void {
   const errorKind = isErrorKind(fault.kind);
-  if (fault.retryAfterSeconds !== undefined && (fault.kind !== 'throttle' || !isNonNegativeNumber(fault.retryAfterSeconds))) {
+  if (
+    fault.retryAfterSeconds !== undefined &&
+    (fault.kind !== 'throttle' || !isNonNegativeNumber(fault.retryAfterSeconds))
+  ) {
     throw new TypeError('retryAfterSeconds applies to throttle faults only and must be a number of seconds >= 0');
   }
   if (fault.retryAfter !== undefined) {
     if (!errorKind) throw new TypeError(`retryAfter applies to error faults only, not '${fault.kind}'`);
     if (fault.retryAfterSeconds !== undefined) throw new TypeError('give retryAfter or retryAfterSeconds, not both');
-    const ok = typeof fault.retryAfter === 'string' && fault.retryAfter.length <= LIMITS.maxRetryAfterLength && /^[\x20-\x7e]*$/.test(fault.retryAfter);
-    if (!ok) throw new TypeError(`retryAfter must be a string of printable ASCII, at most ${LIMITS.maxRetryAfterLength} characters`);
+    const ok =
+      typeof fault.retryAfter === 'string' &&
+      fault.retryAfter.length <= LIMITS.maxRetryAfterLength &&
+      /^[\x20-\x7e]*$/.test(fault.retryAfter);
+    if (!ok)
+      throw new TypeError(
+        `retryAfter must be a string of printable ASCII, at most ${LIMITS.maxRetryAfterLength} characters`,
+      );
   }
-  if (fault.errorName !== undefined && (fault.kind !== 'throttle' || typeof fault.errorName !== 'string' || !/^[A-Za-z][A-Za-z0-9_.#]{0,127}$/.test(fault.errorName))) {
-    throw new TypeError('errorName applies to throttle faults only and must be an error name such as ThrottlingException');
+  if (
+    fault.errorName !== undefined &&
+    (fault.kind !== 'throttle' ||
+      typeof fault.errorName !== 'string' ||
+      !/^[A-Za-z][A-Za-z0-9_.#]{0,127}$/.test(fault.errorName))
+  ) {
+    throw new TypeError(
+      'errorName applies to throttle faults only and must be an error name such as ThrottlingException',
+    );
   }
-  if (fault.httpStatus !== undefined && (fault.kind !== 'throttle' || (fault.httpStatus !== 400 && fault.httpStatus !== 429))) {
-    throw new TypeError(`httpStatus applies to throttle faults only and must be 400 or 429, got ${String(fault.httpStatus)}`);
+  if (
+    fault.httpStatus !== undefined &&
+    (fault.kind !== 'throttle' || (fault.httpStatus !== 400 && fault.httpStatus !== 429))
+  ) {
+    throw new TypeError(
+      `httpStatus applies to throttle faults only and must be 400 or 429, got ${String(fault.httpStatus)}`,
+    );
   }
   if (fault.echoRequest !== undefined && (!errorKind || typeof fault.echoRequest !== 'boolean')) {
     throw new TypeError('echoRequest applies to error faults only and must be true or false');
@@ -78,31 +123,64 @@ export function normaliseFault(fault: SimulatedFault): ActiveFault {
   }
   const operation = fault.operation ?? '*';
   if (operation !== '*' && !OPERATIONS.has(operation)) {
-    throw new TypeError(`fault operation must be '*' or one of ${[...OPERATIONS].join(', ')}, got ${String(operation)}`);
+    throw new TypeError(
+      `fault operation must be '*' or one of ${[...OPERATIONS].join(', ')}, got ${String(operation)}`,
+    );
   }
   if (fault.probability !== undefined && !(isNonNegativeNumber(fault.probability) && fault.probability <= 1)) {
     throw new TypeError(`fault probability must be between 0 and 1, got ${String(fault.probability)}`);
   }
   for (const field of ['flowArn', 'region'] as const) {
-    if (fault[field] !== undefined && typeof fault[field] !== 'string') throw new TypeError(`fault ${field} must be a string, got ${typeof fault[field]}`);
+    if (fault[field] !== undefined && typeof fault[field] !== 'string')
+      throw new TypeError(`fault ${field} must be a string, got ${typeof fault[field]}`);
   }
   const remaining = timesOf(fault);
   if (fault.kind === 'slow' && !isNonNegativeNumber(fault.delayMs)) {
     throw new TypeError(`a 'slow' fault needs delayMs, a number of milliseconds >= 0, got ${String(fault.delayMs)}`);
   }
   checkErrorFields(fault);
-  const { kind, flowArn, region, retryAfterSeconds, retryAfter, errorName, httpStatus, echoRequest, delayMs, applied, message } = fault;
-  const kept = { kind, flowArn, region, retryAfterSeconds, retryAfter, errorName, httpStatus, echoRequest, delayMs, applied, message };
+  const {
+    kind,
+    flowArn,
+    region,
+    retryAfterSeconds,
+    retryAfter,
+    errorName,
+    httpStatus,
+    echoRequest,
+    delayMs,
+    applied,
+    message,
+  } = fault;
+  const kept = {
+    kind,
+    flowArn,
+    region,
+    retryAfterSeconds,
+    retryAfter,
+    errorName,
+    httpStatus,
+    echoRequest,
+    delayMs,
+    applied,
+    message,
+  };
   return { ...kept, operation, probability: fault.probability ?? 1, remaining };
 }
 
 /** The error answer of an error fault for this request. */
-export function faultAnswer(fault: ActiveFault & { kind: ErrorFaultKind }, request: RequestInfo, flowArn: string | undefined): Answer {
+export function faultAnswer(
+  fault: ActiveFault & { kind: ErrorFaultKind },
+  request: RequestInfo,
+  flowArn: string | undefined,
+): Answer {
   const spec = FAULT_ERRORS[fault.kind];
-  let message = fault.message ?? (fault.kind === 'notFound' && flowArn !== undefined ? `Flow not found: ${flowArn}` : spec.message);
+  let message =
+    fault.message ?? (fault.kind === 'notFound' && flowArn !== undefined ? `Flow not found: ${flowArn}` : spec.message);
   if (fault.echoRequest === true) message = `${message}\n${echoOf(request)}`;
   const answer = errorAnswer(fault.httpStatus ?? spec.httpStatus, fault.errorName ?? spec.errorName, message);
-  const retryAfter = fault.retryAfter ?? (fault.retryAfterSeconds === undefined ? undefined : String(fault.retryAfterSeconds));
+  const retryAfter =
+    fault.retryAfter ?? (fault.retryAfterSeconds === undefined ? undefined : String(fault.retryAfterSeconds));
   if (retryAfter !== undefined) answer.headers = { 'retry-after': retryAfter };
   return answer;
 }

@@ -81,7 +81,8 @@ export function requestInfo(req: IncomingMessage, defaultRegion: string, body: s
 /** The request line and every header, verbatim, one per line: what a misbehaving service echoes. */
 export function echoOf(request: RequestInfo): string {
   const lines = [request.requestLine];
-  for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) lines.push(`${request.rawHeaders[i]}: ${request.rawHeaders[i + 1]}`);
+  for (let i = 0; i + 1 < request.rawHeaders.length; i += 2)
+    lines.push(`${request.rawHeaders[i]}: ${request.rawHeaders[i + 1]}`);
   return lines.join('\n');
 }
 

@@ -50,7 +50,8 @@ async function main(): Promise<void> {
   const burst = numberOption('burst', values.burst);
   const regions = values.regions?.split(',').map((region) => region.trim());
   const flowCount = numberOption('flows', values.flows) ?? 0;
-  if (!Number.isInteger(flowCount) || flowCount < 0 || flowCount > 9999) throw new TypeError(`--flows must be a whole number from 0 to 9999, got ${flowCount}`);
+  if (!Number.isInteger(flowCount) || flowCount < 0 || flowCount > 9999)
+    throw new TypeError(`--flows must be a whole number from 0 to 9999, got ${flowCount}`);
   const options: SimulatorOptions = {
     host: values.host,
     port: numberOption('port', values.port),
@@ -62,7 +63,10 @@ async function main(): Promise<void> {
       ? false
       : rate === undefined && burst === undefined
         ? undefined
-        : { requestsPerSecond: rate ?? DEFAULT_REQUEST_BUDGET.requestsPerSecond, burst: burst ?? DEFAULT_REQUEST_BUDGET.burst },
+        : {
+            requestsPerSecond: rate ?? DEFAULT_REQUEST_BUDGET.requestsPerSecond,
+            burst: burst ?? DEFAULT_REQUEST_BUDGET.burst,
+          },
   };
   const simulator = await MediaConnectSimulator.start(options);
   console.log(simulator.endpoint);

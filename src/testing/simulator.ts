@@ -29,11 +29,23 @@ import { FaultBook, faultAnswer, isErrorKind } from './faults';
 import { drainAndClose, readBoundedBody, requestInfo, send, signedRegion, TOO_LARGE, type RequestInfo } from './http';
 import { seededRandom } from './seeded-random';
 import { RegionalRateLimit } from './token-bucket';
-import type { CallFilter, SimulatedCall, SimulatedFault, SimulatedFlowBatchOptions, SimulatedFlowOptions, SimulatorOptions, SimulatorStats } from './types';
+import type {
+  CallFilter,
+  SimulatedCall,
+  SimulatedFault,
+  SimulatedFlowBatchOptions,
+  SimulatedFlowOptions,
+  SimulatorOptions,
+  SimulatorStats,
+} from './types';
 import { applyOperation, route, type WireCall } from './wire-api';
 
 /** The token bucket's refusal: 429 without Retry-After, like MediaConnect's quota. */
-const RATE_LIMITED: Answer = errorAnswer(429, AwsErrorName.TooManyRequests, 'Too many requests: the account is over its MediaConnect request rate.');
+const RATE_LIMITED: Answer = errorAnswer(
+  429,
+  AwsErrorName.TooManyRequests,
+  'Too many requests: the account is over its MediaConnect request rate.',
+);
 const TOO_LARGE_MESSAGE = `The request body is larger than ${LIMITS.maxBodyBytes} bytes.`;
 
 /**
@@ -103,7 +115,8 @@ export class MediaConnectSimulator {
     });
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       simulator.handle(req, res).catch((err: unknown) => {
-        if (!res.headersSent && !res.destroyed) send(res, errorAnswer(500, AwsErrorName.InternalServerError, `Simulator bug: ${String(err)}`));
+        if (!res.headersSent && !res.destroyed)
+          send(res, errorAnswer(500, AwsErrorName.InternalServerError, `Simulator bug: ${String(err)}`));
       });
     });
     return simulator;
@@ -233,31 +246,68 @@ export class MediaConnectSimulator {
     const body = await readBoundedBody(req);
     const request = requestInfo(req, this.region, body === TOO_LARGE ? '' : body);
     const matched = route(request.method, request.url);
-    const base: SimulatedCall = { operation: matched?.operation ?? 'UnknownOperation', region: request.region, flowArn: matched?.flowArn, at };
+    const base: SimulatedCall = {
+      operation: matched?.operation ?? 'UnknownOperation',
+      region: request.region,
+      flowArn: matched?.flowArn,
+      at,
+    };
     const refusal = this.refusal(req, request, matched === undefined, body === TOO_LARGE);
     if (refusal !== undefined || matched === undefined) {
-      const answer = refusal ?? errorAnswer(404, 'UnknownOperationException', `No MediaConnect operation is ${request.method} ${request.url.pathname}`);
-      this.log.record({ ...base, httpStatus: answer.httpStatus, errorName: answer.errorName, fault: refusal === RATE_LIMITED ? 'rateLimit' : undefined });
+      const answer =
+        refusal ??
+        errorAnswer(
+          404,
+          'UnknownOperationException',
+          `No MediaConnect operation is ${request.method} ${request.url.pathname}`,
+        );
+      this.log.record({
+        ...base,
+        httpStatus: answer.httpStatus,
+        errorName: answer.errorName,
+        fault: refusal === RATE_LIMITED ? 'rateLimit' : undefined,
+      });
       send(res, answer);
       if (body === TOO_LARGE) drainAndClose(req);
       return;
     }
-    this.answerWire({ ...matched, region: request.region, url: request.url, body: request.body }, request, base, req, res);
+    this.answerWire(
+      { ...matched, region: request.region, url: request.url, body: request.body },
+      request,
+      base,
+      req,
+      res,
+    );
   }
 
   /** Why a MediaConnect request is refused before any fault or operation: oversized, an unserved region, over budget. */
-  private refusal(req: IncomingMessage, request: RequestInfo, unknownRoute: boolean, tooLarge: boolean): Answer | undefined {
+  private refusal(
+    req: IncomingMessage,
+    request: RequestInfo,
+    unknownRoute: boolean,
+    tooLarge: boolean,
+  ): Answer | undefined {
     if (tooLarge) return errorAnswer(413, 'PayloadTooLargeException', TOO_LARGE_MESSAGE);
     if (unknownRoute) return undefined;
     if (!this.account.regions.has(request.region)) {
       const region = JSON.stringify(signedRegion(req));
-      return errorAnswer(403, 'InvalidSignatureException', `Credential should be scoped to a valid region, not ${region}: this simulator serves ${this.regions.join(', ')} (SimulatorOptions.regions).`);
+      return errorAnswer(
+        403,
+        'InvalidSignatureException',
+        `Credential should be scoped to a valid region, not ${region}: this simulator serves ${this.regions.join(', ')} (SimulatorOptions.regions).`,
+      );
     }
     return this.rateLimit.take(request.region) ? undefined : RATE_LIMITED;
   }
 
   /** Applies a routed call under its scripted fault, if any, and answers it. */
-  private answerWire(call: WireCall, request: RequestInfo, base: SimulatedCall, req: IncomingMessage, res: ServerResponse): void {
+  private answerWire(
+    call: WireCall,
+    request: RequestInfo,
+    base: SimulatedCall,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): void {
     const fault = this.faults.match(call.operation, call.flowArn, call.region);
     if (fault !== undefined && isErrorKind(fault.kind)) {
       const answer = faultAnswer({ ...fault, kind: fault.kind }, request, call.flowArn);
@@ -272,8 +322,17 @@ export class MediaConnectSimulator {
       return;
     }
     const answer = applyOperation(this.account, call);
-    const createdArn = call.operation === 'CreateFlow' ? (answer.body as { flow?: { flowArn?: string } } | undefined)?.flow?.flowArn : undefined;
-    this.log.record({ ...base, flowArn: base.flowArn ?? createdArn, httpStatus: answer.httpStatus, errorName: answer.errorName, fault: fault?.kind });
+    const createdArn =
+      call.operation === 'CreateFlow'
+        ? (answer.body as { flow?: { flowArn?: string } } | undefined)?.flow?.flowArn
+        : undefined;
+    this.log.record({
+      ...base,
+      flowArn: base.flowArn ?? createdArn,
+      httpStatus: answer.httpStatus,
+      errorName: answer.errorName,
+      fault: fault?.kind,
+    });
     if (fault?.kind !== 'slow') {
       send(res, answer);
       return;

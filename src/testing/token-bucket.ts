@@ -16,7 +16,10 @@ export class TokenBucket {
 
   /** Takes one token if there is one; false means the request is over budget. */
   take(now = Date.now()): boolean {
-    this.tokens = Math.min(this.limit.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.limit.requestsPerSecond);
+    this.tokens = Math.min(
+      this.limit.burst,
+      this.tokens + ((now - this.refilledAt) / 1000) * this.limit.requestsPerSecond,
+    );
     this.refilledAt = now;
     if (this.tokens < 1) return false;
     this.tokens -= 1;

@@ -51,7 +51,12 @@ function decodeOnce(raw: string): string {
 
 /** Statuses from which StartFlow / StopFlow / DeleteFlow are accepted. */
 const STARTABLE: ReadonlySet<FlowStatus> = new Set([FlowStatus.STANDBY, FlowStatus.ERROR]);
-const STOPPABLE: ReadonlySet<FlowStatus> = new Set([FlowStatus.STARTING, FlowStatus.ACTIVE, FlowStatus.UPDATING, FlowStatus.ERROR]);
+const STOPPABLE: ReadonlySet<FlowStatus> = new Set([
+  FlowStatus.STARTING,
+  FlowStatus.ACTIVE,
+  FlowStatus.UPDATING,
+  FlowStatus.ERROR,
+]);
 const DELETABLE: ReadonlySet<FlowStatus> = new Set([FlowStatus.STANDBY, FlowStatus.ERROR]);
 
 /** Runs one MediaConnect operation and returns its answer, error answers included. */
@@ -135,7 +140,11 @@ function startFlow(account: SimulatedAccount, call: WireCall): Answer {
   const flow = existingFlow(account, call);
   const answer = flow.alreadyStartedAnswer ?? account.alreadyStartedAnswer;
   if (isStartedStatus(flow.status) && answer === 'Conflict') {
-    throw new SimulatorError(409, AwsErrorName.Conflict, `Flow ${flow.arn} is already ${flow.status}; it cannot be started again until it is stopped.`);
+    throw new SimulatorError(
+      409,
+      AwsErrorName.Conflict,
+      `Flow ${flow.arn} is already ${flow.status}; it cannot be started again until it is stopped.`,
+    );
   }
   return transition(flow, STARTABLE, FlowStatus.STARTING, 'start');
 }
@@ -143,7 +152,9 @@ function startFlow(account: SimulatedAccount, call: WireCall): Answer {
 /** StartFlow, StopFlow and DeleteFlow: 202 `{flowArn, status}` from an allowed status, else 400. */
 function transition(flow: FlowRecord, allowed: ReadonlySet<FlowStatus>, next: FlowStatus, verb: string): Answer {
   if (!allowed.has(flow.status)) {
-    throw badRequest(`Cannot ${verb} flow ${flow.arn}: its status is ${flow.status}; it must be ${[...allowed].join(' or ')}.`);
+    throw badRequest(
+      `Cannot ${verb} flow ${flow.arn}: its status is ${flow.status}; it must be ${[...allowed].join(' or ')}.`,
+    );
   }
   enter(flow, next);
   return { httpStatus: 202, body: { flowArn: flow.arn, status: next } };

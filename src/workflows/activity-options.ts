@@ -6,7 +6,11 @@ import { ActivityCancellationType, type ActivityOptions, type RetryPolicy } from
  * (`nextRetryDelay`). Which errors are retried at all is decided by the activities
  * (`classify-error.ts`); how long retries may go on is each call's schedule-to-close timeout.
  */
-export const MEDIACONNECT_RETRY_POLICY: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s' };
+export const MEDIACONNECT_RETRY_POLICY: RetryPolicy = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '10s',
+};
 
 /**
  * Timeouts of every MediaConnect activity. An attempt first waits for its token from the request

@@ -110,7 +110,11 @@ export interface BringFleetOnlineResult {
 /** Live progress, as the `fleetProgress` query returns it. */
 export interface BringFleetOnlineProgress {
   /** Per flow, in input order: `RUNNING` while its bring-up runs, `WAITING` while it waits for a slot. */
-  flows: Array<{ flowArn: string; outcome: FleetFlowResult['outcome'] | 'RUNNING' | 'WAITING'; lastStatus?: FlowStatus }>;
+  flows: Array<{
+    flowArn: string;
+    outcome: FleetFlowResult['outcome'] | 'RUNNING' | 'WAITING';
+    lastStatus?: FlowStatus;
+  }>;
   active: number;
   failed: number;
   running: number;
@@ -157,7 +161,13 @@ interface Fleet {
 }
 
 /** Statuses worth forwarding to a bring-up: the ones it decides on. STARTING and UPDATING change nothing for it. */
-const FORWARDED: ReadonlySet<FlowStatus> = new Set([FlowStatus.ACTIVE, FlowStatus.ERROR, FlowStatus.STANDBY, FlowStatus.STOPPING, FlowStatus.DELETING]);
+const FORWARDED: ReadonlySet<FlowStatus> = new Set([
+  FlowStatus.ACTIVE,
+  FlowStatus.ERROR,
+  FlowStatus.STANDBY,
+  FlowStatus.STOPPING,
+  FlowStatus.DELETING,
+]);
 
 /**
  * Brings a fleet of MediaConnect flows online within the account's request budget.
@@ -236,7 +246,9 @@ async function watch(fleet: Fleet): Promise<void> {
       const readStartedAtMs = Date.now();
       await readAndForward(fleet);
       const budgetBusy = Date.now() - readStartedAtMs > BUSY_READ_MS;
-      nextReadAtMs = readStartedAtMs + (startsPending && budgetBusy ? startsPendingReadIntervalMs(fleet) : fleet.options.pollIntervalMs);
+      nextReadAtMs =
+        readStartedAtMs +
+        (startsPending && budgetBusy ? startsPendingReadIntervalMs(fleet) : fleet.options.pollIntervalMs);
       if (fleet.reads > MAX_FLEET_POLLS + 100) throw pollLimitFailure(fleet);
       continue;
     }
@@ -258,7 +270,10 @@ const BUSY_READ_MS = 5_000;
 function startsPendingReadIntervalMs(fleet: Fleet): number {
   const byRegion = new Map<string, number>();
   for (const entry of stillWaiting(fleet)) byRegion.set(entry.flow.region, (byRegion.get(entry.flow.region) ?? 0) + 1);
-  const calls = [...byRegion].reduce((sum, [region, waiting]) => sum + readCost(waiting, fleet.accountFlows.get(region)), 0);
+  const calls = [...byRegion].reduce(
+    (sum, [region, waiting]) => sum + readCost(waiting, fleet.accountFlows.get(region)),
+    0,
+  );
   return Math.max(fleet.options.startsPendingPollMs, calls * STARTS_PENDING_POLL_INTERVAL_MS);
 }
 
@@ -274,7 +289,9 @@ async function readAndForward(fleet: Fleet): Promise<void> {
   } catch (err) {
     if (isCancellation(err)) throw err;
     // The bring-ups' own timers carry on meanwhile; the next read may fare better.
-    log.warn('Reading the flows’ statuses failed; the bring-ups poll on their own until the next read', { error: String(err) });
+    log.warn('Reading the flows’ statuses failed; the bring-ups poll on their own until the next read', {
+      error: String(err),
+    });
     return;
   }
   forwardStatuses(fleet);
@@ -302,7 +319,8 @@ async function readRegion(fleet: Fleet, region: string, group: FleetFlow[]): Pro
   const operation = cheaperRead(group.length, fleet.accountFlows.get(region));
   // Grouped by the status already known, so that only changes come back; flow ids are the compact form ListFlows needs.
   const flows: Partial<Record<string, string[]>> = {};
-  for (const { flow, lastStatus } of group) (flows[lastStatus ?? UNKNOWN_STATUS] ??= []).push(operation === 'ListFlows' ? flow.flowId : flow.arn);
+  for (const { flow, lastStatus } of group)
+    (flows[lastStatus ?? UNKNOWN_STATUS] ??= []).push(operation === 'ListFlows' ? flow.flowId : flow.arn);
   const { readFlowStatuses } = proxyActivities<MediaConnectActivities>({
     ...BUDGETED_ACTIVITY_OPTIONS,
     // A read waits its turn in the request budget, behind the StartFlows already reserved.
@@ -310,7 +328,12 @@ async function readRegion(fleet: Fleet, region: string, group: FleetFlow[]): Pro
     summary: `${operation}: ${group.length} flows in ${region}`,
   });
   const accountFlows = fleet.accountFlows.get(region);
-  const result = await readFlowStatuses({ region, operation, flows, ...(accountFlows !== undefined && { accountFlows }) });
+  const result = await readFlowStatuses({
+    region,
+    operation,
+    flows,
+    ...(accountFlows !== undefined && { accountFlows }),
+  });
   fleet.readCalls[operation] += result.calls;
   if (result.accountFlows !== undefined) fleet.accountFlows.set(region, result.accountFlows);
   const byId = new Map(group.map((entry) => [entry.flow.flowId, entry]));
@@ -324,7 +347,10 @@ async function readRegion(fleet: Fleet, region: string, group: FleetFlow[]): Pro
     const entry = byId.get(flowId);
     if (!entry) continue;
     entry.unlisted = true;
-    log.warn('MediaConnect does not report this flow; its bring-up checks it on its own', { flowArn: entry.flow.arn, operation });
+    log.warn('MediaConnect does not report this flow; its bring-up checks it on its own', {
+      flowArn: entry.flow.arn,
+      operation,
+    });
   }
 }
 
@@ -335,10 +361,12 @@ function forwardStatuses(fleet: Fleet): void {
     if (entry.result || child === undefined || status === undefined || status === entry.childKnows) continue;
     entry.childKnows = status;
     // STANDBY/STOPPING before anyone saw a start is the flow waiting for its StartFlow, not a stop.
-    const meaningful = FORWARDED.has(status) && (entry.startSeen || (status !== FlowStatus.STANDBY && status !== FlowStatus.STOPPING));
+    const meaningful =
+      FORWARDED.has(status) && (entry.startSeen || (status !== FlowStatus.STANDBY && status !== FlowStatus.STOPPING));
     // Not awaited: the next read need not wait until hundreds of signals are delivered. A bring-up
     // that has just finished can no longer be signalled: its result says it all.
-    if (meaningful) void child.signal(flowStatusChangedSignal, { currentStatus: status, confirmed: true }).catch(() => undefined);
+    if (meaningful)
+      void child.signal(flowStatusChangedSignal, { currentStatus: status, confirmed: true }).catch(() => undefined);
   }
 }
 
@@ -374,7 +402,12 @@ function launch(fleet: Fleet, entry: FleetFlow): void {
     })
     .then(
       (result) => {
-        entry.result = { flowArn: flow.arn, outcome: 'ACTIVE', lastStatus: FlowStatus.ACTIVE, activeAt: result.activeAt };
+        entry.result = {
+          flowArn: flow.arn,
+          outcome: 'ACTIVE',
+          lastStatus: FlowStatus.ACTIVE,
+          activeAt: result.activeAt,
+        };
       },
       (err: unknown) => {
         entry.result = isCancellation(err) ? cancelledResult(entry) : failedResult(flow, err, entry.lastStatus);
@@ -415,7 +448,10 @@ async function stopBringUps(fleet: Fleet): Promise<void> {
   await Promise.all(fleet.bringUps);
   const stopped = fleet.flows.filter((entry) => entry.result?.outcome === 'CANCELLED');
   try {
-    await readStatuses(fleet, stopped.filter((entry) => !entry.unlisted));
+    await readStatuses(
+      fleet,
+      stopped.filter((entry) => !entry.unlisted),
+    );
   } catch (err) {
     log.warn('Could not read the flows’ last statuses after the cancellation', { error: String(err) });
   }
@@ -441,7 +477,14 @@ function pollLimitFailure(fleet: Fleet): ApplicationFailure {
 function report(fleet: Fleet): BringFleetOnlineResult {
   const results = fleet.flows.map((entry) => entry.result ?? cancelledResult(entry));
   const count = (outcome: FleetFlowResult['outcome']) => results.filter((r) => r.outcome === outcome).length;
-  return { results, active: count('ACTIVE'), failed: count('FAILED'), cancelled: count('CANCELLED'), reads: fleet.reads, readCalls: { ...fleet.readCalls } };
+  return {
+    results,
+    active: count('ACTIVE'),
+    failed: count('FAILED'),
+    cancelled: count('CANCELLED'),
+    reads: fleet.reads,
+    readCalls: { ...fleet.readCalls },
+  };
 }
 
 function progress(fleet: Fleet): BringFleetOnlineProgress {
@@ -451,7 +494,15 @@ function progress(fleet: Fleet): BringFleetOnlineProgress {
     lastStatus: entry.result?.lastStatus ?? entry.lastStatus,
   }));
   const count = (outcome: string) => flows.filter((f) => f.outcome === outcome).length;
-  return { flows, active: count('ACTIVE'), failed: count('FAILED'), running: count('RUNNING'), waiting: count('WAITING'), reads: fleet.reads, readCalls: { ...fleet.readCalls } };
+  return {
+    flows,
+    active: count('ACTIVE'),
+    failed: count('FAILED'),
+    running: count('RUNNING'),
+    waiting: count('WAITING'),
+    reads: fleet.reads,
+    readCalls: { ...fleet.readCalls },
+  };
 }
 
 /** Keeps the Web UI's "current details" in step with the fleet. */
@@ -476,10 +527,19 @@ function showProgress(fleet: Fleet): void {
  */
 function childSearchAttributes(): ((flow: FlowArnParts) => SearchAttributePair[]) | undefined {
   const parent = workflowInfo().typedSearchAttributes;
-  const declared = parent.get(FlowNameSearchAttribute) !== undefined || parent.get(FlowRegionSearchAttribute) !== undefined;
+  const declared =
+    parent.get(FlowNameSearchAttribute) !== undefined || parent.get(FlowRegionSearchAttribute) !== undefined;
   if (!declared) return undefined;
-  const inherited = parent.getAll().filter((pair) => pair.key.name !== FlowNameSearchAttribute.name && pair.key.name !== FlowRegionSearchAttribute.name);
-  return (flow) => [...inherited, { key: FlowNameSearchAttribute, value: flow.flowName }, { key: FlowRegionSearchAttribute, value: flow.region }];
+  const inherited = parent
+    .getAll()
+    .filter(
+      (pair) => pair.key.name !== FlowNameSearchAttribute.name && pair.key.name !== FlowRegionSearchAttribute.name,
+    );
+  return (flow) => [
+    ...inherited,
+    { key: FlowNameSearchAttribute, value: flow.flowName },
+    { key: FlowRegionSearchAttribute, value: flow.region },
+  ];
 }
 
 /**
@@ -491,11 +551,16 @@ export const MAX_FLEET_FAILURE_MESSAGE = 400;
 /** A failed bring-up, as its failure type and (bounded) message, and the last status it recorded. */
 function failedResult(flow: FlowArnParts, err: unknown, lastSeen: FlowStatus | undefined): FleetFlowResult {
   const cause = err instanceof ChildWorkflowFailure ? err.cause : err;
-  const bounded = (message: string) => (message.length > MAX_FLEET_FAILURE_MESSAGE ? `${message.slice(0, MAX_FLEET_FAILURE_MESSAGE - 1)}…` : message);
+  const bounded = (message: string) =>
+    message.length > MAX_FLEET_FAILURE_MESSAGE ? `${message.slice(0, MAX_FLEET_FAILURE_MESSAGE - 1)}…` : message;
   const failure =
     cause instanceof ApplicationFailure
       ? { type: cause.type || 'Error', message: bounded(cause.message) }
-      : { type: (cause as Error | undefined)?.name ?? 'Error', message: bounded((cause as Error | undefined)?.message ?? String(err)) };
-  const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as { lastStatus?: FlowStatus } | undefined) : undefined;
+      : {
+          type: (cause as Error | undefined)?.name ?? 'Error',
+          message: bounded((cause as Error | undefined)?.message ?? String(err)),
+        };
+  const details =
+    cause instanceof ApplicationFailure ? (cause.details?.[0] as { lastStatus?: FlowStatus } | undefined) : undefined;
   return { flowArn: flow.arn, outcome: 'FAILED', lastStatus: details?.lastStatus ?? lastSeen, failure };
 }

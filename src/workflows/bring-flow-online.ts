@@ -16,7 +16,11 @@ import {
 import type { Duration } from '@temporalio/common';
 import type { MediaConnectActivities } from '../activities/mediaconnect-activities';
 import type { FlowArnParts } from '../common/arn';
-import { BRING_FLOW_ONLINE_BOUNDS, BRING_FLOW_ONLINE_DEFAULTS, checkBringFlowOnlineInput } from '../common/bring-flow-online-input';
+import {
+  BRING_FLOW_ONLINE_BOUNDS,
+  BRING_FLOW_ONLINE_DEFAULTS,
+  checkBringFlowOnlineInput,
+} from '../common/bring-flow-online-input';
 import { detailsMarkdown } from '../common/details-markdown';
 import { causeChain } from '../common/error-chain';
 import { FailureType } from '../common/failure-types';
@@ -58,7 +62,6 @@ export interface BringFlowOnlineInput {
   /** Progress carried across continue-as-new. Not for callers. @internal */
   carried?: BringFlowOnlineProgress;
 }
-
 
 /** What {@link bringFlowOnline} returns once the flow is ACTIVE. */
 export interface BringFlowOnlineResult {
@@ -151,7 +154,16 @@ async function bringUp(input: BringFlowOnlineInput): Promise<BringFlowOnlineResu
 
   const progress: BringFlowOnlineProgress = input.carried
     ? { ...input.carried, run: input.carried.run + 1 }
-    : { flowArn: flow.arn, polls: 0, startedAtMs: Date.now(), deadlineMs: Date.now() + timeoutMs, elapsedMs: 0, startRequested: false, startedByWorkflow: false, run: 1 };
+    : {
+        flowArn: flow.arn,
+        polls: 0,
+        startedAtMs: Date.now(),
+        deadlineMs: Date.now() + timeoutMs,
+        elapsedMs: 0,
+        startRequested: false,
+        startedByWorkflow: false,
+        run: 1,
+      };
   let woken: FlowStatusChange | undefined;
   setHandler(progressQuery, () => ({ ...progress, elapsedMs: Date.now() - progress.startedAtMs }));
   setHandler(flowStatusChangedSignal, (change = {}) => {
@@ -172,7 +184,10 @@ async function bringUp(input: BringFlowOnlineInput): Promise<BringFlowOnlineResu
   const check = async (): Promise<{ status?: FlowStatus; errors: string[] }> => {
     progress.polls += 1;
     try {
-      const { status, errors } = await activities(`DescribeFlow ${flow.flowName}`, STATUS_CHECK_RETRY_BUDGET_MS).describeFlow({ flowArn: flow.arn });
+      const { status, errors } = await activities(
+        `DescribeFlow ${flow.flowName}`,
+        STATUS_CHECK_RETRY_BUDGET_MS,
+      ).describeFlow({ flowArn: flow.arn });
       record(status);
       return { status, errors };
     } catch (err) {
@@ -200,7 +215,7 @@ async function bringUp(input: BringFlowOnlineInput): Promise<BringFlowOnlineResu
   } else if (!input.carried) {
     ({ status, errors } = await check());
   }
-  for (let checksThisRun = input.carried ? 0 : 1; ; ) {
+  for (let checksThisRun = input.carried ? 0 : 1; ;) {
     if (status === FlowStatus.ACTIVE) return activeResult(flow, progress);
     failIfLost(status, errors, flow, progress);
     if (status === FlowStatus.STANDBY || status === FlowStatus.ERROR) {
@@ -217,7 +232,7 @@ async function bringUp(input: BringFlowOnlineInput): Promise<BringFlowOnlineResu
     // A signal that arrived during the last check is not lost: the wait then ends at once.
     const waitMs = Math.min(pollIntervalMs, remainingMs());
     await condition(() => woken !== undefined, waitMs, { summary: `wait ${formatSeconds(waitMs)} for ACTIVE` });
-    const change = woken as FlowStatusChange | undefined;
+    const change = woken;
     woken = undefined;
     if (change?.confirmed && isFlowStatus(change.currentStatus) && change.currentStatus !== FlowStatus.ERROR) {
       record(change.currentStatus); // a fresh read by the sender: no call needed (ERROR needs its messages)
@@ -231,19 +246,39 @@ async function bringUp(input: BringFlowOnlineInput): Promise<BringFlowOnlineResu
 
 function activeResult(flow: FlowArnParts, progress: BringFlowOnlineProgress): BringFlowOnlineResult {
   const activeAt = new Date(Date.now()).toISOString();
-  return { flowArn: flow.arn, status: 'ACTIVE', polls: progress.polls, startedAt: new Date(progress.startedAtMs).toISOString(), activeAt, startedByWorkflow: progress.startedByWorkflow };
+  return {
+    flowArn: flow.arn,
+    status: 'ACTIVE',
+    polls: progress.polls,
+    startedAt: new Date(progress.startedAtMs).toISOString(),
+    activeAt,
+    startedByWorkflow: progress.startedByWorkflow,
+  };
 }
 
 /** Throws the bring-up's failure when the status means the flow will not become ACTIVE: deleted, in ERROR or stopped after a start. */
-function failIfLost(status: FlowStatus | undefined, errors: string[], flow: FlowArnParts, progress: BringFlowOnlineProgress): void {
-  if (status === FlowStatus.DELETING) throw flowFailure(FailureType.FlowDeleted, `Flow ${flow.flowName} is being deleted`, flow, progress);
+function failIfLost(
+  status: FlowStatus | undefined,
+  errors: string[],
+  flow: FlowArnParts,
+  progress: BringFlowOnlineProgress,
+): void {
+  if (status === FlowStatus.DELETING)
+    throw flowFailure(FailureType.FlowDeleted, `Flow ${flow.flowName} is being deleted`, flow, progress);
   if (status === FlowStatus.ERROR && progress.startRequested) {
     const reason = errors.length > 0 ? errors.join('; ') : 'MediaConnect gave no error message';
     report(flow, progress, errors);
-    throw flowFailure(FailureType.FlowError, `Flow ${flow.flowName} went to ERROR: ${reason}`, flow, progress, { errors });
+    throw flowFailure(FailureType.FlowError, `Flow ${flow.flowName} went to ERROR: ${reason}`, flow, progress, {
+      errors,
+    });
   }
   if ((status === FlowStatus.STANDBY || status === FlowStatus.STOPPING) && progress.startRequested) {
-    throw flowFailure(FailureType.FlowStopped, `Flow ${flow.flowName} went to ${status} while starting: it was stopped`, flow, progress);
+    throw flowFailure(
+      FailureType.FlowStopped,
+      `Flow ${flow.flowName} went to ${status} while starting: it was stopped`,
+      flow,
+      progress,
+    );
   }
 }
 
@@ -275,16 +310,32 @@ function failIfPermanent(err: unknown): string {
   if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
   const cause = deepestApplicationFailure(err);
   if (cause?.nonRetryable) {
-    throw ApplicationFailure.create({ type: cause.type ?? 'Error', message: cause.message, nonRetryable: true, details: cause.details ?? undefined, cause: err });
+    throw ApplicationFailure.create({
+      type: cause.type ?? 'Error',
+      message: cause.message,
+      nonRetryable: true,
+      details: cause.details ?? undefined,
+      cause: err,
+    });
   }
-  return cause ? `${cause.type}: ${cause.message}` : `${err.cause?.name ?? 'ActivityFailure'}: ${err.cause?.message ?? err.message}`;
+  return cause
+    ? `${cause.type}: ${cause.message}`
+    : `${err.cause?.name ?? 'ActivityFailure'}: ${err.cause?.message ?? err.message}`;
 }
 
 function deepestApplicationFailure(err: Error): ApplicationFailure | undefined {
-  return causeChain(err).filter((e): e is ApplicationFailure => e instanceof ApplicationFailure).at(-1);
+  return causeChain(err)
+    .filter((e): e is ApplicationFailure => e instanceof ApplicationFailure)
+    .at(-1);
 }
 
-function flowFailure(type: string, message: string, flow: FlowArnParts, progress: BringFlowOnlineProgress, extra: object = {}): ApplicationFailure {
+function flowFailure(
+  type: string,
+  message: string,
+  flow: FlowArnParts,
+  progress: BringFlowOnlineProgress,
+  extra: object = {},
+): ApplicationFailure {
   return ApplicationFailure.create({
     type,
     message,
@@ -307,7 +358,11 @@ function timeoutFailure(flow: FlowArnParts, progress: BringFlowOnlineProgress): 
 
 /** Keeps the Web UI's "current details" in step with the bring-up. */
 function report(flow: FlowArnParts, progress: BringFlowOnlineProgress, flowErrors: string[] = []): void {
-  const facts = [`status: **${progress.lastStatus ?? 'checking'}**`, `status checks: ${progress.polls}`, `elapsed: ${formatSeconds(Date.now() - progress.startedAtMs)}`];
+  const facts = [
+    `status: **${progress.lastStatus ?? 'checking'}**`,
+    `status checks: ${progress.polls}`,
+    `elapsed: ${formatSeconds(Date.now() - progress.startedAtMs)}`,
+  ];
   if (progress.lastError) facts.push(`last error: ${progress.lastError}`);
   for (const message of flowErrors) facts.push(`flow error: ${message}`);
   setCurrentDetails(detailsMarkdown(`**${flow.flowName}** (${flow.region}, account ${flow.accountId})`, facts));

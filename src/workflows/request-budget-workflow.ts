@@ -61,12 +61,16 @@ export interface RequestBudgetProgress {
 }
 
 /** Update: tokens for a worker's pending requests, one grant per entry of `maxWaitsMs`, in order, and the budget's limits. */
-export const reserveRequestsUpdate = defineUpdate<RequestTokensAnswer, [RequestTokensRequest]>(RequestBudgetNames.reserveUpdate);
+export const reserveRequestsUpdate = defineUpdate<RequestTokensAnswer, [RequestTokensRequest]>(
+  RequestBudgetNames.reserveUpdate,
+);
 /**
  * Update: new limits for the budget (the account's quota was raised), from now on and across
  * continue-as-new. Returns the limits applied. Refused (InvalidInput) when out of bounds.
  */
-export const setRequestBudgetLimitsUpdate = defineUpdate<RequestBudgetLimits, [Partial<RequestBudgetLimits>]>(RequestBudgetNames.setLimitsUpdate);
+export const setRequestBudgetLimitsUpdate = defineUpdate<RequestBudgetLimits, [Partial<RequestBudgetLimits>]>(
+  RequestBudgetNames.setLimitsUpdate,
+);
 /** Signal: MediaConnect answered 429 anyway; the budget treats the bucket as empty for `retryAfterMs` (at most `MAX_RETRY_AFTER_MS`; absurd values count as none). */
 export const requestThrottledSignal = defineSignal<[{ retryAfterMs?: number }]>(RequestBudgetNames.throttledSignal);
 /** Query: the budget's state. */
@@ -93,7 +97,9 @@ export async function mediaConnectRequestBudget(input: RequestBudgetInput = {}):
   let limits = checkRequestBudgetLimits(input.limits, 'mediaConnectRequestBudget');
   const { updatesPerRun = UPDATES_PER_RUN } = input;
   if (!Number.isInteger(updatesPerRun) || updatesPerRun < 1 || updatesPerRun > 1_000) {
-    throw invalidInput(`mediaConnectRequestBudget: updatesPerRun must be a whole number from 1 to 1000, got ${JSON.stringify(updatesPerRun)}`);
+    throw invalidInput(
+      `mediaConnectRequestBudget: updatesPerRun must be a whole number from 1 to 1000, got ${JSON.stringify(updatesPerRun)}`,
+    );
   }
   let state = input.carried?.state ?? FULL_BUCKET;
   let granted = input.carried?.granted ?? 0;
@@ -146,11 +152,27 @@ export async function mediaConnectRequestBudget(input: RequestBudgetInput = {}):
     {
       // Malformed requests are refused before they are accepted: they leave no trace in the history.
       validator: ({ maxWaitsMs, arrivalAllowanceMs }) => {
-        if (!Array.isArray(maxWaitsMs) || maxWaitsMs.length === 0 || maxWaitsMs.length > MAX_TOKENS_PER_UPDATE || !maxWaitsMs.every((ms) => typeof ms === 'number' && ms >= 0)) {
-          throw invalidInput(`reserveRequests: maxWaitsMs must list 1 to ${MAX_TOKENS_PER_UPDATE} waits of 0 ms or more`);
+        if (
+          !Array.isArray(maxWaitsMs) ||
+          maxWaitsMs.length === 0 ||
+          maxWaitsMs.length > MAX_TOKENS_PER_UPDATE ||
+          !maxWaitsMs.every((ms) => typeof ms === 'number' && ms >= 0)
+        ) {
+          throw invalidInput(
+            `reserveRequests: maxWaitsMs must list 1 to ${MAX_TOKENS_PER_UPDATE} waits of 0 ms or more`,
+          );
         }
-        if (arrivalAllowanceMs !== undefined && !(typeof arrivalAllowanceMs === 'number' && arrivalAllowanceMs >= 0 && arrivalAllowanceMs <= MAX_ARRIVAL_ALLOWANCE_MS)) {
-          throw invalidInput(`reserveRequests: arrivalAllowanceMs must be a number of ms from 0 to ${MAX_ARRIVAL_ALLOWANCE_MS}, got ${JSON.stringify(arrivalAllowanceMs)}`);
+        if (
+          arrivalAllowanceMs !== undefined &&
+          !(
+            typeof arrivalAllowanceMs === 'number' &&
+            arrivalAllowanceMs >= 0 &&
+            arrivalAllowanceMs <= MAX_ARRIVAL_ALLOWANCE_MS
+          )
+        ) {
+          throw invalidInput(
+            `reserveRequests: arrivalAllowanceMs must be a number of ms from 0 to ${MAX_ARRIVAL_ALLOWANCE_MS}, got ${JSON.stringify(arrivalAllowanceMs)}`,
+          );
         }
       },
     },
@@ -176,10 +198,15 @@ export async function mediaConnectRequestBudget(input: RequestBudgetInput = {}):
     const runFull = () => updatesThisRun >= updatesPerRun || workflowInfo().continueAsNewSuggested;
     if (await condition(runFull, Math.max(1_000, IDLE_BUDGET_MS - (Date.now() - lastRequestMs)))) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof mediaConnectRequestBudget>({ limits, updatesPerRun, carried: { state, granted, refused, throttled } });
+      await continueAsNew<typeof mediaConnectRequestBudget>({
+        limits,
+        updatesPerRun,
+        carried: { state, granted, refused, throttled },
+      });
     }
     showProgress();
-    const idle = Date.now() - lastRequestMs >= IDLE_BUDGET_MS && tokensAvailable(state, limits, Date.now()) >= limits.burst;
+    const idle =
+      Date.now() - lastRequestMs >= IDLE_BUDGET_MS && tokensAvailable(state, limits, Date.now()) >= limits.burst;
     if (idle) return progress();
   }
 }

@@ -53,6 +53,10 @@ it('gives up on a call with no answer within callTimeoutMs, as a retryable Netwo
   client.destroy();
 
   expect(error).toBeInstanceOf(ApplicationFailure);
-  expect(error).toMatchObject({ type: 'NetworkError', nonRetryable: false, message: expect.stringMatching(/DescribeFlow for .*NoAnswer failed: no answer from MediaConnect within 0\.5 s/) });
+  expect(error).toMatchObject({
+    type: 'NetworkError',
+    nonRetryable: false,
+    message: expect.stringMatching(/DescribeFlow for .*NoAnswer failed: no answer from MediaConnect within 0\.5 s/),
+  });
   expect(tookMs).toBeLessThan(15_000); // not the 20 s answer
 });

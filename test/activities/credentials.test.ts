@@ -12,7 +12,8 @@ import { activityAttempts, historyOf } from '../support/history';
 import { useTestbed } from '../support/testbed';
 
 const taskQueue = 'missing-credentials-test';
-const noCredentials = () => Promise.reject(new CredentialsProviderError('Could not load credentials from any providers', { tryNextLink: false }));
+const noCredentials = () =>
+  Promise.reject(new CredentialsProviderError('Could not load credentials from any providers', { tryNextLink: false }));
 const bed = useTestbed({ server: 'time-skipping', taskQueue, mediaConnect: { credentials: noCredentials } });
 
 it('fails a bring-up with MissingCredentials after one attempt, naming the fix, without sending a request', async () => {

@@ -17,7 +17,9 @@ const taskQueue = 'cli-test';
 const bed = useTestbed({ server: 'dev', taskQueue });
 
 /** A bring-up as `--json` reports it. */
-type JsonRow = Record<string, unknown> & { failure?: { type: string; message: string; details?: Array<{ errors?: string[] }> } };
+type JsonRow = Record<string, unknown> & {
+  failure?: { type: string; message: string; details?: Array<{ errors?: string[] }> };
+};
 
 interface CliRun {
   code: number;
@@ -53,14 +55,29 @@ async function workflowExists(flowArn: string): Promise<boolean> {
 
 describe('start --wait --json', () => {
   it('brings two flows online and exits 0 with one JSON document naming both ACTIVE; progress goes to stderr', async () => {
-    const arns = [bed.sim.createFlow({ name: 'MainStage', startingDuration: 600 }), bed.sim.createFlow({ name: 'PressRoom', startingDuration: 900 })];
+    const arns = [
+      bed.sim.createFlow({ name: 'MainStage', startingDuration: 600 }),
+      bed.sim.createFlow({ name: 'PressRoom', startingDuration: 900 }),
+    ];
     const run = await cli(['start', ...arns, '--wait', '--json', ...FAST]);
     expect(run.code).toBe(0);
     const report = run.json();
     expect(report.ok).toBe(true);
     expect(report.bringUps).toEqual([
-      expect.objectContaining({ flowArn: arns[0], flowName: 'MainStage', state: 'active', flowStatus: 'ACTIVE', workflowId: bringFlowOnlineWorkflowId(arns[0]) }),
-      expect.objectContaining({ flowArn: arns[1], flowName: 'PressRoom', state: 'active', flowStatus: 'ACTIVE', workflowId: bringFlowOnlineWorkflowId(arns[1]) }),
+      expect.objectContaining({
+        flowArn: arns[0],
+        flowName: 'MainStage',
+        state: 'active',
+        flowStatus: 'ACTIVE',
+        workflowId: bringFlowOnlineWorkflowId(arns[0]),
+      }),
+      expect.objectContaining({
+        flowArn: arns[1],
+        flowName: 'PressRoom',
+        state: 'active',
+        flowStatus: 'ACTIVE',
+        workflowId: bringFlowOnlineWorkflowId(arns[1]),
+      }),
     ]);
     expect(report.bringUps[0].polls).toBeGreaterThanOrEqual(2);
     expect(run.stderr).toMatch(/^MainStage: ACTIVE \(\d+ polls, [\d.]+m?s\)$/m);
@@ -69,21 +86,39 @@ describe('start --wait --json', () => {
   });
 
   it('exits 1 when a flow ends in ERROR, and the JSON names FlowError with the flow’s own messages', async () => {
-    const messages = ['Source "cam1" could not connect: SRT handshake timed out', 'Output "main" destination 198.51.100.7:5000 is unreachable'];
+    const messages = [
+      'Source "cam1" could not connect: SRT handshake timed out',
+      'Output "main" destination 198.51.100.7:5000 is unreachable',
+    ];
     const good = bed.sim.createFlow({ name: 'Backstage', startingDuration: 300 });
-    const broken = bed.sim.createFlow({ name: 'RedCarpet', startingDuration: 300, outcome: 'ERROR', errorMessages: messages });
+    const broken = bed.sim.createFlow({
+      name: 'RedCarpet',
+      startingDuration: 300,
+      outcome: 'ERROR',
+      errorMessages: messages,
+    });
     const run = await cli(['start', good, broken, '--wait', '--json', ...FAST]);
     expect(run.code).toBe(1);
     const report = run.json();
     expect(report.ok).toBe(false);
     expect(report.bringUps[0]).toMatchObject({ flowName: 'Backstage', state: 'active' });
-    expect(report.bringUps[1]).toMatchObject({ flowName: 'RedCarpet', state: 'failed', flowStatus: 'ERROR', failure: { type: 'FlowError' } });
+    expect(report.bringUps[1]).toMatchObject({
+      flowName: 'RedCarpet',
+      state: 'failed',
+      flowStatus: 'ERROR',
+      failure: { type: 'FlowError' },
+    });
     expect(report.bringUps[1].failure?.message).toContain(messages[0]);
     expect(report.bringUps[1].failure?.details?.[0].errors).toEqual(messages);
   });
 
   it('prints a progress line per change and a summary naming the failure when not asked for JSON', async () => {
-    const broken = bed.sim.createFlow({ name: 'Podium', startingDuration: 200, outcome: 'ERROR', errorMessages: ['Source lost'] });
+    const broken = bed.sim.createFlow({
+      name: 'Podium',
+      startingDuration: 200,
+      outcome: 'ERROR',
+      errorMessages: ['Source lost'],
+    });
     const run = await cli(['start', broken, '--wait', ...FAST]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('Summary: 0 of 1 flows ACTIVE, 1 failed');
@@ -96,7 +131,14 @@ describe('start without --wait', () => {
     const flowArn = bed.sim.createFlow({ name: 'SkyCam', startingDuration: 300 });
     const run = await cli(['start', flowArn, '--json', ...FAST, '--no-search-attributes']);
     expect(run.code).toBe(0);
-    expect(run.json().started).toEqual([expect.objectContaining({ flowArn, flowName: 'SkyCam', workflowId: bringFlowOnlineWorkflowId(flowArn), runId: expect.any(String) })]);
+    expect(run.json().started).toEqual([
+      expect.objectContaining({
+        flowArn,
+        flowName: 'SkyCam',
+        workflowId: bringFlowOnlineWorkflowId(flowArn),
+        runId: expect.any(String),
+      }),
+    ]);
     const handle = bed.env.client.workflow.getHandle(bringFlowOnlineWorkflowId(flowArn));
     expect(await handle.result()).toMatchObject({ status: 'ACTIVE' });
     expect((await handle.describe()).typedSearchAttributes.get(FlowNameSearchAttribute)).toBeUndefined();
@@ -115,7 +157,12 @@ describe('status', () => {
       return report.bringUps[0].flowStatus === 'STARTING';
     });
     expect(report?.ok).toBe(true);
-    expect(report?.bringUps[0]).toMatchObject({ flowName: 'LongStart', state: 'running', workflowStatus: 'RUNNING', flowStatus: 'STARTING' });
+    expect(report?.bringUps[0]).toMatchObject({
+      flowName: 'LongStart',
+      state: 'running',
+      workflowStatus: 'RUNNING',
+      flowStatus: 'STARTING',
+    });
     expect(report?.bringUps[0].polls).toBeGreaterThanOrEqual(1);
     expect(report?.bringUps[0].elapsedMs).toBeGreaterThan(0);
 
@@ -126,7 +173,12 @@ describe('status', () => {
 
   it('shows finished bring-ups: ACTIVE with polls, and failed with the failure type and message (exit 1)', async () => {
     const active = bed.sim.createFlow({ name: 'Finished', startingDuration: 200 });
-    const broken = bed.sim.createFlow({ name: 'Broken', startingDuration: 200, outcome: 'ERROR', errorMessages: ['Source unreachable'] });
+    const broken = bed.sim.createFlow({
+      name: 'Broken',
+      startingDuration: 200,
+      outcome: 'ERROR',
+      errorMessages: ['Source unreachable'],
+    });
     expect((await cli(['start', active, broken, '--wait', ...FAST])).code).toBe(1);
 
     const ok = await cli(['status', active, '--json']);
@@ -152,15 +204,18 @@ describe('bad input never reaches Temporal', () => {
   // A command line carries strings only: the catalogue's non-string values have no CLI form.
   const stringArns = BAD_FLOW_ARNS.filter((bad) => typeof bad.value === 'string');
 
-  it.each(stringArns.map((bad) => [bad.label, bad.value as string, bad.says]))('refuses %s with exit code 2, a clear message, and starts nothing', async (_label, value, says) => {
-    const before = (await bed.env.client.workflow.count()).count;
-    const run = await cli(['start', value, '--wait', ...FAST]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain(says);
-    expect(run.stderr).toContain('Invalid MediaConnect flow ARN');
-    expect(run.stdout).toBe('');
-    expect((await bed.env.client.workflow.count()).count).toBe(before);
-  });
+  it.each(stringArns.map((bad) => [bad.label, bad.value as string, bad.says]))(
+    'refuses %s with exit code 2, a clear message, and starts nothing',
+    async (_label, value, says) => {
+      const before = (await bed.env.client.workflow.count()).count;
+      const run = await cli(['start', value, '--wait', ...FAST]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(says);
+      expect(run.stderr).toContain('Invalid MediaConnect flow ARN');
+      expect(run.stdout).toBe('');
+      expect((await bed.env.client.workflow.count()).count).toBe(before);
+    },
+  );
 
   it('starts nothing at all when one ARN of several is malformed', async () => {
     const good = bed.sim.createFlow({ name: 'AllOrNothing' });
@@ -239,7 +294,14 @@ describe('the real entry point, in a child process', () => {
   });
 
   it('exits 3 when Temporal cannot be reached', async () => {
-    const { code, output } = await runEntryPoint(['status', GOOD_ARN, '--address', '127.0.0.1:1', '--connect-timeout', '1s']);
+    const { code, output } = await runEntryPoint([
+      'status',
+      GOOD_ARN,
+      '--address',
+      '127.0.0.1:1',
+      '--connect-timeout',
+      '1s',
+    ]);
     expect(output).toContain('TEMPORAL_ADDRESS');
     expect(code).toBe(3);
   });

@@ -4,7 +4,12 @@
  * the summary and `status` print them neutralised; `--json` prints them exactly.
  */
 import { runCli } from '../../src/cli/main';
-import { CONTROL_BUT_NEWLINE, HOSTILE_ERROR_MESSAGES, NEUTRALISED_ERROR_MESSAGES as NEUTRALISED, REDRAW } from '../support/hostile-text';
+import {
+  CONTROL_BUT_NEWLINE,
+  HOSTILE_ERROR_MESSAGES,
+  NEUTRALISED_ERROR_MESSAGES as NEUTRALISED,
+  REDRAW,
+} from '../support/hostile-text';
 import { useTestbed } from '../support/testbed';
 
 const taskQueue = 'cli-terminal-text';
@@ -14,7 +19,10 @@ const FAST = ['--task-queue', taskQueue, '--poll-interval', '200ms', '--refresh-
 async function cli(args: string[], tty = false) {
   let stdout = '';
   let stderr = '';
-  const stream = (append: (text: string) => void) => ({ write: (text: string) => append(text), ...(tty && { isTTY: true, columns: 400 }) });
+  const stream = (append: (text: string) => void) => ({
+    write: (text: string) => append(text),
+    ...(tty && { isTTY: true, columns: 400 }),
+  });
   const code = await runCli(args, {
     stdout: stream((text) => (stdout += text)),
     stderr: stream((text) => (stderr += text)),
@@ -26,7 +34,12 @@ async function cli(args: string[], tty = false) {
 describe('flow error messages with escape sequences and line breaks', () => {
   let flowArn: string;
   beforeAll(() => {
-    flowArn = bed.sim.createFlow({ name: 'Hostile', startingDuration: 300, outcome: 'ERROR', errorMessages: HOSTILE_ERROR_MESSAGES });
+    flowArn = bed.sim.createFlow({
+      name: 'Hostile',
+      startingDuration: 300,
+      outcome: 'ERROR',
+      errorMessages: HOSTILE_ERROR_MESSAGES,
+    });
   });
 
   it('reach the terminal neutralised: the redrawn table and the summary keep one line per line', async () => {
@@ -56,7 +69,9 @@ describe('flow error messages with escape sequences and line breaks', () => {
 
   it('stay exact in --json', async () => {
     const run = await cli(['status', flowArn, '--json']);
-    const report = JSON.parse(run.stdout) as { bringUps: Array<{ failure: { message: string; details: Array<{ errors: string[] }> } }> };
+    const report = JSON.parse(run.stdout) as {
+      bringUps: Array<{ failure: { message: string; details: Array<{ errors: string[] }> } }>;
+    };
     expect(report.bringUps[0].failure.details[0].errors).toEqual(HOSTILE_ERROR_MESSAGES);
     for (const text of HOSTILE_ERROR_MESSAGES) expect(report.bringUps[0].failure.message).toContain(text);
   });

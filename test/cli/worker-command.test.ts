@@ -9,10 +9,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../src/cli/main';
 
-async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, env: { HOME: '/nonexistent', ...env } });
+  const code = await runCli(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: { HOME: '/nonexistent', ...env },
+  });
   return { code, stdout, stderr };
 }
 
@@ -38,7 +45,14 @@ describe('temporal-mediaconnect worker', () => {
   it('lists the settings it reads in --help', async () => {
     const { code, stdout } = await cli(['worker', '--help'], {});
     expect(code).toBe(0);
-    for (const name of ['TEMPORAL_ADDRESS', 'TEMPORAL_TASK_QUEUE', 'AWS_ENDPOINT_URL_MEDIACONNECT', 'WORKFLOW_BUNDLE_PATH', 'MEDIACONNECT_MAX_REQUESTS_PER_SECOND']) expect(stdout).toContain(name);
+    for (const name of [
+      'TEMPORAL_ADDRESS',
+      'TEMPORAL_TASK_QUEUE',
+      'AWS_ENDPOINT_URL_MEDIACONNECT',
+      'WORKFLOW_BUNDLE_PATH',
+      'MEDIACONNECT_MAX_REQUESTS_PER_SECOND',
+    ])
+      expect(stdout).toContain(name);
   });
 });
 
@@ -55,7 +69,8 @@ describe('temporal-mediaconnect bundle', () => {
     expect(code).toBe(0);
     expect(stdout).toContain(`Workflow bundle written to ${out}`);
     const bundle = await readFile(out, 'utf8');
-    for (const workflow of ['bringFlowOnline', 'bringFleetOnline', 'mediaConnectRequestBudget']) expect(bundle).toContain(`function ${workflow}(`);
+    for (const workflow of ['bringFlowOnline', 'bringFleetOnline', 'mediaConnectRequestBudget'])
+      expect(bundle).toContain(`function ${workflow}(`);
   });
 
   it('needs the output path (exit 2)', async () => {

@@ -49,16 +49,19 @@ describe('parseFlowArn', () => {
     expect(BAD_FLOW_ARNS.length).toBeGreaterThanOrEqual(30);
   });
 
-  it.each(BAD_FLOW_ARNS.map((b) => [b.label, b] as const))('refuses %s with an InvalidFlowArn that says what is wrong', (_label, bad) => {
-    let thrown: { type?: string; message: string; nonRetryable?: boolean } | undefined;
-    try {
-      parseFlowArn(bad.value);
-    } catch (err) {
-      thrown = err as typeof thrown;
-    }
-    expect(thrown?.type).toBe('InvalidFlowArn');
-    expect(thrown?.nonRetryable).toBe(true);
-    expect(thrown?.message).toContain(bad.says);
-    expect(thrown?.message).toContain('Expected the form arn:aws:mediaconnect:');
-  });
+  it.each(BAD_FLOW_ARNS.map((b) => [b.label, b] as const))(
+    'refuses %s with an InvalidFlowArn that says what is wrong',
+    (_label, bad) => {
+      let thrown: { type?: string; message: string; nonRetryable?: boolean } | undefined;
+      try {
+        parseFlowArn(bad.value);
+      } catch (err) {
+        thrown = err as typeof thrown;
+      }
+      expect(thrown?.type).toBe('InvalidFlowArn');
+      expect(thrown?.nonRetryable).toBe(true);
+      expect(thrown?.message).toContain(bad.says);
+      expect(thrown?.message).toContain('Expected the form arn:aws:mediaconnect:');
+    },
+  );
 });

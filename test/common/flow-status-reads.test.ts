@@ -16,7 +16,9 @@ describe('cheaperRead', () => {
   });
 
   it('takes the flow id out of an ARN, and leaves an id as it is', () => {
-    expect(flowIdOf('arn:aws:mediaconnect:us-east-1:111122223333:flow:1-23aBC45dEF67hiJ8-12AbC34DE5fG:AwardsShow')).toBe('1-23aBC45dEF67hiJ8-12AbC34DE5fG');
+    expect(
+      flowIdOf('arn:aws:mediaconnect:us-east-1:111122223333:flow:1-23aBC45dEF67hiJ8-12AbC34DE5fG:AwardsShow'),
+    ).toBe('1-23aBC45dEF67hiJ8-12AbC34DE5fG');
     expect(flowIdOf('1-23aBC45dEF67hiJ8-12AbC34DE5fG')).toBe('1-23aBC45dEF67hiJ8-12AbC34DE5fG');
   });
 });

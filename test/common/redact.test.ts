@@ -16,11 +16,21 @@ function survivors(text: string): string[] {
 describe('redactCredentials', () => {
   // Each row: where a credential shows up, as a service or proxy might echo it.
   const rows: Array<[string, string, string]> = [
-    ['an Authorization header line', `Authorization: ${AUTHORIZATION}\r\nHost: x`, `Authorization: ${REDACTED}\r\nHost: x`],
-    ['a lower-case authorization header in JSON', `{"authorization":"${AUTHORIZATION}","host":"x"}`, `{"authorization":"${REDACTED}","host":"x"}`],
+    [
+      'an Authorization header line',
+      `Authorization: ${AUTHORIZATION}\r\nHost: x`,
+      `Authorization: ${REDACTED}\r\nHost: x`,
+    ],
+    [
+      'a lower-case authorization header in JSON',
+      `{"authorization":"${AUTHORIZATION}","host":"x"}`,
+      `{"authorization":"${REDACTED}","host":"x"}`,
+    ],
     [
       'headers as JSON inside a JSON string',
-      JSON.stringify({ message: JSON.stringify({ authorization: AUTHORIZATION, 'x-amz-security-token': SESSION_TOKEN }) }),
+      JSON.stringify({
+        message: JSON.stringify({ authorization: AUTHORIZATION, 'x-amz-security-token': SESSION_TOKEN }),
+      }),
       JSON.stringify({ message: JSON.stringify({ authorization: REDACTED, 'x-amz-security-token': REDACTED }) }),
     ],
     ['an X-Amz-Security-Token header', `X-Amz-Security-Token: ${SESSION_TOKEN}`, `X-Amz-Security-Token: ${REDACTED}`],
@@ -29,13 +39,37 @@ describe('redactCredentials', () => {
       `GET /v1/flows?X-Amz-Credential=${ACCESS_KEY_ID}%2F20261127%2Fus-east-1&X-Amz-Security-Token=${SESSION_TOKEN}&X-Amz-Signature=${SIGNATURE}&x=1`,
       `GET /v1/flows?X-Amz-Credential=${REDACTED}&X-Amz-Security-Token=${REDACTED}&X-Amz-Signature=${REDACTED}&x=1`,
     ],
-    ['SigV4 parts on their own', `Credential=${ACCESS_KEY_ID}/20261127/us-east-1/mediaconnect/aws4_request, Signature=${SIGNATURE}`, `Credential=${REDACTED}, Signature=${REDACTED}`],
-    ['a long-term access key id in prose', `The security token included in the request is invalid: ${ACCESS_KEY_ID}.`, `The security token included in the request is invalid: ${REDACTED}.`],
+    [
+      'SigV4 parts on their own',
+      `Credential=${ACCESS_KEY_ID}/20261127/us-east-1/mediaconnect/aws4_request, Signature=${SIGNATURE}`,
+      `Credential=${REDACTED}, Signature=${REDACTED}`,
+    ],
+    [
+      'a long-term access key id in prose',
+      `The security token included in the request is invalid: ${ACCESS_KEY_ID}.`,
+      `The security token included in the request is invalid: ${REDACTED}.`,
+    ],
     ['a temporary access key id', `key ${TEMPORARY_KEY_ID} expired`, `key ${REDACTED} expired`],
-    ['a secret key named in config syntax', `aws_secret_access_key = ${SECRET_KEY}`, `aws_secret_access_key = ${REDACTED}`],
-    ['a secret key as a JSON field', `{"SecretAccessKey":"${SECRET_KEY}","SessionToken":"${SESSION_TOKEN}"}`, `{"SecretAccessKey":"${REDACTED}","SessionToken":"${REDACTED}"}`],
-    ['a 40-character secret after a key name, no separator', `secret key ${SECRET_KEY} leaked`, `secret key ${REDACTED} leaked`],
-    ['an environment dump', `AWS_SESSION_TOKEN=${SESSION_TOKEN} AWS_SECRET_ACCESS_KEY=${SECRET_KEY}`, `AWS_SESSION_TOKEN=${REDACTED} AWS_SECRET_ACCESS_KEY=${REDACTED}`],
+    [
+      'a secret key named in config syntax',
+      `aws_secret_access_key = ${SECRET_KEY}`,
+      `aws_secret_access_key = ${REDACTED}`,
+    ],
+    [
+      'a secret key as a JSON field',
+      `{"SecretAccessKey":"${SECRET_KEY}","SessionToken":"${SESSION_TOKEN}"}`,
+      `{"SecretAccessKey":"${REDACTED}","SessionToken":"${REDACTED}"}`,
+    ],
+    [
+      'a 40-character secret after a key name, no separator',
+      `secret key ${SECRET_KEY} leaked`,
+      `secret key ${REDACTED} leaked`,
+    ],
+    [
+      'an environment dump',
+      `AWS_SESSION_TOKEN=${SESSION_TOKEN} AWS_SECRET_ACCESS_KEY=${SECRET_KEY}`,
+      `AWS_SESSION_TOKEN=${REDACTED} AWS_SECRET_ACCESS_KEY=${REDACTED}`,
+    ],
   ];
 
   it.each(rows)('redacts %s, keeping the key name and the text around it', (_where, text, expected) => {
@@ -45,7 +79,9 @@ describe('redactCredentials', () => {
   });
 
   it('keeps JSON valid when redacting inside it', () => {
-    const text = JSON.stringify({ error: `echo: ${JSON.stringify({ headers: { authorization: AUTHORIZATION, 'x-amz-security-token': SESSION_TOKEN } })}` });
+    const text = JSON.stringify({
+      error: `echo: ${JSON.stringify({ headers: { authorization: AUTHORIZATION, 'x-amz-security-token': SESSION_TOKEN } })}`,
+    });
     expect(() => JSON.parse(redactCredentials(text))).not.toThrow();
     expect(survivors(redactCredentials(text))).toEqual([]);
   });

@@ -19,7 +19,12 @@ import { seededRandom } from '../../src/testing/seeded-random';
 const LIMITS: RequestBudgetLimits = { requestsPerSecond: 5, burst: 30 };
 
 /** Reserves `count` tokens at `nowMs`, returning the waits and the state after. */
-function reserveMany(state: RequestBudgetState, count: number, nowMs: number, limits = LIMITS): { waits: number[]; state: RequestBudgetState } {
+function reserveMany(
+  state: RequestBudgetState,
+  count: number,
+  nowMs: number,
+  limits = LIMITS,
+): { waits: number[]; state: RequestBudgetState } {
   const waits: number[] = [];
   for (let i = 0; i < count; i += 1) {
     const r = reserve(state, limits, nowMs);
@@ -73,7 +78,13 @@ describe('request budget (GCRA)', () => {
 
   it('never lets a request reach a token bucket of the same limits before it has a token, if it arrives between its slot and its deadline', () => {
     const random = seededRandom(42);
-    for (const limits of [LIMITS, { requestsPerSecond: 50, burst: 100 }, { requestsPerSecond: 1, burst: 3 }, { requestsPerSecond: 1000, burst: 30 }, { requestsPerSecond: 2, burst: 1 }]) {
+    for (const limits of [
+      LIMITS,
+      { requestsPerSecond: 50, burst: 100 },
+      { requestsPerSecond: 1, burst: 3 },
+      { requestsPerSecond: 1000, burst: 30 },
+      { requestsPerSecond: 2, burst: 1 },
+    ]) {
       for (let run = 0; run < 50; run += 1) {
         const bucket = tokenBucket(limits);
         let state = FULL_BUCKET;
@@ -155,7 +166,10 @@ describe('request budget (GCRA)', () => {
     [{ requestsPerSecond: 0 }, /requestsPerSecond must be a number above 0/],
     [{ requestsPerSecond: -1 }, /requestsPerSecond must be a number above 0/],
     [{ requestsPerSecond: Number.NaN }, /requestsPerSecond must be a number above 0/],
-    [{ requestsPerSecond: '5' as unknown as number }, /requestsPerSecond must be a number above 0 and at most 10000, got "5"/],
+    [
+      { requestsPerSecond: '5' as unknown as number },
+      /requestsPerSecond must be a number above 0 and at most 10000, got "5"/,
+    ],
     [{ burst: 0 }, /burst must be a whole number from 1/],
     [{ burst: 2.5 }, /burst must be a whole number from 1/],
   ])('refuses the limits %j with an InvalidInput failure naming the field', (limits, message) => {
@@ -166,7 +180,11 @@ describe('request budget (GCRA)', () => {
       failure = err;
     }
     expect(failure).toBeInstanceOf(ApplicationFailure);
-    expect(failure).toMatchObject({ type: 'InvalidInput', nonRetryable: true, message: expect.stringMatching(message) });
+    expect(failure).toMatchObject({
+      type: 'InvalidInput',
+      nonRetryable: true,
+      message: expect.stringMatching(message),
+    });
   });
 
   it('defaults to MediaConnect’s documented quota: 5 requests/s, burst 30', () => {

@@ -66,21 +66,41 @@ function devServerPid(output: string): number {
 describe('npm run demo', () => {
   it('brings every flow online but the one scripted to fail, sums up with Web UI links, exits 0 with --exit, and keeps the bring-ups in its database file', async () => {
     const [temporalPort, uiPort] = [await freePort(), await freePort()];
-    const demo = runDemo(['--flows', '4', '--starting-seconds', '2', '--exit', '--temporal-port', String(temporalPort), '--ui-port', String(uiPort), '--db-file', dbFile]);
+    const demo = runDemo([
+      '--flows',
+      '4',
+      '--starting-seconds',
+      '2',
+      '--exit',
+      '--temporal-port',
+      String(temporalPort),
+      '--ui-port',
+      String(uiPort),
+      '--db-file',
+      dbFile,
+    ]);
     const code = await demo.exited;
     const output = demo.output();
 
     expect({ code, output }).toMatchObject({ code: 0 });
     expect(output).toContain('Summary: 3 of 4 flows ACTIVE, 1 failed');
     const active = output.slice(output.indexOf('ACTIVE:'), output.indexOf('FAILED:'));
-    for (const name of ['MainStage', 'Backstage', 'PressRoom']) expect(active).toMatch(new RegExp(`^  ${name}\\s+\\d+ polls`, 'm'));
-    expect(output).toMatch(/^ {2}RedCarpet\s+FlowError: Flow RedCarpet went to ERROR: Source "RedCarpet-camera1" could not connect/m);
+    for (const name of ['MainStage', 'Backstage', 'PressRoom'])
+      expect(active).toMatch(new RegExp(`^  ${name}\\s+\\d+ polls`, 'm'));
+    expect(output).toMatch(
+      /^ {2}RedCarpet\s+FlowError: Flow RedCarpet went to ERROR: Source "RedCarpet-camera1" could not connect/m,
+    );
     expect(output).toContain('Output "RedCarpet-to-MediaLive" failed: destination 198.51.100.7:5000 is unreachable');
     // The throttled flow met its scripted 429s and still came up.
     expect(output).toMatch(/^Backstage: .*MediaConnect throttled \d+ calls? \(429, Retry-After\)/m);
     expect(output).toMatch(/^Backstage: ACTIVE/m);
     for (const name of ['MainStage', 'RedCarpet', 'Backstage', 'PressRoom']) {
-      expect(output).toMatch(new RegExp(`^  ${name}\\s+http://127\\.0\\.0\\.1:${uiPort}/namespaces/default/workflows/bring-flow-online%3A${name}%3Aus-east-1%3A111122223333%3A[\\w-]+$`, 'm'));
+      expect(output).toMatch(
+        new RegExp(
+          `^  ${name}\\s+http://127\\.0\\.0\\.1:${uiPort}/namespaces/default/workflows/bring-flow-online%3A${name}%3Aus-east-1%3A111122223333%3A[\\w-]+$`,
+          'm',
+        ),
+      );
     }
     expect(output).not.toContain('\x1b['); // not a terminal: plain lines, no cursor moves
 
@@ -97,8 +117,12 @@ describe('npm run demo', () => {
       const connection = await Connection.connect({ address: restarted.address });
       try {
         const client = new Client({ connection });
-        expect((await client.workflow.count(`WorkflowType = 'bringFlowOnline' AND ExecutionStatus = 'Completed'`)).count).toBe(3);
-        expect((await client.workflow.count(`WorkflowType = 'bringFlowOnline' AND ExecutionStatus = 'Failed'`)).count).toBe(1);
+        expect(
+          (await client.workflow.count(`WorkflowType = 'bringFlowOnline' AND ExecutionStatus = 'Completed'`)).count,
+        ).toBe(3);
+        expect(
+          (await client.workflow.count(`WorkflowType = 'bringFlowOnline' AND ExecutionStatus = 'Failed'`)).count,
+        ).toBe(1);
       } finally {
         await connection.close();
       }
@@ -109,9 +133,24 @@ describe('npm run demo', () => {
 
   it('stops everything it started on SIGINT mid-run: no dev server left, ports free again', async () => {
     const [temporalPort, uiPort] = [await freePort(), await freePort()];
-    const demo = runDemo(['--flows', '4', '--starting-seconds', '60', '--temporal-port', String(temporalPort), '--ui-port', String(uiPort), '--db-file', interruptedDbFile]);
+    const demo = runDemo([
+      '--flows',
+      '4',
+      '--starting-seconds',
+      '60',
+      '--temporal-port',
+      String(temporalPort),
+      '--ui-port',
+      String(uiPort),
+      '--db-file',
+      interruptedDbFile,
+    ]);
     try {
-      await waitFor('the bring-ups to be under way', () => /^MainStage: STARTING/m.test(demo.output()) || demo.child.exitCode !== null, 150_000);
+      await waitFor(
+        'the bring-ups to be under way',
+        () => /^MainStage: STARTING/m.test(demo.output()) || demo.child.exitCode !== null,
+        150_000,
+      );
       expect(demo.child.exitCode).toBeNull();
 
       const pid = devServerPid(demo.output());
@@ -133,9 +172,19 @@ describe('npm run demo', () => {
 
   it('says clearly when the Temporal port is taken, and exits 2 without starting anything', async () => {
     const blocker = createServer();
-    const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)));
+    const port = await new Promise<number>((resolve) =>
+      blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)),
+    );
     try {
-      const demo = runDemo(['--exit', '--temporal-port', String(port), '--ui-port', String(await freePort()), '--db-file', dbFile]);
+      const demo = runDemo([
+        '--exit',
+        '--temporal-port',
+        String(port),
+        '--ui-port',
+        String(await freePort()),
+        '--db-file',
+        dbFile,
+      ]);
       expect(await demo.exited).toBe(2);
       expect(demo.output()).toContain(`Port ${port} on 127.0.0.1 (Temporal frontend) is in use`);
       expect(demo.output()).toContain('--temporal-port');

@@ -8,9 +8,18 @@ describe('planDemoFlows', () => {
     const plans = planDemoFlows();
     expect(plans).toHaveLength(6);
     expect(plans.filter((p) => p.role === 'error')).toEqual([
-      expect.objectContaining({ name: 'RedCarpet', expected: 'FlowError', errorMessages: [expect.stringContaining('Source "RedCarpet-camera1"'), expect.stringContaining('Output "RedCarpet-to-MediaLive"')] }),
+      expect.objectContaining({
+        name: 'RedCarpet',
+        expected: 'FlowError',
+        errorMessages: [
+          expect.stringContaining('Source "RedCarpet-camera1"'),
+          expect.stringContaining('Output "RedCarpet-to-MediaLive"'),
+        ],
+      }),
     ]);
-    expect(plans.filter((p) => p.role === 'throttled')).toEqual([expect.objectContaining({ name: 'Backstage', expected: 'ACTIVE' })]);
+    expect(plans.filter((p) => p.role === 'throttled')).toEqual([
+      expect.objectContaining({ name: 'Backstage', expected: 'ACTIVE' }),
+    ]);
     expect(new Set(plans.map((p) => p.name)).size).toBe(6);
   });
 
@@ -24,7 +33,11 @@ describe('planDemoFlows', () => {
   });
 
   it('names flows beyond its list of event-day names FeedNN', () => {
-    expect(planDemoFlows({ flows: 14 }).map((p) => p.name).slice(-2)).toEqual(['Feed13', 'Feed14']);
+    expect(
+      planDemoFlows({ flows: 14 })
+        .map((p) => p.name)
+        .slice(-2),
+    ).toEqual(['Feed13', 'Feed14']);
   });
 
   it.each([
@@ -51,8 +64,11 @@ describe('devServerArgs', () => {
   it('starts the dev server with its Web UI, a database file, and every search attribute of this package', () => {
     const args = devServerArgs({ executable: 'temporal', port: 7233, uiPort: 8233, dbFile: '.demo/temporal.db' });
     expect(args.slice(0, 2)).toEqual(['server', 'start-dev']);
-    expect(args.join(' ')).toContain('--ip 127.0.0.1 --port 7233 --ui-port 8233 --db-filename .demo/temporal.db --namespace default');
+    expect(args.join(' ')).toContain(
+      '--ip 127.0.0.1 --port 7233 --ui-port 8233 --db-filename .demo/temporal.db --namespace default',
+    );
     expect(args).not.toContain('--headless');
-    for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_DECLARATIONS)) expect(args.join(' ')).toContain(`--search-attribute ${name}=${type}`);
+    for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_DECLARATIONS))
+      expect(args.join(' ')).toContain(`--search-attribute ${name}=${type}`);
   });
 });

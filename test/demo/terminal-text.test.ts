@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Demo } from '../../src/demo/run-demo';
-import { CONTROL_BUT_NEWLINE, HOSTILE_ERROR_MESSAGES, NEUTRALISED_ERROR_MESSAGES, REDRAW } from '../support/hostile-text';
+import {
+  CONTROL_BUT_NEWLINE,
+  HOSTILE_ERROR_MESSAGES,
+  NEUTRALISED_ERROR_MESSAGES,
+  REDRAW,
+} from '../support/hostile-text';
 import { freePort } from '../support/ports';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'mediaconnect-demo-hostile-'));
@@ -43,17 +48,22 @@ it('prints the flow error messages neutralised in the live table and the summary
     for (const text of NEUTRALISED_ERROR_MESSAGES) expect(failed[0]).toContain(text);
     // The table's last drawing shows RedCarpet failed on one line, between its neighbours.
     const table = printed.slice(printed.lastIndexOf('FLOW '), printed.indexOf('Summary:'));
-    expect(table.split('\n').filter((line) => line.startsWith('RedCarpet'))).toEqual([expect.stringMatching(/^RedCarpet\s+FAILED FlowError\b/)]);
+    expect(table.split('\n').filter((line) => line.startsWith('RedCarpet'))).toEqual([
+      expect.stringMatching(/^RedCarpet\s+FAILED FlowError\b/),
+    ]);
 
     // What the demo prints is neutralised; what Temporal keeps is not.
     const link = /^ {2}RedCarpet\s+http:\/\/\S+\/workflows\/(\S+)$/m.exec(printed);
     expect(link).not.toBeNull();
     const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
     try {
-      const failure = await new Client({ connection }).workflow.getHandle(decodeURIComponent(link![1])).result().then(
-        () => undefined,
-        (err: Error & { cause?: { type?: string; details?: Array<{ errors: string[] }> } }) => err.cause,
-      );
+      const failure = await new Client({ connection }).workflow
+        .getHandle(decodeURIComponent(link![1]))
+        .result()
+        .then(
+          () => undefined,
+          (err: Error & { cause?: { type?: string; details?: Array<{ errors: string[] }> } }) => err.cause,
+        );
       expect(failure?.type).toBe('FlowError');
       expect(failure?.details?.[0].errors).toEqual(HOSTILE_ERROR_MESSAGES);
     } finally {

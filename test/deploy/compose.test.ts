@@ -26,7 +26,9 @@ interface ComposeService {
   healthcheck?: { test: string[] };
 }
 
-const compose = parse(readFileSync(path.join(REPO, 'docker-compose.yml'), 'utf8')) as { services: Record<string, ComposeService> };
+const compose = parse(readFileSync(path.join(REPO, 'docker-compose.yml'), 'utf8')) as {
+  services: Record<string, ComposeService>;
+};
 const services = compose.services;
 
 function service(name: string): ComposeService {
@@ -101,16 +103,31 @@ function envFile(relativePath: string): Record<string, string> {
 describe('docker-compose.yml', () => {
   it('runs PostgreSQL, the schema and namespace set-ups, Temporal, its Web UI, the worker, the simulator, Prometheus and Grafana', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['grafana', 'postgresql', 'prometheus', 'simulator', 'temporal', 'temporal-setup-namespace', 'temporal-setup-schema', 'temporal-ui', 'worker'].sort(),
+      [
+        'grafana',
+        'postgresql',
+        'prometheus',
+        'simulator',
+        'temporal',
+        'temporal-setup-namespace',
+        'temporal-setup-schema',
+        'temporal-ui',
+        'worker',
+      ].sort(),
     );
   });
 
   it('publishes every port on PUBLISH_ADDRESS, which defaults to loopback (Temporal has no authentication here)', () => {
     const ports = Object.entries(services).flatMap(([name, s]) => (s.ports ?? []).map((port) => ({ name, port })));
-    expect(ports.map(({ name }) => name)).toEqual(expect.arrayContaining(['temporal', 'temporal-ui', 'worker', 'simulator']));
+    expect(ports.map(({ name }) => name)).toEqual(
+      expect.arrayContaining(['temporal', 'temporal-ui', 'worker', 'simulator']),
+    );
     for (const { name, port } of ports) {
       // The short form only: a long-form entry or a bare "7233:7233" would publish on every interface.
-      expect({ name, port }).toEqual({ name, port: expect.stringMatching(/^\$\{PUBLISH_ADDRESS:-127\.0\.0\.1\}:(\d+):\1$/) });
+      expect({ name, port }).toEqual({
+        name,
+        port: expect.stringMatching(/^\$\{PUBLISH_ADDRESS:-127\.0\.0\.1\}:(\d+):\1$/),
+      });
     }
     const text = readFileSync(path.join(REPO, 'docker-compose.yml'), 'utf8');
     expect(text).not.toMatch(/0\.0\.0\.0:\d+:\d+/);
@@ -164,7 +181,11 @@ describe('docker-compose.yml', () => {
   it('mounts set-up scripts and dynamic config that exist in the repository', () => {
     for (const name of ['temporal-setup-schema', 'temporal-setup-namespace']) {
       const script = hostPathOf(name, service(name).command![0]);
-      expect({ name, script: script && path.relative(REPO, script), exists: script !== undefined && existsSync(script) }).toEqual({
+      expect({
+        name,
+        script: script && path.relative(REPO, script),
+        exists: script !== undefined && existsSync(script),
+      }).toEqual({
         name,
         script: `deploy/temporal/${name.replace('temporal-', '')}.sh`,
         exists: true,
@@ -177,7 +198,11 @@ describe('docker-compose.yml', () => {
   });
 
   it("registers every search attribute of SEARCH_ATTRIBUTE_DECLARATIONS on the worker's namespace", () => {
-    const declared = Object.fromEntries(env('temporal-setup-namespace').SEARCH_ATTRIBUTES.split(/\s+/).map((pair) => pair.split('=')));
+    const declared = Object.fromEntries(
+      env('temporal-setup-namespace')
+        .SEARCH_ATTRIBUTES.split(/\s+/)
+        .map((pair) => pair.split('=')),
+    );
     expect(declared).toEqual(SEARCH_ATTRIBUTE_DECLARATIONS);
     expect(env('temporal-setup-namespace').TEMPORAL_NAMESPACE).toBe(env('worker').TEMPORAL_NAMESPACE);
     expect(waitsFor('temporal-setup-namespace').get('temporal')).toBe('service_healthy');
@@ -214,7 +239,8 @@ describe('docker-compose.yml', () => {
         expect({ name, value: worker[name] }).toEqual({ name, value: `\${${name}:-}` });
       }
       const secretLike = Object.entries(worker).filter(([key]) => /SECRET|TOKEN|PASSWORD|API_KEY|ACCESS_KEY/.test(key));
-      for (const [key, value] of secretLike) expect({ key, value }).toEqual({ key, value: expect.stringMatching(/^\$\{[A-Z_]+(:-)?\}$/) });
+      for (const [key, value] of secretLike)
+        expect({ key, value }).toEqual({ key, value: expect.stringMatching(/^\$\{[A-Z_]+(:-)?\}$/) });
       expect(readFileSync(path.join(REPO, 'docker-compose.yml'), 'utf8')).not.toMatch(/AKIA[0-9A-Z]{16}/);
     });
 
@@ -239,7 +265,7 @@ describe('docker-compose.yml', () => {
       expect(simulator.build).toEqual(service('worker').build);
     });
 
-    it("runs the compiled simulator-main entry point, listening on all interfaces of the container", () => {
+    it('runs the compiled simulator-main entry point, listening on all interfaces of the container', () => {
       const [node, entry, ...args] = simulator.command!;
       expect(node).toBe('node');
       expect(entry).toBe('lib/testing/simulator-main.js');
@@ -268,7 +294,10 @@ describe('the "observability" profile', () => {
 
   function yamlAt(name: string, containerPath: string): Record<string, unknown> {
     const file = hostPathOf(name, containerPath);
-    expect({ containerPath, mounted: file !== undefined && existsSync(file) }).toEqual({ containerPath, mounted: true });
+    expect({ containerPath, mounted: file !== undefined && existsSync(file) }).toEqual({
+      containerPath,
+      mounted: true,
+    });
     return parse(readFileSync(file!, 'utf8')) as Record<string, unknown>;
   }
 
@@ -283,7 +312,9 @@ describe('the "observability" profile', () => {
 
   it("has Prometheus scrape the worker's metrics endpoint, from the file where the image reads its configuration", () => {
     // prom/prometheus runs --config.file=/etc/prometheus/prometheus.yml; the default metrics_path is /metrics.
-    const config = yamlAt('prometheus', '/etc/prometheus/prometheus.yml') as { scrape_configs: Array<{ metrics_path?: string; static_configs: Array<{ targets: string[] }> }> };
+    const config = yamlAt('prometheus', '/etc/prometheus/prometheus.yml') as {
+      scrape_configs: Array<{ metrics_path?: string; static_configs: Array<{ targets: string[] }> }>;
+    };
     const targets = config.scrape_configs.flatMap((job) => job.static_configs.flatMap((c) => c.targets));
     expect(targets).toEqual([`worker:${metricsPort}`]);
     expect(config.scrape_configs[0].metrics_path ?? '/metrics').toBe('/metrics');
@@ -291,18 +322,29 @@ describe('the "observability" profile', () => {
 
   it('provisions Grafana with the Prometheus data source, from where the image reads provisioning', () => {
     // grafana/grafana reads provisioning from GF_PATHS_PROVISIONING, /etc/grafana/provisioning.
-    const file = yamlAt('grafana', '/etc/grafana/provisioning/datasources/prometheus.yml') as { datasources: Array<{ type: string; uid: string; url: string }> };
-    expect(file.datasources).toEqual([expect.objectContaining({ type: 'prometheus', uid: 'prometheus', url: 'http://prometheus:9090' })]);
+    const file = yamlAt('grafana', '/etc/grafana/provisioning/datasources/prometheus.yml') as {
+      datasources: Array<{ type: string; uid: string; url: string }>;
+    };
+    expect(file.datasources).toEqual([
+      expect.objectContaining({ type: 'prometheus', uid: 'prometheus', url: 'http://prometheus:9090' }),
+    ]);
     expect(waitsFor('grafana').has('prometheus')).toBe(true);
   });
 
   it('provisions the dashboard from a folder the compose file mounts, with every panel on that data source', () => {
-    const providers = (yamlAt('grafana', '/etc/grafana/provisioning/dashboards/mediaconnect.yml') as { providers: Array<{ type: string; options: { path: string } }> }).providers;
+    const providers = (
+      yamlAt('grafana', '/etc/grafana/provisioning/dashboards/mediaconnect.yml') as {
+        providers: Array<{ type: string; options: { path: string } }>;
+      }
+    ).providers;
     expect(providers).toHaveLength(1);
     const folder = hostPathOf('grafana', providers[0].options.path);
     expect(folder && path.relative(REPO, folder)).toBe(path.relative(REPO, path.dirname(DASHBOARD_PATH)));
     expect(hostPathOf('grafana', env('grafana').GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH)).toBe(DASHBOARD_PATH);
-    const dashboard = JSON.parse(readFileSync(DASHBOARD_PATH, 'utf8')) as { uid: string; panels: Array<{ datasource: { uid: string }; targets: Array<{ expr: string }> }> };
+    const dashboard = JSON.parse(readFileSync(DASHBOARD_PATH, 'utf8')) as {
+      uid: string;
+      panels: Array<{ datasource: { uid: string }; targets: Array<{ expr: string }> }>;
+    };
     expect(dashboard.uid).toBe('temporal-mediaconnect');
     for (const panel of dashboard.panels) expect(panel.datasource.uid).toBe('prometheus');
   });
@@ -320,13 +362,18 @@ describe('Dockerfile', () => {
   const runs = instructions.filter((i) => i.instruction === 'RUN').map((i) => i.args);
 
   it('builds on a pinned Node LTS Debian slim image, the release .ci/run also tests on, in a build and a runtime stage', () => {
-    const nodeImage = instructions.find((i) => i.instruction === 'ARG' && i.args.startsWith('NODE_IMAGE='))?.args.split('=')[1];
+    const nodeImage = instructions
+      .find((i) => i.instruction === 'ARG' && i.args.startsWith('NODE_IMAGE='))
+      ?.args.split('=')[1];
     const [, version, major] = /^node:((\d+)\.\d+\.\d+)-(?:trixie|bookworm)-slim$/.exec(nodeImage ?? '') ?? [];
     // Even-numbered majors are the LTS lines; 26 is Active LTS since October 2026.
     expect(Number(major)).toBeGreaterThanOrEqual(26);
     expect(Number(major) % 2).toBe(0);
     expect(readFileSync(path.join(REPO, '.ci', 'run'), 'utf8')).toContain(`LTS_NODE_VERSION=${version}`);
-    expect(instructions.filter((i) => i.instruction === 'FROM').map((i) => i.args)).toEqual(['${NODE_IMAGE} AS build', '${NODE_IMAGE} AS runtime']);
+    expect(instructions.filter((i) => i.instruction === 'FROM').map((i) => i.args)).toEqual([
+      '${NODE_IMAGE} AS build',
+      '${NODE_IMAGE} AS runtime',
+    ]);
   });
 
   it("compiles with npm ci and npm run build, then bundles the workflows with the package's bundle command to where WORKFLOW_BUNDLE_PATH points", () => {
@@ -340,11 +387,28 @@ describe('Dockerfile', () => {
   it('runs production dependencies only (the @temporalio peers among them), as the unprivileged node user, with system CA certificates for TLS', () => {
     // The peers are dev dependencies of this repository: they become dependencies before the prune.
     const prune = runs.find((r) => r.includes('npm prune --omit=dev'));
-    expect(prune).toMatch(/peerDependencies\)\) \{ p\.dependencies\[name\] = p\.devDependencies\[name\]; delete p\.devDependencies\[name\]/);
-    const peers = Object.keys((JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string> }).peerDependencies);
-    expect(peers).toEqual(expect.arrayContaining(['@temporalio/worker', '@temporalio/workflow', '@temporalio/activity', '@temporalio/client']));
+    expect(prune).toMatch(
+      /peerDependencies\)\) \{ p\.dependencies\[name\] = p\.devDependencies\[name\]; delete p\.devDependencies\[name\]/,
+    );
+    const peers = Object.keys(
+      (
+        JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
+          peerDependencies: Record<string, string>;
+        }
+      ).peerDependencies,
+    );
+    expect(peers).toEqual(
+      expect.arrayContaining([
+        '@temporalio/worker',
+        '@temporalio/workflow',
+        '@temporalio/activity',
+        '@temporalio/client',
+      ]),
+    );
     const copies = instructions.filter((i) => i.instruction === 'COPY').map((i) => i.args);
-    expect(copies).toEqual(expect.arrayContaining(['--from=build /app/node_modules ./node_modules', '--from=build /app/lib ./lib']));
+    expect(copies).toEqual(
+      expect.arrayContaining(['--from=build /app/node_modules ./node_modules', '--from=build /app/lib ./lib']),
+    );
     expect(runs.some((r) => r.includes('apt-get install') && r.includes('ca-certificates'))).toBe(true);
     const lastUser = instructions.filter((i) => i.instruction === 'USER').pop()?.args;
     expect(lastUser).toBe('node');
@@ -354,15 +418,28 @@ describe('Dockerfile', () => {
     const cmd = JSON.parse(instructions.filter((i) => i.instruction === 'CMD').pop()!.args) as string[];
     expect(cmd).toEqual(['node', 'lib/cli/main.js', 'worker']);
     expect(service('worker').command).toEqual(cmd);
-    expect((JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['temporal-mediaconnect']).toBe(cmd[1]);
+    expect(
+      (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin[
+        'temporal-mediaconnect'
+      ],
+    ).toBe(cmd[1]);
     // tsconfig.build.json compiles src/ into lib/, so lib/cli/main.js is src/cli/main.ts.
-    const build = JSON.parse(readFileSync(path.join(REPO, 'tsconfig.build.json'), 'utf8')) as { compilerOptions: { rootDir: string; outDir: string } };
-    const source = path.join(REPO, cmd[1].replace(new RegExp(`^${build.compilerOptions.outDir}/`), `${build.compilerOptions.rootDir}/`).replace(/\.js$/, '.ts'));
+    const build = JSON.parse(readFileSync(path.join(REPO, 'tsconfig.build.json'), 'utf8')) as {
+      compilerOptions: { rootDir: string; outDir: string };
+    };
+    const source = path.join(
+      REPO,
+      cmd[1]
+        .replace(new RegExp(`^${build.compilerOptions.outDir}/`), `${build.compilerOptions.rootDir}/`)
+        .replace(/\.js$/, '.ts'),
+    );
     expect(existsSync(source)).toBe(true);
   });
 
   it('sends no credentials or local build output into the build context', () => {
-    const ignored = readFileSync(path.join(REPO, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    const ignored = readFileSync(path.join(REPO, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'lib', '.git', '.env', '*.env', '.aws']));
   });
 });

@@ -13,7 +13,10 @@ interface Statement {
   Action: string[];
   Resource: string | string[];
 }
-const policy = JSON.parse(readFileSync(path.join(REPO, 'deploy', 'iam-policy.json'), 'utf8')) as { Version: string; Statement: Statement[] };
+const policy = JSON.parse(readFileSync(path.join(REPO, 'deploy', 'iam-policy.json'), 'utf8')) as {
+  Version: string;
+  Statement: Statement[];
+};
 
 /** Resolves a relative import the way Node and TypeScript do for this code base. */
 function resolveSource(from: string, specifier: string): string | undefined {
@@ -35,7 +38,9 @@ function mediaConnectCommandsReachableFrom(entry: string): Set<string> {
     visited.add(file);
     const source = readFileSync(file, 'utf8');
     // `import ... from` and `export ... from` both pull the module into the worker.
-    for (const [, typeOnly, names, specifier] of source.matchAll(/(?:import|export)\s+(type\s+)?(?:\{([^}]*)\}|[\w*\s]+)\s*from\s*'([^']+)'/g)) {
+    for (const [, typeOnly, names, specifier] of source.matchAll(
+      /(?:import|export)\s+(type\s+)?(?:\{([^}]*)\}|[\w*\s]+)\s*from\s*'([^']+)'/g,
+    )) {
       if (typeOnly) continue;
       if (specifier === '@aws-sdk/client-mediaconnect') {
         for (const name of (names ?? '').split(',').map((n) => n.trim().replace(/^type\s+/, ''))) {
@@ -55,7 +60,9 @@ const policyActions = policy.Statement.flatMap((s) => s.Action);
 
 describe('deploy/iam-policy.json', () => {
   it('finds the MediaConnect commands the worker sends (its activities and its start-up check)', () => {
-    expect([...workerCommands].sort()).toEqual(expect.arrayContaining(['DescribeFlowCommand', 'ListFlowsCommand', 'StartFlowCommand']));
+    expect([...workerCommands].sort()).toEqual(
+      expect.arrayContaining(['DescribeFlowCommand', 'ListFlowsCommand', 'StartFlowCommand']),
+    );
   });
 
   it('allows exactly the actions of the MediaConnect commands the worker can send, and nothing else', () => {

@@ -31,7 +31,6 @@ let stderr = '';
 let stdout = '';
 let startupMs: number;
 
-
 function logLines(): string[] {
   return stderr.split('\n').filter((line) => line.trim() !== '');
 }
@@ -68,7 +67,11 @@ beforeAll(async () => {
   });
   worker.child.stderr?.on('data', (chunk) => (stderr += chunk));
   worker.child.stdout?.on('data', (chunk) => (stdout += chunk));
-  await waitFor('the worker to start', () => worker.output().includes('Worker running') || worker.child.exitCode !== null, 90_000);
+  await waitFor(
+    'the worker to start',
+    () => worker.output().includes('Worker running') || worker.child.exitCode !== null,
+    90_000,
+  );
   startupMs = Date.now() - started;
   if (worker.child.exitCode !== null) throw new Error(`worker exited early:\n${worker.output()}`);
 }, 150_000);
@@ -84,7 +87,12 @@ describe('the worker in production mode', () => {
   it('runs from the pre-built workflow bundle instead of bundling at start-up', () => {
     expect(bundle.bytes).toBeGreaterThan(100_000);
     const running = parsedLogLines().find((line) => line.message === 'Worker running');
-    expect(running).toMatchObject({ level: 'INFO', namespace: 'default', taskQueue, mediaConnectEndpoint: simulator.endpoint });
+    expect(running).toMatchObject({
+      level: 'INFO',
+      namespace: 'default',
+      taskQueue,
+      mediaConnectEndpoint: simulator.endpoint,
+    });
     // Without a bundle the SDK runs webpack at start-up and logs "Workflow bundle created".
     expect(parsedLogLines().map((line) => line.message)).not.toContain('Workflow bundle created');
     expect(startupMs).toBeLessThan(60_000);
@@ -131,7 +139,9 @@ describe('the worker in production mode', () => {
         'temporal_request',
       ]),
     );
-    expect(body).toMatch(new RegExp(`^temporal_workflow_completed\\{[^}]*task_queue="${taskQueue}"[^}]*\\} [1-9]`, 'm'));
+    expect(body).toMatch(
+      new RegExp(`^temporal_workflow_completed\\{[^}]*task_queue="${taskQueue}"[^}]*\\} [1-9]`, 'm'),
+    );
   });
 
   it('never writes the AWS secret access key to its output', () => {

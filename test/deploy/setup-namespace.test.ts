@@ -17,7 +17,9 @@ const namespace = 'event-day';
 
 /** The environment docker-compose.yml gives the set-up service. */
 const composeEnv = (
-  parse(readFileSync(path.join(REPO, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { environment: Record<string, string> }> }
+  parse(readFileSync(path.join(REPO, 'docker-compose.yml'), 'utf8')) as {
+    services: Record<string, { environment: Record<string, string> }>;
+  }
 ).services['temporal-setup-namespace'].environment;
 
 let env: TestWorkflowEnvironment;
@@ -46,7 +48,9 @@ function runSetup(): Promise<{ code: number | null; output: string }> {
 async function customSearchAttributes(): Promise<Record<string, string>> {
   const { customAttributes } = await env.connection.operatorService.listSearchAttributes({ namespace });
   const keyword = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
-  return Object.fromEntries(Object.entries(customAttributes ?? {}).map(([name, type]) => [name, type === keyword ? 'Keyword' : String(type)]));
+  return Object.fromEntries(
+    Object.entries(customAttributes ?? {}).map(([name, type]) => [name, type === keyword ? 'Keyword' : String(type)]),
+  );
 }
 
 beforeAll(async () => {

@@ -34,7 +34,10 @@ function workerEnv(overrides: Record<string, string> = {}): Record<string, strin
 
 async function createMotoFlow(name: string): Promise<string> {
   const { Flow } = await mediaConnect.send(
-    new CreateFlowCommand({ Name: name, Source: { Name: `${name}-source`, Protocol: 'rtp', WhitelistCidr: '10.0.0.0/16', IngestPort: 5000 } }),
+    new CreateFlowCommand({
+      Name: name,
+      Source: { Name: `${name}-source`, Protocol: 'rtp', WhitelistCidr: '10.0.0.0/16', IngestPort: 5000 },
+    }),
   );
   return Flow!.FlowArn!;
 }
@@ -81,7 +84,11 @@ describe('end to end against moto', () => {
     const flowArns = await Promise.all(['FleetA', 'FleetB', 'FleetC'].map(createMotoFlow));
     // moto moves a flow from STARTING to ACTIVE only when it is described, never on its own, so
     // ListFlows alone would wait for ever: the bring-ups' own fallback checks do it here.
-    const handle = await startBringFleetOnline(env.client, { flowArns, pollInterval: '1s', childPollInterval: '1s' }, { workflowId: 'e2e-fleet', taskQueue });
+    const handle = await startBringFleetOnline(
+      env.client,
+      { flowArns, pollInterval: '1s', childPollInterval: '1s' },
+      { workflowId: 'e2e-fleet', taskQueue },
+    );
     const result = await handle.result();
     expect(result).toMatchObject({ active: 3, failed: 0, cancelled: 0 });
     expect(result.results.map((r) => r.outcome)).toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE']);
@@ -91,8 +98,15 @@ describe('end to end against moto', () => {
   });
 
   it('refuses a fleet with a malformed ARN before anything starts', async () => {
-    const bad = startBringFleetOnline(env.client, { flowArns: [await createMotoFlow('FleetOk'), 'arn:aws:s3:::bucket'] }, { workflowId: 'e2e-bad-fleet', taskQueue });
-    await expect(bad).rejects.toMatchObject({ type: 'InvalidFlowArn', message: expect.stringContaining('flowArns[1]') });
+    const bad = startBringFleetOnline(
+      env.client,
+      { flowArns: [await createMotoFlow('FleetOk'), 'arn:aws:s3:::bucket'] },
+      { workflowId: 'e2e-bad-fleet', taskQueue },
+    );
+    await expect(bad).rejects.toMatchObject({
+      type: 'InvalidFlowArn',
+      message: expect.stringContaining('flowArns[1]'),
+    });
     await expect(env.client.workflow.getHandle('e2e-bad-fleet').describe()).rejects.toThrow(/not found/i);
   });
 
@@ -114,18 +128,38 @@ describe('a misconfigured worker', () => {
   it.each([
     ['no AWS region', { AWS_REGION: '' }, /AWS_REGION/],
     ['no credentials', { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' }, /No AWS credentials/],
-    ['an unreachable MediaConnect endpoint', { AWS_ENDPOINT_URL_MEDIACONNECT: 'http://127.0.0.1:1' }, /Cannot reach .*127\.0\.0\.1:1.*AWS_ENDPOINT_URL_MEDIACONNECT/],
-    ['an endpoint that is not a URL', { AWS_ENDPOINT_URL_MEDIACONNECT: 'mediaconnect.local' }, /AWS_ENDPOINT_URL_MEDIACONNECT must be an http\(s\) URL/],
-    ['an unreachable Temporal', { TEMPORAL_ADDRESS: '127.0.0.1:1' }, /Cannot connect to Temporal at 127\.0\.0\.1:1.*TEMPORAL_ADDRESS/],
+    [
+      'an unreachable MediaConnect endpoint',
+      { AWS_ENDPOINT_URL_MEDIACONNECT: 'http://127.0.0.1:1' },
+      /Cannot reach .*127\.0\.0\.1:1.*AWS_ENDPOINT_URL_MEDIACONNECT/,
+    ],
+    [
+      'an endpoint that is not a URL',
+      { AWS_ENDPOINT_URL_MEDIACONNECT: 'mediaconnect.local' },
+      /AWS_ENDPOINT_URL_MEDIACONNECT must be an http\(s\) URL/,
+    ],
+    [
+      'an unreachable Temporal',
+      { TEMPORAL_ADDRESS: '127.0.0.1:1' },
+      /Cannot connect to Temporal at 127\.0\.0\.1:1.*TEMPORAL_ADDRESS/,
+    ],
     ['a malformed Temporal address', { TEMPORAL_ADDRESS: 'http://x' }, /TEMPORAL_ADDRESS must be host:port/],
     ['a bad rate limit', { MEDIACONNECT_MAX_REQUESTS_PER_SECOND: 'lots' }, /MEDIACONNECT_MAX_REQUESTS_PER_SECOND/],
-    ['a fractional burst', { MEDIACONNECT_BURST: '2.5' }, /MEDIACONNECT_BURST must be a whole number from 1 to 100000.*got "2\.5"/],
-  ])('exits with code 78 and a message naming the problem: %s', async (_label, overrides, message) => {
-    const env = Object.fromEntries(Object.entries(workerEnv(overrides)).filter(([, v]) => v !== ''));
-    const proc = spawnWorker(env);
-    const code = await proc.exited;
-    expect(proc.output()).toMatch(message);
-    expect(code).toBe(78);
-    expect(proc.output()).not.toContain('test-secret-not-real');
-  }, 60_000);
+    [
+      'a fractional burst',
+      { MEDIACONNECT_BURST: '2.5' },
+      /MEDIACONNECT_BURST must be a whole number from 1 to 100000.*got "2\.5"/,
+    ],
+  ])(
+    'exits with code 78 and a message naming the problem: %s',
+    async (_label, overrides, message) => {
+      const env = Object.fromEntries(Object.entries(workerEnv(overrides)).filter(([, v]) => v !== ''));
+      const proc = spawnWorker(env);
+      const code = await proc.exited;
+      expect(proc.output()).toMatch(message);
+      expect(code).toBe(78);
+      expect(proc.output()).not.toContain('test-secret-not-real');
+    },
+    60_000,
+  );
 });

@@ -1,13 +1,31 @@
 /** The progress table, the summary and the live views: pure rendering, no server. */
 import { createLiveView } from '../../src/live-view/live-view';
-import { formatElapsed, renderProgressLine, renderProgressTable, renderSummary, type BringUpRow } from '../../src/live-view/progress-table';
+import {
+  formatElapsed,
+  renderProgressLine,
+  renderProgressTable,
+  renderSummary,
+  type BringUpRow,
+} from '../../src/live-view/progress-table';
 
 const arn = (name: string) => `arn:aws:mediaconnect:us-east-1:111122223333:flow:1-abc-def:${name}`;
-const row = (name: string, fields: Partial<BringUpRow>): BringUpRow => ({ flowArn: arn(name), flowName: name, workflowId: `bring-flow-online:${arn(name)}`, state: 'running', ...fields });
+const row = (name: string, fields: Partial<BringUpRow>): BringUpRow => ({
+  flowArn: arn(name),
+  flowName: name,
+  workflowId: `bring-flow-online:${arn(name)}`,
+  state: 'running',
+  ...fields,
+});
 
 const ROWS: BringUpRow[] = [
   row('MainStage', { state: 'active', flowStatus: 'ACTIVE', polls: 5, elapsedMs: 6_100 }),
-  row('RedCarpet', { state: 'failed', flowStatus: 'ERROR', polls: 3, elapsedMs: 4_000, failure: { type: 'FlowError', message: 'Flow RedCarpet went to ERROR: Source lost' } }),
+  row('RedCarpet', {
+    state: 'failed',
+    flowStatus: 'ERROR',
+    polls: 3,
+    elapsedMs: 4_000,
+    failure: { type: 'FlowError', message: 'Flow RedCarpet went to ERROR: Source lost' },
+  }),
   row('Backstage', { flowStatus: 'STARTING', polls: 12, elapsedMs: 125_000, note: 'MediaConnect throttled 2 calls' }),
   row('PressRoom', {}),
 ];
@@ -46,7 +64,9 @@ describe('formatElapsed', () => {
 describe('renderProgressLine', () => {
   it('names the flow, its status, polls and elapsed time, and for a failure its message', () => {
     expect(renderProgressLine(ROWS[2])).toBe('Backstage: STARTING (12 polls, 2m05s) MediaConnect throttled 2 calls');
-    expect(renderProgressLine(ROWS[1])).toBe('RedCarpet: FAILED FlowError (3 polls, 4.0s) Flow RedCarpet went to ERROR: Source lost');
+    expect(renderProgressLine(ROWS[1])).toBe(
+      'RedCarpet: FAILED FlowError (3 polls, 4.0s) Flow RedCarpet went to ERROR: Source lost',
+    );
     expect(renderProgressLine(row('One', { polls: 1 }))).toBe('One: checking (1 poll)');
   });
 });
@@ -67,7 +87,11 @@ describe('renderSummary', () => {
   });
 
   it('mentions bring-ups still running', () => {
-    expect(renderSummary([ROWS[2]])).toEqual(['Summary: 0 of 1 flows ACTIVE, 0 failed, 1 still running', 'STILL RUNNING:', '  Backstage  STARTING']);
+    expect(renderSummary([ROWS[2]])).toEqual([
+      'Summary: 0 of 1 flows ACTIVE, 0 failed, 1 still running',
+      'STILL RUNNING:',
+      '  Backstage  STARTING',
+    ]);
   });
 });
 

@@ -1,5 +1,11 @@
 /** Hostile text on its way to a terminal: the helper, and every renderer that prints outside text. */
-import { renderFailures, renderProgressLine, renderProgressTable, renderSummary, type BringUpRow } from '../../src/live-view/progress-table';
+import {
+  renderFailures,
+  renderProgressLine,
+  renderProgressTable,
+  renderSummary,
+  type BringUpRow,
+} from '../../src/live-view/progress-table';
 import { terminalSafe, terminalSafeLines } from '../../src/live-view/terminal-text';
 
 /** Any control character a terminal acts on (line feeds between lines are the renderers' own, and checked apart). */
@@ -9,7 +15,11 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 describe('terminalSafe', () => {
   it.each([
     ['clear screen', 'lost\x1b[2J\x1b[H', 'lost\\x1b[2J\\x1b[H'],
-    ['OSC 8 hyperlink ended by BEL', '\x1b]8;;https://evil.example/\x07click\x1b]8;;\x07', '\\x1b]8;;https://evil.example/\\x07click\\x1b]8;;\\x07'],
+    [
+      'OSC 8 hyperlink ended by BEL',
+      '\x1b]8;;https://evil.example/\x07click\x1b]8;;\x07',
+      '\\x1b]8;;https://evil.example/\\x07click\\x1b]8;;\\x07',
+    ],
     ['window title ended by ST', '\x1b]0;owned\x1b\\', '\\x1b]0;owned\\x1b\\'],
     ['CRLF and tabs', 'line one\r\nline two\tthree', 'line one line two three'],
     ['a bell', 'ring\x07ring', 'ring\\x07ring'],
@@ -27,7 +37,9 @@ describe('terminalSafe', () => {
   });
 
   it('terminalSafeLines keeps line breaks (a stack trace) and neutralises the rest', () => {
-    expect(terminalSafeLines('Error: bad\x1b[2J\r\n    at x (y.ts:1:2)\n    at z')).toBe('Error: bad\\x1b[2J\n    at x (y.ts:1:2)\n    at z');
+    expect(terminalSafeLines('Error: bad\x1b[2J\r\n    at x (y.ts:1:2)\n    at z')).toBe(
+      'Error: bad\\x1b[2J\n    at x (y.ts:1:2)\n    at z',
+    );
   });
 });
 
@@ -42,7 +54,14 @@ describe('the renderers', () => {
       flowStatus: 'ERROR',
       failure: { type: 'FlowError\x1b[8m', message: `Flow Evil went to ERROR: ${HOSTILE}` },
     },
-    { flowArn: 'arn:x', flowName: 'Running', workflowId: 'w2', state: 'running', flowStatus: 'STARTING\r\x1b[K', note: `last error: ${HOSTILE}` },
+    {
+      flowArn: 'arn:x',
+      flowName: 'Running',
+      workflowId: 'w2',
+      state: 'running',
+      flowStatus: 'STARTING\r\x1b[K',
+      note: `last error: ${HOSTILE}`,
+    },
     { flowArn: 'arn:y', flowName: 'Gone', workflowId: 'w3\x1b[2J', state: 'not-found' },
   ];
 

@@ -39,8 +39,16 @@ function timeMs(event: HistoryEvent | undefined): number {
 
 /** Server time from scheduling the (only) startFlow activity to its failure. */
 function startFlowScheduledToFailedMs(events: HistoryEvent[]): number {
-  const scheduled = events.find((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && e.activityTaskScheduledEventAttributes?.activityType?.name === 'startFlow');
-  const failed = events.find((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED && String(e.activityTaskFailedEventAttributes?.scheduledEventId) === String(scheduled?.eventId));
+  const scheduled = events.find(
+    (e) =>
+      e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED &&
+      e.activityTaskScheduledEventAttributes?.activityType?.name === 'startFlow',
+  );
+  const failed = events.find(
+    (e) =>
+      e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED &&
+      String(e.activityTaskFailedEventAttributes?.scheduledEventId) === String(scheduled?.eventId),
+  );
   if (!scheduled || !failed) throw new Error('the history has no failed startFlow activity');
   return timeMs(failed) - timeMs(scheduled);
 }
@@ -56,23 +64,31 @@ describe('StartFlow refused with a status no retry can fix', () => {
     ['badRequest', 400, 'BadRequestException'],
     ['forbidden', 403, 'ForbiddenException'],
     ['notFound', 404, 'NotFoundException'],
-  ] as [SimulatedFaultKind, number, string][])('%s (HTTP %i): fails after one attempt with the service’s message, and no retry is scheduled', async (kind, httpStatus, type) => {
-    const flowArn = sim.createFlow({ name: `Refused-${httpStatus}` });
-    const message = `Simulated ${httpStatus}: the account may not start ${flowArn.split(':').pop()}`;
-    sim.injectFault({ operation: 'StartFlow', flowArn, kind, message });
+  ] as [SimulatedFaultKind, number, string][])(
+    '%s (HTTP %i): fails after one attempt with the service’s message, and no retry is scheduled',
+    async (kind, httpStatus, type) => {
+      const flowArn = sim.createFlow({ name: `Refused-${httpStatus}` });
+      const message = `Simulated ${httpStatus}: the account may not start ${flowArn.split(':').pop()}`;
+      sim.injectFault({ operation: 'StartFlow', flowArn, kind, message });
 
-    const handle = await startBringFlowOnline(env.client, { flowArn }, { taskQueue });
-    const failure = await workflowFailure(handle.result());
-    expect(failure).toMatchObject({ type, nonRetryable: true });
-    expect(failure.message).toContain(message);
-    expect(failure.message).toContain(`HTTP ${httpStatus}`);
+      const handle = await startBringFlowOnline(env.client, { flowArn }, { taskQueue });
+      const failure = await workflowFailure(handle.result());
+      expect(failure).toMatchObject({ type, nonRetryable: true });
+      expect(failure.message).toContain(message);
+      expect(failure.message).toContain(`HTTP ${httpStatus}`);
 
-    const events = await historyOf(handle);
-    expect(activityAttempts(events, 'startFlow')).toEqual([1]);
-    expect(sim.calls({ operation: 'StartFlow', flowArn }).map((c) => c.httpStatus)).toEqual([httpStatus]);
-    const activityMs = startFlowScheduledToFailedMs(events);
-    const workflowMs = startToCloseMs(events);
-    figures[`HTTP ${httpStatus}`] = { type, startFlowAttempts: 1, activityScheduledToFailedMs: activityMs, workflowStartToCloseMs: workflowMs };
-    // How fast is this machine's business, not the test's: the times are printed, the single attempt above is the claim.
-  });
+      const events = await historyOf(handle);
+      expect(activityAttempts(events, 'startFlow')).toEqual([1]);
+      expect(sim.calls({ operation: 'StartFlow', flowArn }).map((c) => c.httpStatus)).toEqual([httpStatus]);
+      const activityMs = startFlowScheduledToFailedMs(events);
+      const workflowMs = startToCloseMs(events);
+      figures[`HTTP ${httpStatus}`] = {
+        type,
+        startFlowAttempts: 1,
+        activityScheduledToFailedMs: activityMs,
+        workflowStartToCloseMs: workflowMs,
+      };
+      // How fast is this machine's business, not the test's: the times are printed, the single attempt above is the claim.
+    },
+  );
 });

@@ -35,13 +35,17 @@ describe('a fault storm on every MediaConnect operation', () => {
     sim.injectFault({ kind: 'unavailable', probability: 0.05 });
     // The two kinds of 429 are told apart by flow (the simulator records the kind, not the header):
     // even-numbered flows meet 429 with Retry-After: 1, odd-numbered ones 429 without it.
-    fleet.forEach(({ flowArn }, i) => sim.injectFault({ kind: 'throttle', flowArn, probability: 0.1, ...(i % 2 === 1 && { retryAfterSeconds: 1 }) }));
+    fleet.forEach(({ flowArn }, i) =>
+      sim.injectFault({ kind: 'throttle', flowArn, probability: 0.1, ...(i % 2 === 1 && { retryAfterSeconds: 1 }) }),
+    );
     sim.injectFault({ kind: 'drop', applied: true, probability: 0.025 });
     sim.injectFault({ kind: 'drop', applied: false, probability: 0.025 });
     // Past the activity's 10 s call timeout: each costs a timeout and a retry, so keep it rare.
     sim.injectFault({ kind: 'slow', delayMs: 11_000, probability: 0.03 });
 
-    const handles = await Promise.all(fleet.map(({ flowArn }) => startBringFlowOnline(env.client, { flowArn, pollInterval: '1s' }, { taskQueue })));
+    const handles = await Promise.all(
+      fleet.map(({ flowArn }) => startBringFlowOnline(env.client, { flowArn, pollInterval: '1s' }, { taskQueue })),
+    );
     const outcomes = await Promise.all(handles.map((handle) => outcomeOf(handle)));
     expect(outcomes).toEqual(fleet.map(({ expected }) => expected));
 
@@ -50,12 +54,20 @@ describe('a fault storm on every MediaConnect operation', () => {
     const faults = tally(
       calls
         .filter((c) => c.fault !== undefined)
-        .map((c) => (c.fault === 'throttle' ? (withRetryAfter.has(c.flowArn ?? '') ? 'throttle with Retry-After' : 'throttle without Retry-After') : c.fault)),
+        .map((c) =>
+          c.fault === 'throttle'
+            ? withRetryAfter.has(c.flowArn ?? '')
+              ? 'throttle with Retry-After'
+              : 'throttle without Retry-After'
+            : c.fault,
+        ),
     );
     // A lost or late StartFlow answer is retried and finds the flow started: no flow that ends ACTIVE
     // was started twice. (A flow that already went to ERROR may legitimately be started again; a
     // start whose connection dropped after it was applied shows no 202 at all.)
-    const accepted = fleet.map(({ flowArn }) => sim.calls({ operation: 'StartFlow', flowArn }).filter((c) => c.httpStatus === 202).length);
+    const accepted = fleet.map(
+      ({ flowArn }) => sim.calls({ operation: 'StartFlow', flowArn }).filter((c) => c.httpStatus === 202).length,
+    );
     expect(accepted.filter((n, i) => n > 1 && fleet[i].expected === 'ACTIVE')).toEqual([]);
 
     printFigures('fault-storm', {

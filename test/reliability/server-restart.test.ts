@@ -24,7 +24,10 @@ let worker: WorkerProcess | undefined;
 let connection: Connection | undefined;
 
 beforeAll(async () => {
-  [server, sim] = await Promise.all([DevServerProcess.start(path.join(dir, 't.db')), MediaConnectSimulator.start({ rateLimit: false, seed: 12 })]);
+  [server, sim] = await Promise.all([
+    DevServerProcess.start(path.join(dir, 't.db')),
+    MediaConnectSimulator.start({ rateLimit: false, seed: 12 }),
+  ]);
 }, 120_000);
 
 afterAll(async () => {
@@ -37,7 +40,9 @@ afterAll(async () => {
 
 /** Worker log lines at WARN or above, other than the expected FlowError failures: what it said about the outage. */
 function complaints(output: string): string[] {
-  return output.split('\n').filter((line) => /"level":"(WARN|ERROR)"/.test(line) && !line.includes('"message":"Workflow failed"'));
+  return output
+    .split('\n')
+    .filter((line) => /"level":"(WARN|ERROR)"/.test(line) && !line.includes('"message":"Workflow failed"'));
 }
 
 describe('the Temporal server stopped and restarted on the same database mid-run', () => {
@@ -48,7 +53,9 @@ describe('the Temporal server stopped and restarted on the same database mid-run
     connection = await Connection.connect({ address: server.address });
     const client = new Client({ connection, namespace: 'default' });
 
-    const handles = await Promise.all(fleet.map(({ flowArn }) => startBringFlowOnline(client, { flowArn, pollInterval: '1s' }, { taskQueue })));
+    const handles = await Promise.all(
+      fleet.map(({ flowArn }) => startBringFlowOnline(client, { flowArn, pollInterval: '1s' }, { taskQueue })),
+    );
     const statuses = () => tally(fleet.map(({ flowArn }) => sim.flowStatus(flowArn)));
     await waitFor('3 flows to be ACTIVE', () => (statuses().ACTIVE ?? 0) >= 3, 90_000);
     const atStop = { flowStatuses: statuses(), simulatorCalls: sim.stats().total };
@@ -64,9 +71,14 @@ describe('the Temporal server stopped and restarted on the same database mid-run
     const restartTookMs = Date.now() - restartedAt;
 
     const outcomes = await Promise.all(handles.map((handle) => outcomeOf(handle)));
-    expect({ workerAliveDuringOutage, workerAliveAfter: worker.child.exitCode === null }).toEqual({ workerAliveDuringOutage: true, workerAliveAfter: true });
+    expect({ workerAliveDuringOutage, workerAliveAfter: worker.child.exitCode === null }).toEqual({
+      workerAliveDuringOutage: true,
+      workerAliveAfter: true,
+    });
     expect(outcomes).toEqual(fleet.map(({ expected }) => expected));
-    const startAnswers = fleet.map(({ flowArn }) => sim.calls({ operation: 'StartFlow', flowArn }).filter((c) => c.httpStatus === 202).length);
+    const startAnswers = fleet.map(
+      ({ flowArn }) => sim.calls({ operation: 'StartFlow', flowArn }).filter((c) => c.httpStatus === 202).length,
+    );
     expect(startAnswers).toEqual(fleet.map(() => 1));
 
     const workerComplaints = complaints(worker.output());

@@ -45,7 +45,9 @@ describe('a worker killed with SIGKILL in the middle of a 50-flow bring-up', () 
     const first = await startWorkerProcess(workerEnvFor(env.address, sim, taskQueue));
     workers.push(first);
 
-    const handles = await Promise.all(fleet.map(({ flowArn }) => startBringFlowOnline(env.client, { flowArn, pollInterval: '1s' }, { taskQueue })));
+    const handles = await Promise.all(
+      fleet.map(({ flowArn }) => startBringFlowOnline(env.client, { flowArn, pollInterval: '1s' }, { taskQueue })),
+    );
     let closed = 0;
     const outcomes = Promise.all(handles.map((handle) => outcomeOf(handle).finally(() => (closed += 1))));
 
@@ -73,7 +75,9 @@ describe('a worker killed with SIGKILL in the middle of a 50-flow bring-up', () 
     expect((await budget.describe()).status.name).toBe('RUNNING');
 
     // StartFlow accepted (202) exactly once per flow; a retried start may only have found it started (400).
-    const startAnswers = fleet.map(({ flowArn }) => sim.calls({ operation: 'StartFlow', flowArn }).map((c) => c.httpStatus));
+    const startAnswers = fleet.map(({ flowArn }) =>
+      sim.calls({ operation: 'StartFlow', flowArn }).map((c) => c.httpStatus),
+    );
     expect(startAnswers.map((answers) => answers.filter((s) => s === 202).length)).toEqual(fleet.map(() => 1));
     expect(startAnswers.flat().filter((s) => s !== 202 && s !== 400)).toEqual([]);
 

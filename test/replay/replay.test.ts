@@ -27,7 +27,8 @@ function recorded(scenario: string): { workflowId: string; history: temporal.api
 
 async function replay(workflowsPath: string, scenarios: string[]): Promise<Map<string, ReplayResult>> {
   const results = new Map<string, ReplayResult>();
-  for await (const result of Worker.runReplayHistories({ workflowsPath }, scenarios.map(recorded))) results.set(result.workflowId, result);
+  for await (const result of Worker.runReplayHistories({ workflowsPath }, scenarios.map(recorded)))
+    results.set(result.workflowId, result);
   return results;
 }
 
@@ -37,16 +38,33 @@ const began = Date.now();
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('WARN') }); // the replay workers' state changes are noise here
   results = await replay(require.resolve('../../src/workflows'), SCENARIOS);
-  process.stdout.write(`\n[replay] ${JSON.stringify({ historiesReplayed: results.size, failed: [...results.values()].filter((r) => r.error).map((r) => r.workflowId), wallMs: Date.now() - began })}\n`);
+  process.stdout.write(
+    `\n[replay] ${JSON.stringify({ historiesReplayed: results.size, failed: [...results.values()].filter((r) => r.error).map((r) => r.workflowId), wallMs: Date.now() - began })}\n`,
+  );
 }, 120_000);
 
 describe('recorded histories', () => {
   it('cover success, ERROR, throttling, continue-as-new, already ACTIVE, refusals, timeouts, signals, cancellation, fleets and the request budget', () => {
     expect(SCENARIOS).toEqual(
       expect.arrayContaining([
-        'success', 'flow-error', 'throttled', 'continue-as-new-run1', 'continue-as-new-run2', 'already-active',
-        'already-starting', 'known-status', 'start-refused', 'start-timeout', 'signalled', 'signalled-confirmed', 'cancelled-while-starting',
-        'fleet-report', 'fleet-fail-fast', 'fleet-cancelled', 'request-budget-run1', 'request-budget-run2',
+        'success',
+        'flow-error',
+        'throttled',
+        'continue-as-new-run1',
+        'continue-as-new-run2',
+        'already-active',
+        'already-starting',
+        'known-status',
+        'start-refused',
+        'start-timeout',
+        'signalled',
+        'signalled-confirmed',
+        'cancelled-while-starting',
+        'fleet-report',
+        'fleet-fail-fast',
+        'fleet-cancelled',
+        'request-budget-run1',
+        'request-budget-run2',
       ]),
     );
   });

@@ -44,7 +44,8 @@ function answer(method: string, url: string): { status: number; body: unknown } 
   const flowArn = encoded ? decodeURIComponent(encoded) : undefined;
   if (method === 'POST' && kind === 'start') return { status: 202, body: { flowArn, status: 'STARTING' } };
   if (method === 'POST' && kind === 'stop') return { status: 202, body: { flowArn, status: 'STOPPING' } };
-  if (method === 'GET' && !kind && flowArn) return { status: 200, body: { flow: { flowArn, name: flowArn.split(':')[7], status: 'ACTIVE' } } };
+  if (method === 'GET' && !kind && flowArn)
+    return { status: 200, body: { flow: { flowArn, name: flowArn.split(':')[7], status: 'ACTIVE' } } };
   return { status: 404, body: { message: `no route ${method} ${url}` } };
 }
 
@@ -54,7 +55,10 @@ beforeAll(async () => {
     req.resume();
     req.on('end', () => {
       const { status, body } = answer(req.method ?? '', req.url ?? '');
-      res.writeHead(status, { 'content-type': 'application/json', ...(status === 404 && { 'x-amzn-errortype': 'NotFoundException' }) });
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        ...(status === 404 && { 'x-amzn-errortype': 'NotFoundException' }),
+      });
       res.end(JSON.stringify(body));
     });
   });
@@ -72,24 +76,27 @@ afterAll(async () => {
 beforeEach(() => (requests = []));
 
 describe('the flow ARN in the request path', () => {
-  it.each(SPECIAL_BUT_VALID)('%s travels as one encoded path segment of StartFlow, DescribeFlow and StopFlow', async (flowArn) => {
-    const segment = encodeURIComponent(flowArn);
-    expect(await activities.startFlow({ flowArn })).toMatchObject({ flowArn, status: 'STARTING' });
-    expect(await activities.describeFlow({ flowArn })).toMatchObject({ flowArn, status: 'ACTIVE' });
-    expect(await activities.stopFlow({ flowArn })).toMatchObject({ flowArn, status: 'STOPPING' });
-    expect(requests).toEqual([
-      { method: 'POST', url: `/v1/flows/start/${segment}` },
-      { method: 'GET', url: `/v1/flows/${segment}` },
-      { method: 'POST', url: `/v1/flows/stop/${segment}` },
-    ]);
-    // No dot segment a server or proxy could resolve, and the ARN's colons stay encoded.
-    for (const { url } of requests) {
-      expect(url!.split('/').filter((part) => part === '.' || part === '..')).toEqual([]);
-      expect(url).not.toMatch(/[?#]/);
-    }
-    figures.validArnsSent += 1;
-    figures.requestsChecked += requests.length;
-  });
+  it.each(SPECIAL_BUT_VALID)(
+    '%s travels as one encoded path segment of StartFlow, DescribeFlow and StopFlow',
+    async (flowArn) => {
+      const segment = encodeURIComponent(flowArn);
+      expect(await activities.startFlow({ flowArn })).toMatchObject({ flowArn, status: 'STARTING' });
+      expect(await activities.describeFlow({ flowArn })).toMatchObject({ flowArn, status: 'ACTIVE' });
+      expect(await activities.stopFlow({ flowArn })).toMatchObject({ flowArn, status: 'STOPPING' });
+      expect(requests).toEqual([
+        { method: 'POST', url: `/v1/flows/start/${segment}` },
+        { method: 'GET', url: `/v1/flows/${segment}` },
+        { method: 'POST', url: `/v1/flows/stop/${segment}` },
+      ]);
+      // No dot segment a server or proxy could resolve, and the ARN's colons stay encoded.
+      for (const { url } of requests) {
+        expect(url!.split('/').filter((part) => part === '.' || part === '..')).toEqual([]);
+        expect(url).not.toMatch(/[?#]/);
+      }
+      figures.validArnsSent += 1;
+      figures.requestsChecked += requests.length;
+    },
+  );
 
   it.each(PATH_ESCAPES)('an ARN with %s is refused as InvalidFlowArn before any request', async (_label, flowArn) => {
     for (const activity of [activities.startFlow, activities.describeFlow, activities.stopFlow]) {

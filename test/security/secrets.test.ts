@@ -44,7 +44,8 @@ const ECHOES: Record<string, { times: number; httpStatus: number; errorType: str
 
 /** A misbehaving service's error message: the request it refused, signed headers and all. */
 function echoMessage(req: IncomingMessage, format: 'lines' | 'json'): string {
-  if (format === 'json') return `Upstream refused ${JSON.stringify({ method: req.method, url: req.url, headers: req.headers })}`;
+  if (format === 'json')
+    return `Upstream refused ${JSON.stringify({ method: req.method, url: req.url, headers: req.headers })}`;
   const headers = Object.entries(req.headers).map(([name, value]) => `${name}: ${String(value)}`);
   return `Request not authorized:\r\n${req.method} ${req.url}\r\n${headers.join('\r\n')}`;
 }
@@ -58,7 +59,11 @@ function answerWithEcho(req: IncomingMessage, res: ServerResponse): boolean {
   const body = JSON.stringify({ message: echoMessage(req, echo.format) });
   echoed.push(body);
   req.resume();
-  res.writeHead(echo.httpStatus, { 'content-type': 'application/json', 'x-amzn-errortype': echo.errorType, 'x-amzn-requestid': `echo-${echoed.length}` });
+  res.writeHead(echo.httpStatus, {
+    'content-type': 'application/json',
+    'x-amzn-errortype': echo.errorType,
+    'x-amzn-requestid': `echo-${echoed.length}`,
+  });
   res.end(body);
   return true;
 }
@@ -66,7 +71,10 @@ function answerWithEcho(req: IncomingMessage, res: ServerResponse): boolean {
 /** Forwards every request to the simulator (or echoes it, see ECHOES), recording its signature headers on the way. */
 function startRecordingProxy(target: string): Promise<Server> {
   const server = createServer((req, res) => {
-    signed.push({ authorization: req.headers.authorization, securityToken: req.headers['x-amz-security-token'] as string | undefined });
+    signed.push({
+      authorization: req.headers.authorization,
+      securityToken: req.headers['x-amz-security-token'] as string | undefined,
+    });
     if (answerWithEcho(req, res)) return;
     const upstream = request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -89,7 +97,12 @@ beforeAll(async () => {
   [env, sim] = await Promise.all([createDevServer(), MediaConnectSimulator.start({ rateLimit: false })]);
   proxy = await startRecordingProxy(sim.endpoint);
   const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-  worker = await startWorkerProcess({ ...workerEnvFor(env.address, sim, taskQueue), AWS_ENDPOINT_URL_MEDIACONNECT: endpoint, ...CREDENTIALS, LOG_LEVEL: 'DEBUG' });
+  worker = await startWorkerProcess({
+    ...workerEnvFor(env.address, sim, taskQueue),
+    AWS_ENDPOINT_URL_MEDIACONNECT: endpoint,
+    ...CREDENTIALS,
+    LOG_LEVEL: 'DEBUG',
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -104,38 +117,73 @@ afterAll(async () => {
 async function historyTexts(handle: WorkflowHandle): Promise<string[]> {
   const { History } = temporal.api.history.v1;
   const history = await handle.fetchHistory();
-  const decoded = JSON.stringify(History.toObject(History.fromObject(history), { longs: String, enums: String }), (_key, value: unknown) => {
-    if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
-    const buffer = value as { type?: string; data?: number[] } | null;
-    return buffer?.type === 'Buffer' && Array.isArray(buffer.data) ? Buffer.from(buffer.data).toString('utf8') : value;
-  });
+  const decoded = JSON.stringify(
+    History.toObject(History.fromObject(history), { longs: String, enums: String }),
+    (_key, value: unknown) => {
+      if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+      const buffer = value as { type?: string; data?: number[] } | null;
+      return buffer?.type === 'Buffer' && Array.isArray(buffer.data)
+        ? Buffer.from(buffer.data).toString('utf8')
+        : value;
+    },
+  );
   return [JSON.stringify(history), decoded];
 }
 
 /** The credentials (and request signatures) found in `text`, by name. */
 function leaks(text: string): string[] {
   const signatures = new Set(signed.flatMap((s) => /Signature=([0-9a-f]{64})/.exec(s.authorization ?? '')?.[1] ?? []));
-  const secrets: Array<[string, string]> = [...Object.entries(CREDENTIALS), ...[...signatures].map((signature): [string, string] => ['Signature', signature])];
-  return [...new Set(secrets.filter(([, secret]) => text.includes(secret) || text.includes(Buffer.from(secret).toString('base64'))).map(([name]) => name))];
+  const secrets: Array<[string, string]> = [
+    ...Object.entries(CREDENTIALS),
+    ...[...signatures].map((signature): [string, string] => ['Signature', signature]),
+  ];
+  return [
+    ...new Set(
+      secrets
+        .filter(([, secret]) => text.includes(secret) || text.includes(Buffer.from(secret).toString('base64')))
+        .map(([name]) => name),
+    ),
+  ];
 }
 
 describe('credentials', () => {
   it('appear in no worker log line, failure or workflow history, though every request was signed with them', async () => {
     const success = sim.createFlow({ name: 'Success', startingDuration: 500 });
-    const flowError = sim.createFlow({ name: 'Broken', startingDuration: 500, outcome: 'ERROR', errorMessages: ['Source is not reachable'] });
+    const flowError = sim.createFlow({
+      name: 'Broken',
+      startingDuration: 500,
+      outcome: 'ERROR',
+      errorMessages: ['Source is not reachable'],
+    });
     const throttled = sim.createFlow({ name: 'Throttled', startingDuration: 500 });
     sim.injectFault({ operation: 'StartFlow', flowArn: throttled, kind: 'throttle', retryAfterSeconds: 1, times: 2 });
     sim.injectFault({ operation: 'DescribeFlow', flowArn: throttled, kind: 'unavailable', times: 1 });
     const forbidden = sim.createFlow({ name: 'Forbidden' });
-    sim.injectFault({ operation: 'StartFlow', flowArn: forbidden, kind: 'forbidden', message: 'User is not authorized to perform: mediaconnect:StartFlow' });
+    sim.injectFault({
+      operation: 'StartFlow',
+      flowArn: forbidden,
+      kind: 'forbidden',
+      message: 'User is not authorized to perform: mediaconnect:StartFlow',
+    });
     const unknown = 'arn:aws:mediaconnect:us-east-1:111122223333:flow:1-0000000000000000-000000000000:Nowhere';
     const cases = { success, flowError, throttled, forbidden, unknown };
 
-    const handles = await Promise.all(Object.values(cases).map((flowArn) => startBringFlowOnline(env.client, { flowArn, pollInterval: '500ms' }, { taskQueue })));
+    const handles = await Promise.all(
+      Object.values(cases).map((flowArn) =>
+        startBringFlowOnline(env.client, { flowArn, pollInterval: '500ms' }, { taskQueue }),
+      ),
+    );
     const outcomes = await Promise.all(handles.map((handle) => outcomeOf(handle)));
     expect(outcomes).toEqual(['ACTIVE', 'FlowError', 'ACTIVE', 'ForbiddenException', 'NotFoundException']);
     // What callers see of a failure: message, type, details and stack, as text.
-    const failures = await Promise.all(handles.map((handle) => handle.result().then(() => '', (err: Error) => `${err.stack}\n${JSON.stringify(err.cause)}\n${(err.cause as Error | undefined)?.stack}`)));
+    const failures = await Promise.all(
+      handles.map((handle) =>
+        handle.result().then(
+          () => '',
+          (err: Error) => `${err.stack}\n${JSON.stringify(err.cause)}\n${(err.cause as Error | undefined)?.stack}`,
+        ),
+      ),
+    );
     const histories = (await Promise.all(handles.map(historyTexts))).flat();
     const logs = worker!.output();
 
@@ -147,7 +195,9 @@ describe('credentials', () => {
     // ...and the decoded histories really show payloads (the workflow input is only there once decoded).
     expect(histories.some((text) => text.includes('pollInterval'))).toBe(true);
 
-    expect({ logs: leaks(logs), failures: leaks(failures.join('\n')), histories: leaks(histories.join('\n')) }).toEqual({ logs: [], failures: [], histories: [] });
+    expect({ logs: leaks(logs), failures: leaks(failures.join('\n')), histories: leaks(histories.join('\n')) }).toEqual(
+      { logs: [], failures: [], histories: [] },
+    );
 
     printFigures('secrets', {
       workflowsRun: handles.length,
@@ -165,31 +215,64 @@ describe('credentials', () => {
     const forbidden = sim.createFlow({ name: 'EchoForbidden' });
     const unavailable = sim.createFlow({ name: 'EchoUnavailable', startingDuration: 500 });
     const badRequest = sim.createFlow({ name: 'SimulatorEcho' });
-    sim.injectFault({ kind: 'badRequest', operation: 'StartFlow', flowArn: badRequest, message: 'Simulated refusal.', echoRequest: true });
+    sim.injectFault({
+      kind: 'badRequest',
+      operation: 'StartFlow',
+      flowArn: badRequest,
+      message: 'Simulated refusal.',
+      echoRequest: true,
+    });
     const logBefore = worker!.output().length;
-    const handles = await Promise.all([forbidden, unavailable, badRequest].map((flowArn) => startBringFlowOnline(env.client, { flowArn, pollInterval: '500ms' }, { taskQueue })));
-    expect(await Promise.all(handles.map((handle) => outcomeOf(handle)))).toEqual(['ForbiddenException', 'ACTIVE', 'BadRequestException']);
+    const handles = await Promise.all(
+      [forbidden, unavailable, badRequest].map((flowArn) =>
+        startBringFlowOnline(env.client, { flowArn, pollInterval: '500ms' }, { taskQueue }),
+      ),
+    );
+    expect(await Promise.all(handles.map((handle) => outcomeOf(handle)))).toEqual([
+      'ForbiddenException',
+      'ACTIVE',
+      'BadRequestException',
+    ]);
 
     // The services really echoed the credentials: four answers (the proxy's 403 and two 503s, the simulator's 400), each holding the access key and the session token.
     expect(echoed).toHaveLength(4);
-    for (const body of echoed) expect(leaks(body)).toEqual(expect.arrayContaining(['AWS_ACCESS_KEY_ID', 'AWS_SESSION_TOKEN', 'Signature']));
+    for (const body of echoed)
+      expect(leaks(body)).toEqual(expect.arrayContaining(['AWS_ACCESS_KEY_ID', 'AWS_SESSION_TOKEN', 'Signature']));
 
-    const failure = await handles[0].result().then(() => undefined, (err: Error) => err.cause as Error | undefined);
+    const failure = await handles[0].result().then(
+      () => undefined,
+      (err: Error) => err.cause as Error | undefined,
+    );
     // The service's wording is kept; what was secret in it is not.
     expect(failure?.message).toContain('Request not authorized:');
     expect(failure?.message).toMatch(/authorization: \[REDACTED\]/i);
     expect(failure?.message).toMatch(/x-amz-security-token: \[REDACTED\]/i);
-    const simulatorFailure = await handles[2].result().then(() => undefined, (err: Error) => err.cause as Error | undefined);
+    const simulatorFailure = await handles[2].result().then(
+      () => undefined,
+      (err: Error) => err.cause as Error | undefined,
+    );
     expect(simulatorFailure?.message).toContain('Simulated refusal.');
     expect(simulatorFailure?.message).toMatch(/authorization: \[REDACTED\]/i);
-    const failureText = [failure, simulatorFailure].map((f) => `${f?.message}\n${JSON.stringify(f)}\n${f?.stack}`).join('\n');
+    const failureText = [failure, simulatorFailure]
+      .map((f) => `${f?.message}\n${JSON.stringify(f)}\n${f?.stack}`)
+      .join('\n');
     const histories = (await Promise.all(handles.map(historyTexts))).flat();
     expect(histories.join('\n')).toContain('Request not authorized:');
     // The two 503s were logged by the worker as failed attempts, with the echo in them.
     const logs = worker!.output().slice(logBefore);
     expect(logs).toContain('Upstream refused');
 
-    expect({ logs: leaks(logs), failure: leaks(failureText), histories: leaks(histories.join('\n')) }).toEqual({ logs: [], failure: [], histories: [] });
-    printFigures('secrets-echo', { echoedAnswers: echoed.length, echoedBytes: echoed.join('').length, workerLogBytesSearched: logs.length, historyBytesSearched: histories.join('').length, leaks: 0 });
+    expect({ logs: leaks(logs), failure: leaks(failureText), histories: leaks(histories.join('\n')) }).toEqual({
+      logs: [],
+      failure: [],
+      histories: [],
+    });
+    printFigures('secrets-echo', {
+      echoedAnswers: echoed.length,
+      echoedBytes: echoed.join('').length,
+      workerLogBytesSearched: logs.length,
+      historyBytesSearched: histories.join('').length,
+      leaks: 0,
+    });
   }, 180_000);
 });

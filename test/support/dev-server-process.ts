@@ -39,7 +39,12 @@ export class DevServerProcess {
     if (!this.stopped) throw new Error('the dev server is already running');
     this.server = await startDevServer(this.options);
     this.stopped = false;
-    await waitFor(`the dev server's namespace to answer on ${this.address} (log: ${this.server.logFile})`, () => this.answers(), READY_TIMEOUT_MS, 200);
+    await waitFor(
+      `the dev server's namespace to answer on ${this.address} (log: ${this.server.logFile})`,
+      () => this.answers(),
+      READY_TIMEOUT_MS,
+      200,
+    );
   }
 
   /** SIGTERM, then SIGKILL after a grace period; resolves with how it ended once it has exited. */

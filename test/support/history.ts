@@ -23,11 +23,19 @@ export function scheduledActivities(events: HistoryEvent[]): string[] {
 export function activityAttempts(events: HistoryEvent[], activityType: string): number[] {
   const scheduledIds = new Set(
     events
-      .filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && e.activityTaskScheduledEventAttributes?.activityType?.name === activityType)
+      .filter(
+        (e) =>
+          e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED &&
+          e.activityTaskScheduledEventAttributes?.activityType?.name === activityType,
+      )
       .map((e) => String(e.eventId)),
   );
   return events
-    .filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED && scheduledIds.has(String(e.activityTaskStartedEventAttributes?.scheduledEventId)))
+    .filter(
+      (e) =>
+        e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED &&
+        scheduledIds.has(String(e.activityTaskStartedEventAttributes?.scheduledEventId)),
+    )
     .map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 0);
 }
 
@@ -40,12 +48,19 @@ export function countEvents(events: HistoryEvent[], type: keyof typeof EventType
 export function activityStartDelaysMs(events: HistoryEvent[], activityType: string): number[] {
   const scheduledAt = new Map<string, number>();
   for (const e of events) {
-    if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && e.activityTaskScheduledEventAttributes?.activityType?.name === activityType) {
+    if (
+      e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED &&
+      e.activityTaskScheduledEventAttributes?.activityType?.name === activityType
+    ) {
       scheduledAt.set(String(e.eventId), timeMs(e));
     }
   }
   return events
-    .filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED && scheduledAt.has(String(e.activityTaskStartedEventAttributes?.scheduledEventId)))
+    .filter(
+      (e) =>
+        e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED &&
+        scheduledAt.has(String(e.activityTaskStartedEventAttributes?.scheduledEventId)),
+    )
     .map((e) => timeMs(e) - scheduledAt.get(String(e.activityTaskStartedEventAttributes?.scheduledEventId))!);
 }
 

@@ -38,7 +38,6 @@ function findMotoServer(): string {
   throw new Error(`moto_server was found neither at ${local} nor on PATH: run npm run setup`);
 }
 
-
 function sleep(ms: number): Promise<void> {
   return new Promise((done) => setTimeout(done, ms));
 }
@@ -80,7 +79,9 @@ export async function startMoto(): Promise<MotoServer> {
   for (;;) {
     if (spawnError !== undefined || child.exitCode !== null) {
       await stop();
-      throw new Error(`moto_server (${executable}) did not start: ${spawnError?.message ?? `exit code ${child.exitCode}`}\n${stderr}`);
+      throw new Error(
+        `moto_server (${executable}) did not start: ${spawnError?.message ?? `exit code ${child.exitCode}`}\n${stderr}`,
+      );
     }
     try {
       const response = await fetch(`${endpoint}/moto-api/data.json`, { signal: AbortSignal.timeout(1_000) });
@@ -91,7 +92,9 @@ export async function startMoto(): Promise<MotoServer> {
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`moto_server (${executable}) did not answer on ${endpoint} within ${STARTUP_TIMEOUT_MS / 1000} s. Its stderr:\n${stderr}`);
+      throw new Error(
+        `moto_server (${executable}) did not answer on ${endpoint} within ${STARTUP_TIMEOUT_MS / 1000} s. Its stderr:\n${stderr}`,
+      );
     }
     await sleep(POLL_INTERVAL_MS);
   }

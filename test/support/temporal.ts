@@ -1,6 +1,10 @@
 import { SEARCH_ATTRIBUTE_KEYS } from '../../src/common/search-attributes';
 import { temporalCliPath, testServerPath } from '../../src/dev-server/temporal-cli';
-import { TestWorkflowEnvironment, type LocalTestWorkflowEnvironmentOptions, type TimeSkippingTestWorkflowEnvironmentOptions } from '@temporalio/testing';
+import {
+  TestWorkflowEnvironment,
+  type LocalTestWorkflowEnvironmentOptions,
+  type TimeSkippingTestWorkflowEnvironmentOptions,
+} from '@temporalio/testing';
 
 // The binaries are found by the demo's module, so tests and `npm run demo` use the same ones.
 export { temporalCliPath, testServerPath };
@@ -19,7 +23,9 @@ export function createDevServer(options: LocalTestWorkflowEnvironmentOptions = {
 }
 
 /** The time-skipping test server from an installed binary when there is one. */
-export function createTimeSkippingServer(options: TimeSkippingTestWorkflowEnvironmentOptions = {}): Promise<TestWorkflowEnvironment> {
+export function createTimeSkippingServer(
+  options: TimeSkippingTestWorkflowEnvironmentOptions = {},
+): Promise<TestWorkflowEnvironment> {
   const bin = testServerPath();
   return TestWorkflowEnvironment.createTimeSkipping({
     ...options,

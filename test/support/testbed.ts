@@ -27,10 +27,25 @@ export interface TestbedOptions {
 }
 
 /** Starts a testbed; call `stop()` in `afterAll`. */
-export async function startTestbed({ server, taskQueue, simulator = { rateLimit: false }, ...options }: TestbedOptions): Promise<Testbed> {
-  const [env, sim] = await Promise.all([server === 'dev' ? createDevServer() : createTimeSkippingServer(), MediaConnectSimulator.start(simulator)]);
+export async function startTestbed({
+  server,
+  taskQueue,
+  simulator = { rateLimit: false },
+  ...options
+}: TestbedOptions): Promise<Testbed> {
+  const [env, sim] = await Promise.all([
+    server === 'dev' ? createDevServer() : createTimeSkippingServer(),
+    MediaConnectSimulator.start(simulator),
+  ]);
   const mediaConnect = mediaConnectClientFor(sim.endpoint, sim.region, options.mediaConnect);
-  const worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, mediaConnect, requestBudget: false, ...options.worker });
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    mediaConnect,
+    requestBudget: false,
+    ...options.worker,
+  });
   const running = worker.run();
   return {
     env,

@@ -28,7 +28,9 @@ export function spawnWorker(env: Record<string, string>): WorkerProcess {
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))),
+  );
   return {
     child,
     output: () => output,
@@ -41,7 +43,12 @@ export function spawnWorker(env: Record<string, string>): WorkerProcess {
 }
 
 /** The environment of a worker process that uses the simulator. */
-export function workerEnvFor(address: string, sim: MediaConnectSimulator, taskQueue: string, extra: Record<string, string> = {}): Record<string, string> {
+export function workerEnvFor(
+  address: string,
+  sim: MediaConnectSimulator,
+  taskQueue: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     TEMPORAL_ADDRESS: address,
     TEMPORAL_NAMESPACE: 'default',
@@ -65,11 +72,16 @@ export async function startWorkerProcess(env: Record<string, string>, timeoutMs 
   // "Worker running" is logged at INFO: a quieter level would hide the start-up.
   const worker = spawnWorker({ LOG_FORMAT: 'json', LOG_LEVEL: 'INFO', ...env });
   try {
-    await waitFor('the worker to start', () => worker.output().includes('Worker running') || worker.child.exitCode !== null, timeoutMs);
+    await waitFor(
+      'the worker to start',
+      () => worker.output().includes('Worker running') || worker.child.exitCode !== null,
+      timeoutMs,
+    );
   } catch (err) {
     await worker.stop('SIGKILL');
     throw new Error(`${(err as Error).message}; worker output:\n${worker.output()}`, { cause: err });
   }
-  if (worker.child.exitCode !== null) throw new Error(`the worker exited early (code ${worker.child.exitCode}):\n${worker.output()}`);
+  if (worker.child.exitCode !== null)
+    throw new Error(`the worker exited early (code ${worker.child.exitCode}):\n${worker.output()}`);
   return worker;
 }

@@ -8,6 +8,11 @@ describe('the simulator’s call log', () => {
     expect(kept.length).toBeLessThanOrEqual(10);
     expect(kept.length).toBeGreaterThanOrEqual(9);
     expect(kept).toEqual(kept.map((_, i) => 25 - kept.length + i));
-    expect(log.stats()).toMatchObject({ total: 25, byOperation: { DescribeFlow: 25 }, byRegion: { 'us-east-1': 25 }, byHttpStatus: { '200': 25 } });
+    expect(log.stats()).toMatchObject({
+      total: 25,
+      byOperation: { DescribeFlow: 25 },
+      byRegion: { 'us-east-1': 25 },
+      byHttpStatus: { '200': 25 },
+    });
   });
 });

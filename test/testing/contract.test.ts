@@ -45,8 +45,17 @@ const backends: [string, () => Promise<Backend>][] = [
   [
     'simulator',
     async () => {
-      const sim = await MediaConnectSimulator.start({ rateLimit: false, defaultStartingDuration: 200, defaultStoppingDuration: 200 });
-      return { endpoint: sim.endpoint, region: sim.region, reset: () => Promise.resolve(sim.reset()), stop: () => sim.stop() };
+      const sim = await MediaConnectSimulator.start({
+        rateLimit: false,
+        defaultStartingDuration: 200,
+        defaultStoppingDuration: 200,
+      });
+      return {
+        endpoint: sim.endpoint,
+        region: sim.region,
+        reset: () => Promise.resolve(sim.reset()),
+        stop: () => sim.stop(),
+      };
     },
   ],
 ];
@@ -72,7 +81,10 @@ describe.each(backends)('MediaConnect contract against %s', (_name, startBackend
 
   async function createFlow(name: string): Promise<string> {
     const out = await client.send(
-      new CreateFlowCommand({ Name: name, Source: { Name: `${name}-source`, Protocol: 'srt-listener', IngestPort: 5000, WhitelistCidr: '0.0.0.0/0' } }),
+      new CreateFlowCommand({
+        Name: name,
+        Source: { Name: `${name}-source`, Protocol: 'srt-listener', IngestPort: 5000, WhitelistCidr: '0.0.0.0/0' },
+      }),
     );
     return out.Flow?.FlowArn as string;
   }
@@ -95,7 +107,10 @@ describe.each(backends)('MediaConnect contract against %s', (_name, startBackend
 
   it('creates a flow in STANDBY with a well-formed flow ARN that ends with its name', async () => {
     const out = await client.send(
-      new CreateFlowCommand({ Name: 'ContractShow', Source: { Name: 'src', Protocol: 'srt-listener', IngestPort: 5000, WhitelistCidr: '0.0.0.0/0' } }),
+      new CreateFlowCommand({
+        Name: 'ContractShow',
+        Source: { Name: 'src', Protocol: 'srt-listener', IngestPort: 5000, WhitelistCidr: '0.0.0.0/0' },
+      }),
     );
     expect(out.Flow?.Status).toBe('STANDBY');
     const parts = parseFlowArn(out.Flow?.FlowArn);
@@ -120,7 +135,9 @@ describe.each(backends)('MediaConnect contract against %s', (_name, startBackend
   it('lists the flow with its status', async () => {
     const flowArn = await createFlow('Listed');
     const out = await client.send(new ListFlowsCommand({ MaxResults: 1000 }));
-    expect(out.Flows).toEqual([expect.objectContaining({ FlowArn: flowArn, Name: 'Listed', Status: 'STANDBY', SourceType: 'OWNED' })]);
+    expect(out.Flows).toEqual([
+      expect.objectContaining({ FlowArn: flowArn, Name: 'Listed', Status: 'STANDBY', SourceType: 'OWNED' }),
+    ]);
   });
 
   it('stops a started flow, which reaches STANDBY', async () => {

@@ -31,7 +31,12 @@ async function failure(promise: Promise<unknown>): Promise<SdkError> {
 
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
-async function pollUntil(client: MediaConnectClient, flowArn: string, wanted: FlowStatus, timeoutMs = 5_000): Promise<FlowStatus[]> {
+async function pollUntil(
+  client: MediaConnectClient,
+  flowArn: string,
+  wanted: FlowStatus,
+  timeoutMs = 5_000,
+): Promise<FlowStatus[]> {
   const seen: FlowStatus[] = [];
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -48,7 +53,12 @@ describe('MediaConnectSimulator through @aws-sdk/client-mediaconnect', () => {
   let client: MediaConnectClient;
 
   beforeAll(async () => {
-    sim = await MediaConnectSimulator.start({ rateLimit: false, defaultStartingDuration: 300, defaultStoppingDuration: 200, deletingDuration: 100 });
+    sim = await MediaConnectSimulator.start({
+      rateLimit: false,
+      defaultStartingDuration: 300,
+      defaultStoppingDuration: 200,
+      deletingDuration: 100,
+    });
     client = mediaConnectClientFor(sim.endpoint, sim.region);
   });
   afterAll(async () => {
@@ -63,7 +73,9 @@ describe('MediaConnectSimulator through @aws-sdk/client-mediaconnect', () => {
       expect(out.$metadata.httpStatusCode).toBe(201);
       expect(out.$metadata.requestId).toEqual(expect.any(String));
       expect(out.Flow?.Status).toBe('STANDBY');
-      expect(out.Flow?.FlowArn).toMatch(/^arn:aws:mediaconnect:us-east-1:111122223333:flow:1-[A-Za-z0-9]{16}-[A-Za-z0-9]{12}:AwardsShow$/);
+      expect(out.Flow?.FlowArn).toMatch(
+        /^arn:aws:mediaconnect:us-east-1:111122223333:flow:1-[A-Za-z0-9]{16}-[A-Za-z0-9]{12}:AwardsShow$/,
+      );
       expect(flowArnProblem(out.Flow?.FlowArn)).toBeUndefined();
       expect(sim.flowArnsByName()).toEqual({ AwardsShow: out.Flow?.FlowArn });
     });
@@ -102,7 +114,12 @@ describe('MediaConnectSimulator through @aws-sdk/client-mediaconnect', () => {
     });
 
     it('ends a start in ERROR with the flow’s messages in DescribeFlow, and can be started again', async () => {
-      const flowArn = sim.createFlow({ name: 'Broken', startingDuration: 100, outcome: 'ERROR', errorMessages: ['Source SRT handshake failed'] });
+      const flowArn = sim.createFlow({
+        name: 'Broken',
+        startingDuration: 100,
+        outcome: 'ERROR',
+        errorMessages: ['Source SRT handshake failed'],
+      });
       await client.send(new StartFlowCommand({ FlowArn: flowArn }));
       await pollUntil(client, flowArn, FlowStatus.ERROR);
       const out = await client.send(new DescribeFlowCommand({ FlowArn: flowArn }));
@@ -115,14 +132,17 @@ describe('MediaConnectSimulator through @aws-sdk/client-mediaconnect', () => {
       expect((await client.send(new DescribeFlowCommand({ FlowArn: flowArn }))).Messages).toBeUndefined();
     });
 
-    it.each(['STARTING', 'ACTIVE', 'UPDATING'] as const)('refuses StartFlow on a %s flow with 400 naming the status', async (status) => {
-      const flowArn = sim.createFlow({ name: 'Busy', status, startingDuration: 60_000 });
-      const err = await failure(client.send(new StartFlowCommand({ FlowArn: flowArn })));
-      expect(err.name).toBe(AwsErrorName.BadRequest);
-      expect(err.$fault).toBe('client');
-      expect(err.$metadata?.httpStatusCode).toBe(400);
-      expect(err.message).toContain(status);
-    });
+    it.each(['STARTING', 'ACTIVE', 'UPDATING'] as const)(
+      'refuses StartFlow on a %s flow with 400 naming the status',
+      async (status) => {
+        const flowArn = sim.createFlow({ name: 'Busy', status, startingDuration: 60_000 });
+        const err = await failure(client.send(new StartFlowCommand({ FlowArn: flowArn })));
+        expect(err.name).toBe(AwsErrorName.BadRequest);
+        expect(err.$fault).toBe('client');
+        expect(err.$metadata?.httpStatusCode).toBe(400);
+        expect(err.message).toContain(status);
+      },
+    );
 
     it('stops a flow: 202 STOPPING, then STANDBY after stoppingDuration', async () => {
       const flowArn = sim.createFlow({ name: 'Stopper', status: 'ACTIVE', stoppingDuration: 200 });
@@ -146,7 +166,10 @@ describe('MediaConnectSimulator through @aws-sdk/client-mediaconnect', () => {
 
     it('answers an unknown flow with 404 NotFoundException whose message names the ARN', async () => {
       const flowArn = 'arn:aws:mediaconnect:us-east-1:111122223333:flow:1-AAAAAAAAAAAAAAAA-BBBBBBBBBBBB:Ghost';
-      for (const command of [new DescribeFlowCommand({ FlowArn: flowArn }), new StartFlowCommand({ FlowArn: flowArn })]) {
+      for (const command of [
+        new DescribeFlowCommand({ FlowArn: flowArn }),
+        new StartFlowCommand({ FlowArn: flowArn }),
+      ]) {
         const err = await failure(client.send(command));
         expect(err.name).toBe('NotFoundException');
         expect(err.$fault).toBe('client');
@@ -187,7 +210,9 @@ describe('MediaConnectSimulator through @aws-sdk/client-mediaconnect', () => {
 
   describe('ListFlows', () => {
     it('pages 10 at a time by default with nextToken, and up to maxResults', async () => {
-      const arns = Array.from({ length: 25 }, (_, i) => sim.createFlow({ name: `Flow${String(i + 1).padStart(3, '0')}`, status: i === 0 ? 'ACTIVE' : undefined }));
+      const arns = Array.from({ length: 25 }, (_, i) =>
+        sim.createFlow({ name: `Flow${String(i + 1).padStart(3, '0')}`, status: i === 0 ? 'ACTIVE' : undefined }),
+      );
       const pages: number[] = [];
       const listed: string[] = [];
       let nextToken: string | undefined;
@@ -237,22 +262,25 @@ describe('MediaConnectSimulator through @aws-sdk/client-mediaconnect', () => {
       ['conflict', 409, AwsErrorName.Conflict, 'client'],
     ];
 
-    it.each(errorFaults)('a %s fault answers %d %s, does not apply the call, and fires once by default', async (kind, httpStatus, name, fault) => {
-      const flowArn = sim.createFlow({ name: 'Target' });
-      sim.injectFault({ kind, operation: 'StartFlow' });
-      const err = await failure(client.send(new StartFlowCommand({ FlowArn: flowArn })));
-      expect(err.name).toBe(name);
-      expect(err.$fault).toBe(fault);
-      expect(err.$metadata?.httpStatusCode).toBe(httpStatus);
-      expect(sim.flowStatus(flowArn)).toBe('STANDBY');
+    it.each(errorFaults)(
+      'a %s fault answers %d %s, does not apply the call, and fires once by default',
+      async (kind, httpStatus, name, fault) => {
+        const flowArn = sim.createFlow({ name: 'Target' });
+        sim.injectFault({ kind, operation: 'StartFlow' });
+        const err = await failure(client.send(new StartFlowCommand({ FlowArn: flowArn })));
+        expect(err.name).toBe(name);
+        expect(err.$fault).toBe(fault);
+        expect(err.$metadata?.httpStatusCode).toBe(httpStatus);
+        expect(sim.flowStatus(flowArn)).toBe('STANDBY');
 
-      const retried = await client.send(new StartFlowCommand({ FlowArn: flowArn }));
-      expect(retried.Status).toBe('STARTING');
-      expect(sim.calls({ flowArn }).map((call) => [call.httpStatus, call.fault])).toEqual([
-        [httpStatus, kind],
-        [202, undefined],
-      ]);
-    });
+        const retried = await client.send(new StartFlowCommand({ FlowArn: flowArn }));
+        expect(retried.Status).toBe('STARTING');
+        expect(sim.calls({ flowArn }).map((call) => [call.httpStatus, call.fault])).toEqual([
+          [httpStatus, kind],
+          [202, undefined],
+        ]);
+      },
+    );
 
     it('sends Retry-After on a throttle fault, visible on the SDK error’s $response', async () => {
       const flowArn = sim.createFlow({ name: 'Throttled' });
@@ -270,7 +298,9 @@ describe('MediaConnectSimulator through @aws-sdk/client-mediaconnect', () => {
       sim.injectFault({ kind: 'internal', flowArn: hit, times: Infinity });
       expect((await client.send(new StartFlowCommand({ FlowArn: spared }))).Status).toBe('STARTING');
       for (let i = 0; i < 3; i++) {
-        expect((await failure(client.send(new DescribeFlowCommand({ FlowArn: hit })))).name).toBe(AwsErrorName.InternalServerError);
+        expect((await failure(client.send(new DescribeFlowCommand({ FlowArn: hit })))).name).toBe(
+          AwsErrorName.InternalServerError,
+        );
       }
       sim.clearFaults();
       expect((await client.send(new DescribeFlowCommand({ FlowArn: hit }))).Flow?.Status).toBe('STANDBY');
@@ -281,7 +311,12 @@ describe('MediaConnectSimulator through @aws-sdk/client-mediaconnect', () => {
       sim.injectFault({ kind: 'unavailable', operation: 'DescribeFlow', times: 2 });
       const outcomes: string[] = [];
       for (let i = 0; i < 4; i++) {
-        outcomes.push(await client.send(new DescribeFlowCommand({ FlowArn: flowArn })).then(() => 'ok', (err: Error) => err.name));
+        outcomes.push(
+          await client.send(new DescribeFlowCommand({ FlowArn: flowArn })).then(
+            () => 'ok',
+            (err: Error) => err.name,
+          ),
+        );
       }
       expect(outcomes).toEqual([AwsErrorName.ServiceUnavailable, AwsErrorName.ServiceUnavailable, 'ok', 'ok']);
     });
@@ -293,7 +328,12 @@ describe('MediaConnectSimulator through @aws-sdk/client-mediaconnect', () => {
         sim.injectFault({ kind: 'internal', operation: 'DescribeFlow', probability: 0.5 });
         const outcomes: string[] = [];
         for (let i = 0; i < 40; i++) {
-          outcomes.push(await client.send(new DescribeFlowCommand({ FlowArn: flowArn })).then(() => 'ok', () => 'fail'));
+          outcomes.push(
+            await client.send(new DescribeFlowCommand({ FlowArn: flowArn })).then(
+              () => 'ok',
+              () => 'fail',
+            ),
+          );
         }
         return outcomes;
       };
@@ -364,7 +404,14 @@ describe('MediaConnectSimulator through @aws-sdk/client-mediaconnect', () => {
 
       const calls = sim.calls();
       expect(calls.map(({ at: _at, ...call }) => call)).toEqual([
-        { operation: 'DescribeFlow', region: 'us-east-1', flowArn, httpStatus: 429, errorName: 'TooManyRequestsException', fault: 'throttle' },
+        {
+          operation: 'DescribeFlow',
+          region: 'us-east-1',
+          flowArn,
+          httpStatus: 429,
+          errorName: 'TooManyRequestsException',
+          fault: 'throttle',
+        },
         { operation: 'DescribeFlow', region: 'us-east-1', flowArn, httpStatus: 200 },
         { operation: 'StartFlow', region: 'us-east-1', flowArn, httpStatus: 202 },
         { operation: 'ListFlows', region: 'us-east-1', httpStatus: 200 },
@@ -390,13 +437,17 @@ describe('MediaConnectSimulator through @aws-sdk/client-mediaconnect', () => {
     it('refuses names that cannot be part of a flow ARN and unknown flows', () => {
       expect(() => sim.createFlow({ name: 'has space' })).toThrow(/flow name/);
       expect(() => sim.createFlow({ name: 'Ok', startingDuration: -1 })).toThrow(/startingDuration/);
-      expect(() => sim.flowStatus('arn:aws:mediaconnect:us-east-1:111122223333:flow:1-x-y:Nope')).toThrow(/no simulated flow/);
+      expect(() => sim.flowStatus('arn:aws:mediaconnect:us-east-1:111122223333:flow:1-x-y:Nope')).toThrow(
+        /no simulated flow/,
+      );
       const flowArn = sim.createFlow({ name: 'Fixed' });
       expect(() => sim.updateFlow(flowArn, { name: 'Renamed' })).toThrow(/cannot change/);
     });
 
     it('refuses invalid options at start with a message naming the option', async () => {
-      await expect(MediaConnectSimulator.start({ rateLimit: { requestsPerSecond: 0, burst: 30 } })).rejects.toThrow(/requestsPerSecond/);
+      await expect(MediaConnectSimulator.start({ rateLimit: { requestsPerSecond: 0, burst: 30 } })).rejects.toThrow(
+        /requestsPerSecond/,
+      );
       await expect(MediaConnectSimulator.start({ accountId: '123' })).rejects.toThrow(/accountId/);
     });
   });
@@ -404,9 +455,18 @@ describe('MediaConnectSimulator through @aws-sdk/client-mediaconnect', () => {
   describe('control API', () => {
     it('creates, patches and inspects flows, scripts faults and resets over HTTP', async () => {
       const post = (path: string, body: unknown, method = 'POST'): Promise<Response> =>
-        fetch(`${sim.endpoint}/_simulator/${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        fetch(`${sim.endpoint}/_simulator/${path}`, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
 
-      const created = await post('flows', { name: 'Remote', startingDuration: 100, outcome: 'ERROR', errorMessages: ['no input'] });
+      const created = await post('flows', {
+        name: 'Remote',
+        startingDuration: 100,
+        outcome: 'ERROR',
+        errorMessages: ['no input'],
+      });
       expect(created.status).toBe(201);
       const { flowArn } = (await created.json()) as { flowArn: string };
       expect(sim.flowStatus(flowArn)).toBe('STANDBY');
@@ -414,17 +474,26 @@ describe('MediaConnectSimulator through @aws-sdk/client-mediaconnect', () => {
       const patched = await post(`flows/${encodeURIComponent(flowArn)}`, { status: 'ACTIVE' }, 'PATCH');
       expect(await patched.json()).toEqual({ flowArn, status: 'ACTIVE' });
 
-      expect((await post('faults', { kind: 'forbidden', operation: 'DescribeFlow', times: 'Infinity' })).status).toBe(201);
+      expect((await post('faults', { kind: 'forbidden', operation: 'DescribeFlow', times: 'Infinity' })).status).toBe(
+        201,
+      );
       for (let i = 0; i < 2; i++) {
-        expect((await failure(client.send(new DescribeFlowCommand({ FlowArn: flowArn })))).name).toBe(AwsErrorName.Forbidden);
+        expect((await failure(client.send(new DescribeFlowCommand({ FlowArn: flowArn })))).name).toBe(
+          AwsErrorName.Forbidden,
+        );
       }
       const badFault = await post('faults', { kind: 'slow' });
       expect(badFault.status).toBe(400);
       expect(((await badFault.json()) as { message: string }).message).toContain('delayMs');
 
-      const stats = (await (await fetch(`${sim.endpoint}/_simulator/stats`)).json()) as { total: number; byHttpStatus: Record<string, number> };
+      const stats = (await (await fetch(`${sim.endpoint}/_simulator/stats`)).json()) as {
+        total: number;
+        byHttpStatus: Record<string, number>;
+      };
       expect(stats).toMatchObject({ total: 2, byHttpStatus: { '403': 2 } });
-      const { calls } = (await (await fetch(`${sim.endpoint}/_simulator/calls?operation=DescribeFlow`)).json()) as { calls: { fault?: string }[] };
+      const { calls } = (await (await fetch(`${sim.endpoint}/_simulator/calls?operation=DescribeFlow`)).json()) as {
+        calls: { fault?: string }[];
+      };
       expect(calls.map((call) => call.fault)).toEqual(['forbidden', 'forbidden']);
 
       expect((await fetch(`${sim.endpoint}/_simulator/faults`, { method: 'DELETE' })).status).toBe(200);
@@ -453,7 +522,9 @@ describe('MediaConnectSimulator account-wide rate limit', () => {
   it('lets a burst through, then answers 429 without Retry-After and does not apply the call, then refills', async () => {
     const flowArn = sim.createFlow({ name: 'Budget' });
     const burst = await Promise.all(
-      Array.from({ length: 4 }, () => client.send(new ListFlowsCommand({})).then((out) => out.$metadata.httpStatusCode)),
+      Array.from({ length: 4 }, () =>
+        client.send(new ListFlowsCommand({})).then((out) => out.$metadata.httpStatusCode),
+      ),
     );
     expect(burst).toEqual([200, 200, 200, 200]);
 
@@ -486,7 +557,11 @@ describe('MediaConnectSimulator account-wide rate limit', () => {
 });
 
 /** One HTTP/1.1 exchange over a raw socket, so a test can send a body that never ends. */
-function rawExchange(endpoint: string, head: string, body: string): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+function rawExchange(
+  endpoint: string,
+  head: string,
+  body: string,
+): Promise<{ status: number; headers: Record<string, string>; body: string }> {
   const { hostname, port } = new URL(endpoint);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname, () => {
@@ -499,14 +574,18 @@ function rawExchange(endpoint: string, head: string, body: string): Promise<{ st
       const split = received.indexOf('\r\n\r\n');
       if (split < 0) return;
       const [statusLine, ...lines] = received.slice(0, split).split('\r\n');
-      const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+      const headers = Object.fromEntries(
+        lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+      );
       const answerBody = received.slice(split + 4);
       if (Buffer.byteLength(answerBody) < Number(headers['content-length'])) return;
       socket.destroy();
       resolve({ status: Number(statusLine.split(' ')[1]), headers, body: answerBody });
     });
     socket.on('error', () => undefined); // writes after the server closed: the answer is what counts
-    socket.on('close', () => reject(new Error(`the connection closed before a whole answer; got ${JSON.stringify(received.slice(0, 200))}`)));
+    socket.on('close', () =>
+      reject(new Error(`the connection closed before a whole answer; got ${JSON.stringify(received.slice(0, 200))}`)),
+    );
   });
 }
 
@@ -516,7 +595,11 @@ describe('MediaConnectSimulator serving several regions behind one endpoint', ()
   let west: MediaConnectClient;
 
   beforeAll(async () => {
-    sim = await MediaConnectSimulator.start({ rateLimit: false, regions: ['us-east-1', 'us-west-2'], deletingDuration: 50 });
+    sim = await MediaConnectSimulator.start({
+      rateLimit: false,
+      regions: ['us-east-1', 'us-west-2'],
+      deletingDuration: 50,
+    });
     east = mediaConnectClientFor(sim.endpoint, 'us-east-1');
     west = mediaConnectClientFor(sim.endpoint, 'us-west-2');
   });
@@ -540,7 +623,8 @@ describe('MediaConnectSimulator serving several regions behind one endpoint', ()
   it('lists, describes, starts, stops and deletes only the request region’s flows; another region answers 404', async () => {
     const primary = sim.createFlow({ name: 'Primary' });
     const backup = sim.createFlow({ name: 'Backup', region: 'us-west-2' });
-    const listed = async (client: MediaConnectClient) => ((await client.send(new ListFlowsCommand({}))).Flows ?? []).map((flow) => flow.FlowArn);
+    const listed = async (client: MediaConnectClient) =>
+      ((await client.send(new ListFlowsCommand({}))).Flows ?? []).map((flow) => flow.FlowArn);
     expect(await listed(east)).toEqual([primary]);
     expect(await listed(west)).toEqual([backup]);
 
@@ -571,7 +655,9 @@ describe('MediaConnectSimulator serving several regions behind one endpoint', ()
   it('counts an unsigned request in the default region and refuses a region it does not serve with 403', async () => {
     const flowArn = sim.createFlow({ name: 'Primary' });
     const unsigned = await fetch(`${sim.endpoint}/v1/flows`);
-    expect(((await unsigned.json()) as { flows: { flowArn: string }[] }).flows.map((flow) => flow.flowArn)).toEqual([flowArn]);
+    expect(((await unsigned.json()) as { flows: { flowArn: string }[] }).flows.map((flow) => flow.flowArn)).toEqual([
+      flowArn,
+    ]);
     expect(sim.calls()[0].region).toBe('us-east-1');
 
     const elsewhere = mediaConnectClientFor(sim.endpoint, 'eu-west-1');
@@ -584,12 +670,17 @@ describe('MediaConnectSimulator serving several regions behind one endpoint', ()
       elsewhere.destroy();
     }
     expect(() => sim.createFlow({ name: 'Lost', region: 'eu-west-1' })).toThrow(/regions/);
-    await expect(MediaConnectSimulator.start({ region: 'us-east-1', regions: ['us-west-2'] })).rejects.toThrow(/must include the default region/);
+    await expect(MediaConnectSimulator.start({ region: 'us-east-1', regions: ['us-west-2'] })).rejects.toThrow(
+      /must include the default region/,
+    );
     await expect(MediaConnectSimulator.start({ regions: ['us-east-1', 'mars-1'] })).rejects.toThrow(/region/);
   });
 
   it('writes each region’s partition into its ARNs and serves them to that region’s client', async () => {
-    const mixed = await MediaConnectSimulator.start({ rateLimit: false, regions: ['us-east-1', 'cn-north-1', 'us-gov-west-1'] });
+    const mixed = await MediaConnectSimulator.start({
+      rateLimit: false,
+      regions: ['us-east-1', 'cn-north-1', 'us-gov-west-1'],
+    });
     try {
       for (const [region, partition] of [
         ['cn-north-1', 'aws-cn'],
@@ -599,7 +690,9 @@ describe('MediaConnectSimulator serving several regions behind one endpoint', ()
         expect(parseFlowArn(flowArn)).toMatchObject({ partition, region });
         const regional = mediaConnectClientFor(mixed.endpoint, region);
         try {
-          expect((await regional.send(new DescribeFlowCommand({ FlowArn: flowArn }))).Flow?.Source?.SourceArn).toMatch(new RegExp(`^arn:${partition}:mediaconnect:${region}:`));
+          expect((await regional.send(new DescribeFlowCommand({ FlowArn: flowArn }))).Flow?.Source?.SourceArn).toMatch(
+            new RegExp(`^arn:${partition}:mediaconnect:${region}:`),
+          );
         } finally {
           regional.destroy();
         }
@@ -610,13 +703,23 @@ describe('MediaConnectSimulator serving several regions behind one endpoint', ()
   });
 
   it('gives each region its own token bucket', async () => {
-    const limited = await MediaConnectSimulator.start({ rateLimit: { requestsPerSecond: 0.01, burst: 2 }, regions: ['us-east-1', 'us-west-2'] });
-    const [limitedEast, limitedWest] = ['us-east-1', 'us-west-2'].map((region) => mediaConnectClientFor(limited.endpoint, region));
+    const limited = await MediaConnectSimulator.start({
+      rateLimit: { requestsPerSecond: 0.01, burst: 2 },
+      regions: ['us-east-1', 'us-west-2'],
+    });
+    const [limitedEast, limitedWest] = ['us-east-1', 'us-west-2'].map((region) =>
+      mediaConnectClientFor(limited.endpoint, region),
+    );
     try {
       const codes = async (client: MediaConnectClient): Promise<(number | undefined)[]> => {
         const out: (number | undefined)[] = [];
         for (let i = 0; i < 3; i++) {
-          out.push(await client.send(new ListFlowsCommand({})).then((answer) => answer.$metadata.httpStatusCode, (err: SdkError) => err.$metadata?.httpStatusCode));
+          out.push(
+            await client.send(new ListFlowsCommand({})).then(
+              (answer) => answer.$metadata.httpStatusCode,
+              (err: SdkError) => err.$metadata?.httpStatusCode,
+            ),
+          );
         }
         return out;
       };
@@ -674,15 +777,30 @@ describe('MediaConnectSimulator faults for misbehaving services', () => {
 
   it('echoes the signed request line and every header verbatim in the error message when asked', async () => {
     const flowArn = sim.createFlow({ name: 'Echo' });
-    const secrets = { accessKeyId: 'AKIAECHOEXAMPLE12345', secretAccessKey: 'never-sent-secret', sessionToken: 'FwoGZXIvYXdzECHOSESSIONTOKEN' };
-    const signed = new MediaConnectClient({ endpoint: sim.endpoint, region: sim.region, credentials: secrets, maxAttempts: 1 });
+    const secrets = {
+      accessKeyId: 'AKIAECHOEXAMPLE12345',
+      secretAccessKey: 'never-sent-secret',
+      sessionToken: 'FwoGZXIvYXdzECHOSESSIONTOKEN',
+    };
+    const signed = new MediaConnectClient({
+      endpoint: sim.endpoint,
+      region: sim.region,
+      credentials: secrets,
+      maxAttempts: 1,
+    });
     try {
       sim.injectFault({ kind: 'badRequest', operation: 'StartFlow', message: 'Bad', echoRequest: true });
       const err = await failure(signed.send(new StartFlowCommand({ FlowArn: flowArn })));
       const lines = err.message.split('\n');
       expect(lines[0]).toBe('Bad');
       expect(lines[1]).toBe(`POST /v1/flows/start/${encodeURIComponent(flowArn)} HTTP/1.1`);
-      expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^authorization: AWS4-HMAC-SHA256 Credential=AKIAECHOEXAMPLE12345\/\d{8}\/us-east-1\/mediaconnect\/aws4_request, SignedHeaders=.*, Signature=[0-9a-f]{64}$/)]));
+      expect(lines).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(
+            /^authorization: AWS4-HMAC-SHA256 Credential=AKIAECHOEXAMPLE12345\/\d{8}\/us-east-1\/mediaconnect\/aws4_request, SignedHeaders=.*, Signature=[0-9a-f]{64}$/,
+          ),
+        ]),
+      );
       expect(lines).toContain('x-amz-security-token: FwoGZXIvYXdzECHOSESSIONTOKEN');
       expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^x-amz-date: \d{8}T\d{6}Z$/)]));
       expect(err.message).not.toContain('never-sent-secret');
@@ -702,8 +820,19 @@ describe('MediaConnectSimulator faults for misbehaving services', () => {
 
   it('accepts the same fault fields over the control API', async () => {
     const flowArn = sim.createFlow({ name: 'Remote' });
-    const fault = { kind: 'throttle', operation: 'DescribeFlow', errorName: 'ThrottlingException', httpStatus: 400, retryAfter: 'soon', echoRequest: true };
-    const posted = await fetch(`${sim.endpoint}/_simulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) });
+    const fault = {
+      kind: 'throttle',
+      operation: 'DescribeFlow',
+      errorName: 'ThrottlingException',
+      httpStatus: 400,
+      retryAfter: 'soon',
+      echoRequest: true,
+    };
+    const posted = await fetch(`${sim.endpoint}/_simulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(fault),
+    });
     expect(posted.status).toBe(201);
     const err = await failure(client.send(new DescribeFlowCommand({ FlowArn: flowArn })));
     expect(err.name).toBe('ThrottlingException');
@@ -718,7 +847,11 @@ describe('MediaConnectSimulator StartFlow of a flow already started', () => {
   let client: MediaConnectClient;
 
   beforeAll(async () => {
-    sim = await MediaConnectSimulator.start({ rateLimit: false, alreadyStartedAnswer: 'Conflict', defaultStartingDuration: 60_000 });
+    sim = await MediaConnectSimulator.start({
+      rateLimit: false,
+      alreadyStartedAnswer: 'Conflict',
+      defaultStartingDuration: 60_000,
+    });
     client = mediaConnectClientFor(sim.endpoint, sim.region);
   });
   afterAll(async () => {
@@ -727,14 +860,17 @@ describe('MediaConnectSimulator StartFlow of a flow already started', () => {
   });
   beforeEach(() => sim.reset());
 
-  it.each(['STARTING', 'ACTIVE', 'UPDATING'] as const)('answers 409 ConflictException naming the status for a %s flow, and starts nothing', async (status) => {
-    const flowArn = sim.createFlow({ name: 'Busy', status });
-    const err = await failure(client.send(new StartFlowCommand({ FlowArn: flowArn })));
-    expect(err.name).toBe(AwsErrorName.Conflict);
-    expect(err.$metadata?.httpStatusCode).toBe(409);
-    expect(err.message).toContain(status);
-    expect(sim.flowStatus(flowArn)).toBe(status);
-  });
+  it.each(['STARTING', 'ACTIVE', 'UPDATING'] as const)(
+    'answers 409 ConflictException naming the status for a %s flow, and starts nothing',
+    async (status) => {
+      const flowArn = sim.createFlow({ name: 'Busy', status });
+      const err = await failure(client.send(new StartFlowCommand({ FlowArn: flowArn })));
+      expect(err.name).toBe(AwsErrorName.Conflict);
+      expect(err.$metadata?.httpStatusCode).toBe(409);
+      expect(err.message).toContain(status);
+      expect(sim.flowStatus(flowArn)).toBe(status);
+    },
+  );
 
   it('lets a flow override the simulator’s answer, and still refuses a STOPPING flow with 400', async () => {
     const flowArn = sim.createFlow({ name: 'Classic', status: 'ACTIVE', alreadyStartedAnswer: 'BadRequest' });
@@ -742,14 +878,20 @@ describe('MediaConnectSimulator StartFlow of a flow already started', () => {
     sim.updateFlow(flowArn, { alreadyStartedAnswer: 'Conflict' });
     expect((await failure(client.send(new StartFlowCommand({ FlowArn: flowArn })))).name).toBe(AwsErrorName.Conflict);
     const stopping = sim.createFlow({ name: 'Stopping', status: 'STOPPING' });
-    expect((await failure(client.send(new StartFlowCommand({ FlowArn: stopping })))).name).toBe(AwsErrorName.BadRequest);
-    expect(() => sim.createFlow({ name: 'Odd', alreadyStartedAnswer: 'Maybe' as never })).toThrow(/alreadyStartedAnswer/);
+    expect((await failure(client.send(new StartFlowCommand({ FlowArn: stopping })))).name).toBe(
+      AwsErrorName.BadRequest,
+    );
+    expect(() => sim.createFlow({ name: 'Odd', alreadyStartedAnswer: 'Maybe' as never })).toThrow(
+      /alreadyStartedAnswer/,
+    );
   });
 
   it('plays a start that took effect with its answer lost, then 409 on the retry', async () => {
     const flowArn = sim.createFlow({ name: 'Lost' });
     sim.injectFault({ kind: 'drop', operation: 'StartFlow', applied: true });
-    expect((await failure(client.send(new StartFlowCommand({ FlowArn: flowArn })))).$metadata?.httpStatusCode).toBeUndefined();
+    expect(
+      (await failure(client.send(new StartFlowCommand({ FlowArn: flowArn })))).$metadata?.httpStatusCode,
+    ).toBeUndefined();
     expect(sim.flowStatus(flowArn)).toBe('STARTING');
     const retry = await failure(client.send(new StartFlowCommand({ FlowArn: flowArn })));
     expect(retry.name).toBe(AwsErrorName.Conflict);
@@ -841,13 +983,21 @@ describe('MediaConnectSimulator request bounds and control API origin', () => {
   });
 
   it('answers 413 as soon as a declared or streamed body passes the bound, without waiting for the rest', async () => {
-    const declared = await rawExchange(sim.endpoint, `POST /v1/flows HTTP/1.1\r\nHost: sim\r\nContent-Type: application/json\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n`, '{"name":"');
+    const declared = await rawExchange(
+      sim.endpoint,
+      `POST /v1/flows HTTP/1.1\r\nHost: sim\r\nContent-Type: application/json\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n`,
+      '{"name":"',
+    );
     expect(declared.status).toBe(413);
     expect(declared.headers['x-amzn-errortype']).toBe('PayloadTooLargeException');
     expect(JSON.parse(declared.body)).toEqual({ message: expect.stringContaining('larger than') });
 
     const chunk = 'y'.repeat(70 * 1024);
-    const streamed = await rawExchange(sim.endpoint, 'POST /_simulator/flows HTTP/1.1\r\nHost: sim\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n', `${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+    const streamed = await rawExchange(
+      sim.endpoint,
+      'POST /_simulator/flows HTTP/1.1\r\nHost: sim\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+      `${chunk.length.toString(16)}\r\n${chunk}\r\n`,
+    );
     expect(streamed.status).toBe(413);
     expect(streamed.headers['x-amzn-errortype']).toBe('PayloadTooLargeException');
     expect(sim.flowArnsByName()).toEqual({});
@@ -855,7 +1005,11 @@ describe('MediaConnectSimulator request bounds and control API origin', () => {
 
   it('answers a malformed JSON body 400 BadRequestException, on the wire API and the control API', async () => {
     for (const path of ['/v1/flows', '/_simulator/flows']) {
-      const response = await fetch(`${sim.endpoint}${path}`, { method: 'POST', headers: json, body: '{"name": "Broken"' });
+      const response = await fetch(`${sim.endpoint}${path}`, {
+        method: 'POST',
+        headers: json,
+        body: '{"name": "Broken"',
+      });
       expect(response.status).toBe(400);
       expect(response.headers.get('x-amzn-errortype')).toBe(AwsErrorName.BadRequest);
       expect(await response.json()).toEqual({ message: 'The request body is not valid JSON.' });
@@ -864,18 +1018,30 @@ describe('MediaConnectSimulator request bounds and control API origin', () => {
   });
 
   it('refuses a control request from another origin with 403, and a body that is not JSON with 415', async () => {
-    const foreign = await fetch(`${sim.endpoint}/_simulator/flows`, { method: 'POST', headers: { ...json, origin: 'http://evil.example' }, body: '{"name":"Evil"}' });
+    const foreign = await fetch(`${sim.endpoint}/_simulator/flows`, {
+      method: 'POST',
+      headers: { ...json, origin: 'http://evil.example' },
+      body: '{"name":"Evil"}',
+    });
     expect(foreign.status).toBe(403);
     expect(foreign.headers.get('x-amzn-errortype')).toBe(AwsErrorName.Forbidden);
     expect(((await foreign.json()) as { message: string }).message).toContain('evil.example');
     const foreignRead = await fetch(`${sim.endpoint}/_simulator/stats`, { headers: { origin: 'null' } });
     expect(foreignRead.status).toBe(403);
 
-    const text = await fetch(`${sim.endpoint}/_simulator/flows`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"name":"Plain"}' });
+    const text = await fetch(`${sim.endpoint}/_simulator/flows`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{"name":"Plain"}',
+    });
     expect(text.status).toBe(415);
     expect(sim.flowArnsByName()).toEqual({});
 
-    const own = await fetch(`${sim.endpoint}/_simulator/flows`, { method: 'POST', headers: { ...json, origin: sim.endpoint }, body: '{"name":"Mine"}' });
+    const own = await fetch(`${sim.endpoint}/_simulator/flows`, {
+      method: 'POST',
+      headers: { ...json, origin: sim.endpoint },
+      body: '{"name":"Mine"}',
+    });
     expect(own.status).toBe(201);
     expect(Object.keys(sim.flowArnsByName())).toEqual(['Mine']);
   });

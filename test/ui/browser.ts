@@ -26,7 +26,9 @@ export const VIEWPORT = { width: 1280, height: 800 } as const;
  */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: run \`bash scripts/install-chromium.sh\` (Debian's chromium package), or set CHROMIUM_PATH to a Chromium binary`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}: run \`bash scripts/install-chromium.sh\` (Debian's chromium package), or set CHROMIUM_PATH to a Chromium binary`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
@@ -42,7 +44,6 @@ export async function launchChromium(): Promise<Browser> {
     ],
   });
 }
-
 
 export interface ScreenshotOptions {
   /** Scrolled to the top of the view first. The UI scrolls inside its own content pane, so a

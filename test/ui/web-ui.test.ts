@@ -51,7 +51,12 @@ beforeAll(async () => {
   workerRunning = worker.run();
 
   const stillStarting = sim.createFlow({ name: 'AwardsShow', startingDuration: 1e9 });
-  const broken = sim.createFlow({ name: 'RedCarpet', startingDuration: 500, outcome: 'ERROR', errorMessages: [SOURCE_ERROR] });
+  const broken = sim.createFlow({
+    name: 'RedCarpet',
+    startingDuration: 500,
+    outcome: 'ERROR',
+    errorMessages: [SOURCE_ERROR],
+  });
   const [runningHandle, failedHandle] = await Promise.all([
     startBringFlowOnline(env.client, { flowArn: stillStarting }, { taskQueue }),
     startBringFlowOnline(env.client, { flowArn: broken }, { taskQueue }),
@@ -60,7 +65,10 @@ beforeAll(async () => {
   runningAccountId = parseFlowArn(stillStarting).accountId;
   failed = failedHandle.workflowId;
   expect((await workflowFailure(failedHandle.result())).type).toBe('FlowError');
-  await waitFor('the running bring-up to check the status twice', async () => (await runningHandle.query(progressQuery)).polls >= 2);
+  await waitFor(
+    'the running bring-up to check the status twice',
+    async () => (await runningHandle.query(progressQuery)).polls >= 2,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -94,7 +102,9 @@ const workflowLink = (workflowId: string) => page.getByRole('link', { name: work
 
 /** The list's columns in view, in order, as the Configure Columns drawer lists them. */
 async function columnsInView(): Promise<string[]> {
-  const labels = await page.getByRole('button', { name: /^Remove .* column$/ }).evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label') ?? ''));
+  const labels = await page
+    .getByRole('button', { name: /^Remove .* column$/ })
+    .evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label') ?? ''));
   return labels.map((label) => label.replace(/^Remove (.*) column$/, '$1'));
 }
 
@@ -120,7 +130,10 @@ describe('the Temporal Web UI', () => {
 
     // Configure Columns: add our search attributes and move them up to just after the status.
     await page.getByRole('button', { name: 'Configure Columns' }).click();
-    for (const [position, column] of [[1, 'MediaConnectFlowName'], [2, 'MediaConnectFlowStatus']] as const) {
+    for (const [position, column] of [
+      [1, 'MediaConnectFlowName'],
+      [2, 'MediaConnectFlowStatus'],
+    ] as const) {
       await page.getByRole('button', { name: `Add ${column} column` }).click();
       while ((await columnsInView()).indexOf(column) > position) {
         await page.getByRole('button', { name: `Move ${column} column up` }).click();
@@ -152,7 +165,10 @@ describe('the Temporal Web UI', () => {
     const statusChecks = Number(/status checks: (\d+)/.exec(current)?.[1]);
     expect(statusChecks).toBeGreaterThanOrEqual(2);
 
-    await screenshot(page, 'running-bring-up', { scrollTo: page.getByRole('tab', { name: 'Timeline' }), forDocs: true });
+    await screenshot(page, 'running-bring-up', {
+      scrollTo: page.getByRole('tab', { name: 'Timeline' }),
+      forDocs: true,
+    });
   });
 
   it('shows a failed bring-up’s failure message in its history and the failure type FlowError in the failed event', async () => {

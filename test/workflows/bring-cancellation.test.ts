@@ -34,7 +34,10 @@ const budgeted: Array<{ worker: Worker; running: Promise<void>; close(): void }>
 
 beforeAll(async () => {
   Object.assign(bed, await startTestbed({ server: 'dev', taskQueue }));
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../src/workflows'),
+    logger: new DefaultLogger('WARN'),
+  });
   bundleDir = mkdtempSync(path.join(tmpdir(), 'cancellation-test-'));
   workflowBundlePath = path.join(bundleDir, 'workflows.js');
   writeFileSync(workflowBundlePath, code);
@@ -69,13 +72,19 @@ async function budgetedWorker(limits: RequestBudgetLimits): Promise<string> {
 }
 
 function start(input: BringFlowOnlineInput, queue = taskQueue) {
-  return bed.env.client.workflow.start<typeof bringFlowOnline>('bringFlowOnline', { args: [input], taskQueue: queue, workflowId: `cancel-${randomUUID()}` });
+  return bed.env.client.workflow.start<typeof bringFlowOnline>('bringFlowOnline', {
+    args: [input],
+    taskQueue: queue,
+    workflowId: `cancel-${randomUUID()}`,
+  });
 }
 
 /** True once an attempt of the activity has started on a worker (and not yet finished). */
 async function activityRunning(handle: WorkflowHandle, activityType: string): Promise<boolean> {
   const { raw } = await handle.describe();
-  return (raw.pendingActivities ?? []).some((a) => a.activityType?.name === activityType && a.state === PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
+  return (raw.pendingActivities ?? []).some(
+    (a) => a.activityType?.name === activityType && a.state === PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+  );
 }
 
 /** What the client sees: `WorkflowFailedError` whose cause is a `CancelledFailure`. */
@@ -84,7 +93,11 @@ async function cancelledOutcome(handle: WorkflowHandle): Promise<{ error: string
     () => undefined,
     (err: unknown) => err as Error,
   );
-  return { error: error?.name ?? 'none', cause: (error as WorkflowFailedError | undefined)?.cause?.name, status: (await handle.describe()).status.name };
+  return {
+    error: error?.name ?? 'none',
+    cause: (error as WorkflowFailedError | undefined)?.cause?.name,
+    status: (await handle.describe()).status.name,
+  };
 }
 
 const CANCELLED = { error: WorkflowFailedError.name, cause: 'CancelledFailure', status: 'CANCELLED' };
@@ -125,7 +138,11 @@ describe('cancelling bringFlowOnline', () => {
   it('while it waits on its timer: CANCELLED, the timer cancelled, no further call', async () => {
     const flowArn = bed.sim.createFlow({ name: 'Polling', startingDuration: 1e9 });
     const handle = await start({ flowArn, pollInterval: '1h' });
-    await waitFor('the first timer', async () => countEvents(await historyOf(handle), 'EVENT_TYPE_TIMER_STARTED') === 1, 60_000);
+    await waitFor(
+      'the first timer',
+      async () => countEvents(await historyOf(handle), 'EVENT_TYPE_TIMER_STARTED') === 1,
+      60_000,
+    );
     const callsBefore = bed.sim.calls().length;
     await handle.cancel();
 
@@ -141,12 +158,23 @@ describe('cancelling bringFleetOnline', () => {
   it('reports every stopped flow CANCELLED with its status read after the cancellation, including one whose StartFlow waited for the budget', async () => {
     // Three tokens at once (the fleet's first read and two StartFlows), then one every 20 s: the third StartFlow waits.
     const queue = await budgetedWorker({ requestsPerSecond: 0.05, burst: 3 });
-    const flows = Array.from({ length: 3 }, (_, i) => bed.sim.createFlow({ name: `EventDay${i}`, startingDuration: 1e9 }));
-    const fleet = await bed.env.client.workflow.start<typeof bringFleetOnline>('bringFleetOnline', { args: [{ flowArns: flows }], taskQueue: queue, workflowId: `fleet-${randomUUID()}` });
-    const bringUp = (arn: string) => bed.env.client.workflow.getHandle(`${fleet.workflowId}/${arn.split(':')[7]}-${arn.split(':')[6]}`);
+    const flows = Array.from({ length: 3 }, (_, i) =>
+      bed.sim.createFlow({ name: `EventDay${i}`, startingDuration: 1e9 }),
+    );
+    const fleet = await bed.env.client.workflow.start<typeof bringFleetOnline>('bringFleetOnline', {
+      args: [{ flowArns: flows }],
+      taskQueue: queue,
+      workflowId: `fleet-${randomUUID()}`,
+    });
+    const bringUp = (arn: string) =>
+      bed.env.client.workflow.getHandle(`${fleet.workflowId}/${arn.split(':')[7]}-${arn.split(':')[6]}`);
     await waitFor('two StartFlow calls', () => bed.sim.calls({ operation: 'StartFlow' }).length === 2, 60_000);
     const waiting = flows.find((arn) => bed.sim.flowStatus(arn) === 'STANDBY') as string;
-    await waitFor('the third StartFlow to wait for its token', () => activityRunning(bringUp(waiting), 'startFlow'), 60_000);
+    await waitFor(
+      'the third StartFlow to wait for its token',
+      () => activityRunning(bringUp(waiting), 'startFlow'),
+      60_000,
+    );
     await fleet.cancel();
     const report = await fleet.result();
 

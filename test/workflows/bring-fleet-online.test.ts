@@ -5,7 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { flowStatusChangedSignal, type bringFlowOnline } from '../../src/workflows/bring-flow-online';
-import { fleetProgressQuery, type BringFleetOnlineInput, type bringFleetOnline } from '../../src/workflows/bring-fleet-online';
+import {
+  fleetProgressQuery,
+  type BringFleetOnlineInput,
+  type bringFleetOnline,
+} from '../../src/workflows/bring-fleet-online';
 import { countEvents, historyOf, scheduledActivities } from '../support/history';
 import { workflowFailure } from '../support/failures';
 import { GOOD_ARN } from '../support/bad-inputs';
@@ -21,20 +25,28 @@ const EventType = temporal.api.enums.v1.EventType;
 const taskQueue = 'bring-fleet-online-test';
 const bed = useTestbed({ server: 'time-skipping', taskQueue, resetSimulatorBeforeEach: true });
 
-
 function startFleet(input: BringFleetOnlineInput) {
-  return bed.env.client.workflow.start<typeof bringFleetOnline>('bringFleetOnline', { args: [input], taskQueue, workflowId: `fleet-${randomUUID()}` });
+  return bed.env.client.workflow.start<typeof bringFleetOnline>('bringFleetOnline', {
+    args: [input],
+    taskQueue,
+    workflowId: `fleet-${randomUUID()}`,
+  });
 }
 
 /** Each `readFlowStatuses` activity of a fleet's history: its input and result, as the history stores them, and their size in bytes. */
-async function readsOf(handle: WorkflowHandle): Promise<Array<{ input: ReadFlowStatusesInput; result?: ReadFlowStatusesResult; bytes: number }>> {
+async function readsOf(
+  handle: WorkflowHandle,
+): Promise<Array<{ input: ReadFlowStatusesInput; result?: ReadFlowStatusesResult; bytes: number }>> {
   const events = await historyOf(handle);
   const reads = new Map<string, { input: ReadFlowStatusesInput; result?: ReadFlowStatusesResult; bytes: number }>();
   for (const e of events) {
     const scheduled = e.activityTaskScheduledEventAttributes;
     if (scheduled?.activityType?.name === 'readFlowStatuses') {
       const payload = scheduled.input?.payloads?.[0] as temporal.api.common.v1.IPayload;
-      reads.set(String(e.eventId), { input: defaultPayloadConverter.fromPayload(payload), bytes: payload.data?.length ?? 0 });
+      reads.set(String(e.eventId), {
+        input: defaultPayloadConverter.fromPayload(payload),
+        bytes: payload.data?.length ?? 0,
+      });
     }
     const completed = e.activityTaskCompletedEventAttributes;
     const read = completed && reads.get(String(completed.scheduledEventId));
@@ -56,8 +68,12 @@ async function largestEventBytes(handle: WorkflowHandle): Promise<number> {
 /** True when the history's last activity is a status read scheduled after its last bring-up ended cancelled. */
 async function readAfterCancellation(handle: WorkflowHandle): Promise<boolean> {
   const events = await historyOf(handle);
-  const lastCancelled = events.map((e) => e.eventType === EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED).lastIndexOf(true);
-  const lastRead = events.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'readFlowStatuses').lastIndexOf(true);
+  const lastCancelled = events
+    .map((e) => e.eventType === EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED)
+    .lastIndexOf(true);
+  const lastRead = events
+    .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'readFlowStatuses')
+    .lastIndexOf(true);
   return lastCancelled >= 0 && lastRead > lastCancelled;
 }
 
@@ -65,26 +81,46 @@ describe('bringFleetOnline', () => {
   it('reports 8 ACTIVE and 2 FAILED with their FlowError messages, and completes', async () => {
     const good = Array.from({ length: 8 }, (_, i) => bed.sim.createFlow({ name: `Camera${i}`, startingDuration: 300 }));
     const broken = [
-      bed.sim.createFlow({ name: 'BrokenA', startingDuration: 300, outcome: 'ERROR', errorMessages: ['Source 10.0.0.1:5000 is not reachable'] }),
-      bed.sim.createFlow({ name: 'BrokenB', startingDuration: 300, outcome: 'ERROR', errorMessages: ['Output "main" has no destination'] }),
+      bed.sim.createFlow({
+        name: 'BrokenA',
+        startingDuration: 300,
+        outcome: 'ERROR',
+        errorMessages: ['Source 10.0.0.1:5000 is not reachable'],
+      }),
+      bed.sim.createFlow({
+        name: 'BrokenB',
+        startingDuration: 300,
+        outcome: 'ERROR',
+        errorMessages: ['Output "main" has no destination'],
+      }),
     ];
     const handle = await startFleet({ flowArns: [...good.slice(0, 4), broken[0], ...good.slice(4), broken[1]] });
     const report = await handle.result();
 
     expect(report).toMatchObject({ active: 8, failed: 2, cancelled: 0 });
     expect(report.results.map((r) => r.flowArn)).toEqual([...good.slice(0, 4), broken[0], ...good.slice(4), broken[1]]);
-    for (const arn of good) expect(report.results.find((r) => r.flowArn === arn)).toMatchObject({ outcome: 'ACTIVE', lastStatus: 'ACTIVE', activeAt: expect.any(String) });
+    for (const arn of good)
+      expect(report.results.find((r) => r.flowArn === arn)).toMatchObject({
+        outcome: 'ACTIVE',
+        lastStatus: 'ACTIVE',
+        activeAt: expect.any(String),
+      });
     expect(report.results.find((r) => r.flowArn === broken[0])).toMatchObject({
       outcome: 'FAILED',
       lastStatus: 'ERROR',
       failure: { type: 'FlowError', message: expect.stringContaining('Source 10.0.0.1:5000 is not reachable') },
     });
-    expect(report.results.find((r) => r.flowArn === broken[1])?.failure).toMatchObject({ type: 'FlowError', message: expect.stringContaining('Output "main" has no destination') });
+    expect(report.results.find((r) => r.flowArn === broken[1])?.failure).toMatchObject({
+      type: 'FlowError',
+      message: expect.stringContaining('Output "main" has no destination'),
+    });
     expect((await handle.describe()).status.name).toBe('COMPLETED');
   });
 
   it('watches with ListFlows: StartFlow once per flow, DescribeFlow only for the flows in ERROR', async () => {
-    const flows = Array.from({ length: 10 }, (_, i) => bed.sim.createFlow({ name: `Watched${i}`, startingDuration: 300, ...(i < 2 && { outcome: 'ERROR' as const }) }));
+    const flows = Array.from({ length: 10 }, (_, i) =>
+      bed.sim.createFlow({ name: `Watched${i}`, startingDuration: 300, ...(i < 2 && { outcome: 'ERROR' as const }) }),
+    );
     const handle = await startFleet({ flowArns: flows });
     const report = await handle.result();
 
@@ -106,7 +142,9 @@ describe('bringFleetOnline', () => {
         bed.sim.createFlows(otherFlows / 2, { prefix: 'Active', status: 'ACTIVE' });
         bed.sim.createFlows(otherFlows / 2, { prefix: 'Standby' });
       }
-      const flows = Array.from({ length: 6 }, (_, i) => bed.sim.createFlow({ name: `${tag}${i}`, startingDuration: 300 }));
+      const flows = Array.from({ length: 6 }, (_, i) =>
+        bed.sim.createFlow({ name: `${tag}${i}`, startingDuration: 300 }),
+      );
       const handle = await startFleet({ flowArns: flows });
       expect(await handle.result()).toMatchObject({ active: 6, failed: 0 });
       return { flows, handle, reads: await readsOf(handle), largestEvent: await largestEventBytes(handle) };
@@ -118,7 +156,11 @@ describe('bringFleetOnline', () => {
       const ids = new Set(flows.map((arn) => arn.split(':')[6]));
       expect(reads.length).toBeGreaterThan(0);
       for (const { input, result } of reads) {
-        expect(Object.values(input.flows).flat().every((id) => ids.has(id as string))).toBe(true);
+        expect(
+          Object.values(input.flows)
+            .flat()
+            .every((id) => ids.has(id)),
+        ).toBe(true);
         expect(Object.keys(result?.changed ?? {}).every((id) => ids.has(id))).toBe(true);
         expect(result?.missing).toEqual([]);
       }
@@ -126,7 +168,9 @@ describe('bringFleetOnline', () => {
     expect(big.reads[0].result?.accountFlows).toBe(2506);
     expect(bed.sim.calls({ operation: 'ListFlows' }).length).toBeGreaterThanOrEqual(3); // the account's three pages were read
     // A read costs the same bytes whatever the account holds (a few digits of accountFlows aside)...
-    expect(Math.max(...big.reads.map((r) => r.bytes))).toBeLessThanOrEqual(Math.max(...small.reads.map((r) => r.bytes)) + 16);
+    expect(Math.max(...big.reads.map((r) => r.bytes))).toBeLessThanOrEqual(
+      Math.max(...small.reads.map((r) => r.bytes)) + 16,
+    );
     // ...and so does every event of the history: 2500 more flows in the account add nothing.
     expect(big.largestEvent).toBeLessThanOrEqual(small.largestEvent + 64);
   });
@@ -142,24 +186,39 @@ describe('bringFleetOnline', () => {
     // The first read lists (it learns the account holds 2502 flows: 3 pages); later ones describe the 2 flows.
     expect(reads.map((r) => r.input.operation)).toEqual(['ListFlows', ...reads.slice(1).map(() => 'DescribeFlow')]);
     expect(reads.length).toBeGreaterThan(1);
-    expect(report.readCalls).toEqual({ ListFlows: 3, DescribeFlow: reads.slice(1).reduce((sum, r) => sum + (r.result?.calls ?? 0), 0) });
+    expect(report.readCalls).toEqual({
+      ListFlows: 3,
+      DescribeFlow: reads.slice(1).reduce((sum, r) => sum + (r.result?.calls ?? 0), 0),
+    });
     expect(bed.sim.calls({ operation: 'ListFlows' })).toHaveLength(3);
     for (const read of reads.slice(1)) expect(Object.values(read.input.flows).flat().sort()).toEqual([...flows].sort()); // DescribeFlow needs the ARNs
   });
 
   it('with failFast, fails with FleetFailed at the first failure and cancels the other bring-ups', async () => {
     const slow = Array.from({ length: 3 }, (_, i) => bed.sim.createFlow({ name: `Slow${i}`, startingDuration: 1e9 }));
-    const broken = bed.sim.createFlow({ name: 'Broken', startingDuration: 300, outcome: 'ERROR', errorMessages: ['Source is not reachable'] });
+    const broken = bed.sim.createFlow({
+      name: 'Broken',
+      startingDuration: 300,
+      outcome: 'ERROR',
+      errorMessages: ['Source is not reachable'],
+    });
     const handle = await startFleet({ flowArns: [...slow, broken], failFast: true });
     const failure = await workflowFailure(handle.result());
 
     expect(failure.type).toBe('FleetFailed');
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toContain('Flow Broken failed (FlowError');
-    const report = failure.details?.[0] as { results: Array<{ flowArn: string; outcome: string; lastStatus?: string }>; failed: number; cancelled: number };
+    const report = failure.details?.[0] as {
+      results: Array<{ flowArn: string; outcome: string; lastStatus?: string }>;
+      failed: number;
+      cancelled: number;
+    };
     expect(report).toMatchObject({ failed: 1, cancelled: 3 });
     for (const arn of slow) {
-      expect(report.results.find((r) => r.flowArn === arn)).toMatchObject({ outcome: 'CANCELLED', lastStatus: 'STARTING' });
+      expect(report.results.find((r) => r.flowArn === arn)).toMatchObject({
+        outcome: 'CANCELLED',
+        lastStatus: 'STARTING',
+      });
       const child = bed.env.client.workflow.getHandle(`${handle.workflowId}/${arn.split(':')[7]}-${arn.split(':')[6]}`);
       expect((await child.describe()).status.name).toBe('CANCELLED');
     }
@@ -170,14 +229,22 @@ describe('bringFleetOnline', () => {
     const done = bed.sim.createFlow({ name: 'AlreadyOn', status: 'ACTIVE' });
     const slow = Array.from({ length: 3 }, (_, i) => bed.sim.createFlow({ name: `Stuck${i}`, startingDuration: 1e9 }));
     const handle = await startFleet({ flowArns: [done, ...slow] });
-    await waitFor('the stuck flows to be STARTING and one flow ACTIVE', async () => slow.every((arn) => bed.sim.flowStatus(arn) === 'STARTING') && (await handle.query(fleetProgressQuery)).active === 1);
+    await waitFor(
+      'the stuck flows to be STARTING and one flow ACTIVE',
+      async () =>
+        slow.every((arn) => bed.sim.flowStatus(arn) === 'STARTING') &&
+        (await handle.query(fleetProgressQuery)).active === 1,
+    );
     await handle.cancel();
     const report = await handle.result();
 
     expect(report).toMatchObject({ active: 1, failed: 0, cancelled: 3 });
     expect(report.results[0]).toMatchObject({ flowArn: done, outcome: 'ACTIVE' });
     for (const arn of slow) {
-      expect(report.results.find((r) => r.flowArn === arn)).toMatchObject({ outcome: 'CANCELLED', lastStatus: 'STARTING' });
+      expect(report.results.find((r) => r.flowArn === arn)).toMatchObject({
+        outcome: 'CANCELLED',
+        lastStatus: 'STARTING',
+      });
       const child = bed.env.client.workflow.getHandle(`${handle.workflowId}/${arn.split(':')[7]}-${arn.split(':')[6]}`);
       expect((await child.describe()).status.name).toBe('CANCELLED');
     }
@@ -186,7 +253,9 @@ describe('bringFleetOnline', () => {
   });
 
   it('keeps going when ListFlows reads fail after the snapshot: later reads and the bring-ups’ own timers take over', async () => {
-    const flows = Array.from({ length: 3 }, (_, i) => bed.sim.createFlow({ name: `Unread${i}`, startingDuration: 300 }));
+    const flows = Array.from({ length: 3 }, (_, i) =>
+      bed.sim.createFlow({ name: `Unread${i}`, startingDuration: 300 }),
+    );
     const handle = await startFleet({ flowArns: flows });
     await waitFor('3 StartFlow calls', () => bed.sim.calls({ operation: 'StartFlow' }).length === 3);
     bed.sim.injectFault({ operation: 'ListFlows', kind: 'forbidden', times: 3 });
@@ -197,7 +266,9 @@ describe('bringFleetOnline', () => {
   });
 
   it('waits for a free slot beyond maxConcurrent and still brings every flow online', async () => {
-    const flows = Array.from({ length: 5 }, (_, i) => bed.sim.createFlow({ name: `Queued${i}`, startingDuration: 300 }));
+    const flows = Array.from({ length: 5 }, (_, i) =>
+      bed.sim.createFlow({ name: `Queued${i}`, startingDuration: 300 }),
+    );
     const handle = await startFleet({ flowArns: flows, maxConcurrent: 2 });
     expect(await handle.result()).toMatchObject({ active: 5, failed: 0 });
     const events = await historyOf(handle);
@@ -206,7 +277,8 @@ describe('bringFleetOnline', () => {
     let inFlight = 0;
     let most = 0;
     for (const e of events) {
-      if (e.eventType === EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED) most = Math.max(most, ++inFlight);
+      if (e.eventType === EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED)
+        most = Math.max(most, ++inFlight);
       if (e.eventType === EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED) inFlight -= 1;
     }
     expect(most).toBe(2);
@@ -215,10 +287,20 @@ describe('bringFleetOnline', () => {
   it.each([
     ['an empty list', { flowArns: [] }, 'InvalidInput', 'flowArns is empty'],
     ['a duplicate ARN', { flowArns: [GOOD_ARN, GOOD_ARN] }, 'InvalidInput', 'flowArns[1] repeats flowArns[0]'],
-    ['a malformed ARN among good ones', { flowArns: [GOOD_ARN, 'arn:aws:s3:::my-bucket'] }, 'InvalidFlowArn', 'flowArns[1]: Invalid MediaConnect flow ARN'],
+    [
+      'a malformed ARN among good ones',
+      { flowArns: [GOOD_ARN, 'arn:aws:s3:::my-bucket'] },
+      'InvalidFlowArn',
+      'flowArns[1]: Invalid MediaConnect flow ARN',
+    ],
     ['no list at all', {}, 'InvalidInput', 'expects an object { flowArns'],
     ['a bad maxConcurrent', { flowArns: [GOOD_ARN], maxConcurrent: 0 }, 'InvalidInput', 'maxConcurrent'],
-    ['too many reads for the history', { flowArns: [GOOD_ARN], timeout: '24h', pollInterval: '1s' }, 'InvalidInput', 'lengthen pollInterval or shorten timeout'],
+    [
+      'too many reads for the history',
+      { flowArns: [GOOD_ARN], timeout: '24h', pollInterval: '1s' },
+      'InvalidInput',
+      'lengthen pollInterval or shorten timeout',
+    ],
   ])('fails at once on %s, before any activity or MediaConnect call', async (_label, input, type, says) => {
     const handle = await startFleet(input as BringFleetOnlineInput);
     const failure = await workflowFailure(handle.result());
@@ -240,7 +322,12 @@ describe('bringFlowOnline signal fast path', () => {
       workflowId: `signalled-${randomUUID()}`,
     });
     // Nothing awaits the result yet, so time does not skip: the 1 h timer is pending.
-    await waitFor('the flow to be ACTIVE with one timer started', async () => bed.sim.flowStatus(flowArn) === 'ACTIVE' && countEvents(await historyOf(handle), 'EVENT_TYPE_TIMER_STARTED') === 1);
+    await waitFor(
+      'the flow to be ACTIVE with one timer started',
+      async () =>
+        bed.sim.flowStatus(flowArn) === 'ACTIVE' &&
+        countEvents(await historyOf(handle), 'EVENT_TYPE_TIMER_STARTED') === 1,
+    );
     await handle.signal(flowStatusChangedSignal, { currentStatus: 'ACTIVE' });
     expect(await handle.result()).toMatchObject({ status: 'ACTIVE', polls: 2 });
 

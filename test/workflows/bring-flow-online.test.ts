@@ -4,8 +4,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import { MAX_RETRY_AFTER_MS } from '../../src/activities/classify-error';
-import { flowStatusChangedSignal, progressQuery, type BringFlowOnlineInput, type bringFlowOnline } from '../../src/workflows/bring-flow-online';
-import { activityAttempts, activityStartDelaysMs, countEvents, historyOf, scheduledActivities } from '../support/history';
+import {
+  flowStatusChangedSignal,
+  progressQuery,
+  type BringFlowOnlineInput,
+  type bringFlowOnline,
+} from '../../src/workflows/bring-flow-online';
+import {
+  activityAttempts,
+  activityStartDelaysMs,
+  countEvents,
+  historyOf,
+  scheduledActivities,
+} from '../support/history';
 import { workflowFailure } from '../support/failures';
 import { useTestbed } from '../support/testbed';
 import { waitFor } from '../support/wait-for';
@@ -13,9 +24,12 @@ import { waitFor } from '../support/wait-for';
 const taskQueue = 'bring-flow-online-test';
 const bed = useTestbed({ server: 'time-skipping', taskQueue, resetSimulatorBeforeEach: true });
 
-
 function start(input: BringFlowOnlineInput) {
-  return bed.env.client.workflow.start<typeof bringFlowOnline>('bringFlowOnline', { args: [input], taskQueue, workflowId: `test-${randomUUID()}` });
+  return bed.env.client.workflow.start<typeof bringFlowOnline>('bringFlowOnline', {
+    args: [input],
+    taskQueue,
+    workflowId: `test-${randomUUID()}`,
+  });
 }
 
 describe('bringFlowOnline', () => {
@@ -29,17 +43,32 @@ describe('bringFlowOnline', () => {
     expect(bed.sim.flowStatus(flowArn)).toBe('ACTIVE');
     expect(bed.sim.calls({ operation: 'StartFlow' })).toHaveLength(1);
     const events = await historyOf(handle);
-    expect(scheduledActivities(events)).toEqual(['describeFlow', 'startFlow', 'describeFlow', 'describeFlow', 'describeFlow', 'describeFlow']);
+    expect(scheduledActivities(events)).toEqual([
+      'describeFlow',
+      'startFlow',
+      'describeFlow',
+      'describeFlow',
+      'describeFlow',
+      'describeFlow',
+    ]);
     expect(countEvents(events, 'EVENT_TYPE_TIMER_STARTED')).toBe(4);
   });
 
   it('fails with FlowError carrying the flow’s own error messages when the flow goes to ERROR', async () => {
-    const flowArn = bed.sim.createFlow({ name: 'BrokenSource', startingDescribes: 1, outcome: 'ERROR', errorMessages: ['Source 10.0.0.1:5000 is not reachable', 'Output "main" has no destination'] });
+    const flowArn = bed.sim.createFlow({
+      name: 'BrokenSource',
+      startingDescribes: 1,
+      outcome: 'ERROR',
+      errorMessages: ['Source 10.0.0.1:5000 is not reachable', 'Output "main" has no destination'],
+    });
     const failure = await workflowFailure(start({ flowArn }).then((h) => h.result()));
     expect(failure.type).toBe('FlowError');
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toContain('Source 10.0.0.1:5000 is not reachable');
-    expect(failure.details?.[0]).toMatchObject({ errors: ['Source 10.0.0.1:5000 is not reachable', 'Output "main" has no destination'], lastStatus: 'ERROR' });
+    expect(failure.details?.[0]).toMatchObject({
+      errors: ['Source 10.0.0.1:5000 is not reachable', 'Output "main" has no destination'],
+      lastStatus: 'ERROR',
+    });
   });
 
   it('fails with NotFoundException after exactly one attempt for an unknown flow', async () => {
@@ -90,7 +119,11 @@ describe('bringFlowOnline', () => {
   });
 
   it('does not retry StartFlow when the start took effect, its answer was lost and the retry is refused with 409', async () => {
-    const flowArn = bed.sim.createFlow({ name: 'LostAnswerConflict', startingDescribes: 2, alreadyStartedAnswer: 'Conflict' });
+    const flowArn = bed.sim.createFlow({
+      name: 'LostAnswerConflict',
+      startingDescribes: 2,
+      alreadyStartedAnswer: 'Conflict',
+    });
     bed.sim.injectFault({ operation: 'StartFlow', kind: 'drop', applied: true });
     const handle = await start({ flowArn });
     expect(await handle.result()).toMatchObject({ status: 'ACTIVE', startedByWorkflow: true });
@@ -110,14 +143,19 @@ describe('bringFlowOnline', () => {
     expect(await handle.result()).toMatchObject({ status: 'ACTIVE' });
     const events = await historyOf(handle);
     expect(activityAttempts(events, 'startFlow')).toEqual([2]);
-    expect(bed.sim.calls({ operation: 'StartFlow' }).map((c) => c.httpStatus)).toEqual([throttle.httpStatus ?? 429, 202]);
+    expect(bed.sim.calls({ operation: 'StartFlow' }).map((c) => c.httpStatus)).toEqual([
+      throttle.httpStatus ?? 429,
+      202,
+    ]);
     // Server time (it skips here): the retry came after the policy's backoff or the bounded Retry-After, never a day later.
     expect(activityStartDelaysMs(events, 'startFlow')[0]).toBeLessThanOrEqual(MAX_RETRY_AFTER_MS + 10_000);
   });
 
   it('fails with FlowStartTimeout naming the last status when the deadline passes', async () => {
     const flowArn = bed.sim.createFlow({ name: 'Slowpoke', startingDuration: 1e9 });
-    const failure = await workflowFailure(start({ flowArn, timeout: '1m', pollInterval: '10s' }).then((h) => h.result()));
+    const failure = await workflowFailure(
+      start({ flowArn, timeout: '1m', pollInterval: '10s' }).then((h) => h.result()),
+    );
     expect(failure.type).toBe('FlowStartTimeout');
     expect(failure.message).toMatch(/not ACTIVE after 60(\.\d)?s; last status STARTING/);
   });
@@ -138,10 +176,20 @@ describe('bringFlowOnline', () => {
   });
 
   it.each([
-    ['an ARN of another service', { flowArn: 'arn:aws:medialive:us-east-1:111122223333:flow:1-abc-def:X' }, 'InvalidFlowArn', 'not "mediaconnect"'],
+    [
+      'an ARN of another service',
+      { flowArn: 'arn:aws:medialive:us-east-1:111122223333:flow:1-abc-def:X' },
+      'InvalidFlowArn',
+      'not "mediaconnect"',
+    ],
     ['an S3 ARN', { flowArn: 'arn:aws:s3:::my-bucket' }, 'InvalidFlowArn', '8 colon-separated parts'],
     ['an empty ARN', { flowArn: '' }, 'InvalidFlowArn', 'empty'],
-    ['a bad pollInterval', { flowArn: 'arn:aws:mediaconnect:us-east-1:111122223333:flow:1-abc-def:X', pollInterval: 'often' }, 'InvalidInput', 'pollInterval'],
+    [
+      'a bad pollInterval',
+      { flowArn: 'arn:aws:mediaconnect:us-east-1:111122223333:flow:1-abc-def:X', pollInterval: 'often' },
+      'InvalidInput',
+      'pollInterval',
+    ],
   ])('fails %s with a clear non-retryable failure and schedules no activity', async (_label, input, type, says) => {
     const handle = await start(input as BringFlowOnlineInput);
     const failure = await workflowFailure(handle.result());
@@ -158,7 +206,12 @@ describe('bringFlowOnline', () => {
     expect(result).toMatchObject({ status: 'ACTIVE', polls: 9, startedByWorkflow: true });
     const firstRun = bed.env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId);
     expect(countEvents(await historyOf(firstRun), 'EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW')).toBe(1);
-    expect(scheduledActivities(await historyOf(firstRun))).toEqual(["describeFlow", "startFlow", "describeFlow", "describeFlow"]); // 3 checks, then a new run
+    expect(scheduledActivities(await historyOf(firstRun))).toEqual([
+      'describeFlow',
+      'startFlow',
+      'describeFlow',
+      'describeFlow',
+    ]); // 3 checks, then a new run
     const latest = await bed.env.client.workflow.getHandle(handle.workflowId).describe();
     expect(latest.runId).not.toBe(handle.firstExecutionRunId);
     expect(bed.sim.calls({ operation: 'StartFlow' })).toHaveLength(1);
@@ -169,7 +222,13 @@ describe('bringFlowOnline', () => {
     const handle = await start({ flowArn, pollInterval: '5s' });
     await bed.env.sleep('12s');
     const progress = await handle.query(progressQuery);
-    expect(progress).toMatchObject({ flowArn, lastStatus: 'STARTING', startRequested: true, startedByWorkflow: true, run: 1 });
+    expect(progress).toMatchObject({
+      flowArn,
+      lastStatus: 'STARTING',
+      startRequested: true,
+      startedByWorkflow: true,
+      run: 1,
+    });
     expect(progress.polls).toBeGreaterThanOrEqual(2);
     expect(progress.elapsedMs).toBeGreaterThanOrEqual(10_000);
     await handle.terminate('test done');
@@ -188,7 +247,10 @@ describe('bringFlowOnline', () => {
   it('takes a confirmed status signal as a check of its own and wakes at once, without waiting for its timer', async () => {
     const flowArn = bed.sim.createFlow({ name: 'Signalled', startingDuration: 1e9 });
     const handle = await start({ flowArn, pollInterval: '1h' });
-    await waitFor('the bring-up to see STARTING', async () => (await handle.query(progressQuery)).lastStatus === 'STARTING');
+    await waitFor(
+      'the bring-up to see STARTING',
+      async () => (await handle.query(progressQuery)).lastStatus === 'STARTING',
+    );
     await handle.signal(flowStatusChangedSignal, { currentStatus: 'ACTIVE', confirmed: true });
     expect(await handle.result()).toMatchObject({ status: 'ACTIVE', polls: 1 });
     const events = await historyOf(handle);

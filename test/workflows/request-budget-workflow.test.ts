@@ -17,12 +17,21 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { temporalRequestBudget, type RequestBudgetOptions } from '../../src/activities/request-budget-client';
-import { MAX_RETRY_AFTER_MS, RequestBudgetNames, type RequestTokensAnswer, type RequestTokensRequest } from '../../src/common/request-budget-math';
+import {
+  MAX_RETRY_AFTER_MS,
+  RequestBudgetNames,
+  type RequestTokensAnswer,
+  type RequestTokensRequest,
+} from '../../src/common/request-budget-math';
 import { MediaConnectSimulator } from '../../src/testing';
 import { createWorker } from '../../src/worker';
 import type { bringFleetOnline, BringFleetOnlineResult } from '../../src/workflows/bring-fleet-online';
 import type { bringFlowOnline } from '../../src/workflows/bring-flow-online';
-import { requestBudgetQuery, setRequestBudgetLimitsUpdate, type mediaConnectRequestBudget } from '../../src/workflows/request-budget-workflow';
+import {
+  requestBudgetQuery,
+  setRequestBudgetLimitsUpdate,
+  type mediaConnectRequestBudget,
+} from '../../src/workflows/request-budget-workflow';
 import { mediaConnectClientFor } from '../support/aws';
 import { historyOf } from '../support/history';
 import { waitFor } from '../support/wait-for';
@@ -43,7 +52,10 @@ const running: Array<{ worker: Worker; done: Promise<void>; close(): void }> = [
 beforeAll(async () => {
   [env, sim] = await Promise.all([createDevServer(), MediaConnectSimulator.start({ rateLimit: QUOTA })]);
   client = env.client;
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./fixtures/budget-probe-workflows'), logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./fixtures/budget-probe-workflows'),
+    logger: new DefaultLogger('WARN'),
+  });
   bundleDir = mkdtempSync(path.join(tmpdir(), 'budget-test-'));
   workflowBundlePath = path.join(bundleDir, 'workflows.js');
   writeFileSync(workflowBundlePath, code);
@@ -70,7 +82,14 @@ beforeEach(() => sim.reset());
 /** Starts an in-process worker on `taskQueue` whose activities ask `requestBudget`. */
 async function startWorker(taskQueue: string, requestBudget: RequestBudgetOptions): Promise<void> {
   const mediaConnect = mediaConnectClientFor(sim.endpoint, sim.region);
-  const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, mediaConnect, workflowBundlePath, requestBudget });
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    mediaConnect,
+    workflowBundlePath,
+    requestBudget,
+  });
   running.push({ worker, done: worker.run(), close: () => mediaConnect.destroy() });
 }
 
@@ -79,7 +98,11 @@ function createFlows(prefix: string, count: number, startingDuration = 500): str
 }
 
 function runFleet(taskQueue: string, flowArns: string[]): Promise<BringFleetOnlineResult> {
-  return client.workflow.execute<typeof bringFleetOnline>('bringFleetOnline', { args: [{ flowArns, pollInterval: '1s' }], taskQueue, workflowId: `fleet-${randomUUID()}` });
+  return client.workflow.execute<typeof bringFleetOnline>('bringFleetOnline', {
+    args: [{ flowArns, pollInterval: '1s' }],
+    taskQueue,
+    workflowId: `fleet-${randomUUID()}`,
+  });
 }
 
 function budget(budgetId: string) {
@@ -88,14 +111,21 @@ function budget(budgetId: string) {
 
 /** Books `count` tokens of a budget directly, as a worker's activities would; starts the budget with `limits` if it is not running. */
 function book(budgetId: string, taskQueue: string, maxWaitsMs: number[], limits = QUOTA): Promise<RequestTokensAnswer> {
-  return client.workflow.executeUpdateWithStart<typeof mediaConnectRequestBudget, RequestTokensAnswer, [RequestTokensRequest]>(RequestBudgetNames.reserveUpdate, {
+  return client.workflow.executeUpdateWithStart<
+    typeof mediaConnectRequestBudget,
+    RequestTokensAnswer,
+    [RequestTokensRequest]
+  >(RequestBudgetNames.reserveUpdate, {
     args: [{ maxWaitsMs }],
-    startWorkflowOperation: new WithStartWorkflowOperation<typeof mediaConnectRequestBudget>(RequestBudgetNames.workflowType, {
-      workflowId: budgetId,
-      taskQueue,
-      args: [{ limits }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    }),
+    startWorkflowOperation: new WithStartWorkflowOperation<typeof mediaConnectRequestBudget>(
+      RequestBudgetNames.workflowType,
+      {
+        workflowId: budgetId,
+        taskQueue,
+        args: [{ limits }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      },
+    ),
   });
 }
 
@@ -110,7 +140,13 @@ async function startProbeWorker(taskQueue: string, requestBudget: RequestBudgetO
       await acquired;
     },
   };
-  const worker = await Worker.create({ connection: env.nativeConnection, namespace: 'default', taskQueue, workflowBundle: { codePath: workflowBundlePath }, activities });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: { codePath: workflowBundlePath },
+    activities,
+  });
   running.push({ worker, done: worker.run(), close: () => undefined });
 }
 
@@ -147,7 +183,10 @@ describe('the MediaConnect request budget', () => {
       const sharedBudget = { ...QUOTA, budgetId: `budget-shared-${queueA}`, taskQueue: queueA };
       await startWorker(queueA, shared ? sharedBudget : { ...QUOTA, budgetId: `budget-own-${queueA}` });
       await startWorker(queueB, shared ? sharedBudget : { ...QUOTA, budgetId: `budget-own-${queueB}` });
-      const reports = await Promise.all([runFleet(queueA, createFlows(`A${shared}`, 40)), runFleet(queueB, createFlows(`B${shared}`, 40))]);
+      const reports = await Promise.all([
+        runFleet(queueA, createFlows(`A${shared}`, 40)),
+        runFleet(queueB, createFlows(`B${shared}`, 40)),
+      ]);
       await stopWorkers();
       return { active: reports[0].active + reports[1].active, throttled: sim.stats().throttled };
     };
@@ -169,14 +208,22 @@ describe('the MediaConnect request budget', () => {
     await book(`${budgetId}:${sim.region}`, taskQueue, Array(60).fill(3_600_000));
 
     // A 13 s start-to-close leaves 2 s to wait (10 s for the call, 1 s to report).
-    const handle = await client.workflow.start<typeof describeWithin>('describeWithin', { args: [flowArn, '13s'], taskQueue, workflowId: `probe-${randomUUID()}` });
+    const handle = await client.workflow.start<typeof describeWithin>('describeWithin', {
+      args: [flowArn, '13s'],
+      taskQueue,
+      workflowId: `probe-${randomUUID()}`,
+    });
     const result = await handle.result();
 
     expect(result).toMatchObject({ flowArn, status: 'STANDBY' });
-    const started = (await historyOf(handle)).find((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)?.activityTaskStartedEventAttributes;
+    const started = (await historyOf(handle)).find(
+      (e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED,
+    )?.activityTaskStartedEventAttributes;
     expect(started?.attempt).toBeGreaterThan(1);
     expect(started?.lastFailure?.applicationFailureInfo?.type).toBe('RequestBudgetExhausted');
-    expect(started?.lastFailure?.message).toMatch(/booked \d+\.\d s ahead, longer than this attempt can wait \([0-2]\.\d s\)/);
+    expect(started?.lastFailure?.message).toMatch(
+      /booked \d+\.\d s ahead, longer than this attempt can wait \([0-2]\.\d s\)/,
+    );
     expect(sim.calls({ operation: 'DescribeFlow' })).toHaveLength(1);
     expect((await budget(`${budgetId}:${sim.region}`).query(requestBudgetQuery)).refused).toBeGreaterThanOrEqual(1);
   });
@@ -204,16 +251,25 @@ describe('the MediaConnect request budget', () => {
     const taskQueue = `budget-can-${randomUUID()}`;
     const budgetId = `budget-${taskQueue}`;
     await startWorker(taskQueue, { ...QUOTA, budgetId });
-    const first = await client.workflow.start<typeof mediaConnectRequestBudget>('mediaConnectRequestBudget', { args: [{ limits: QUOTA, updatesPerRun: 5 }], taskQueue, workflowId: `${budgetId}:${sim.region}` });
+    const first = await client.workflow.start<typeof mediaConnectRequestBudget>('mediaConnectRequestBudget', {
+      args: [{ limits: QUOTA, updatesPerRun: 5 }],
+      taskQueue,
+      workflowId: `${budgetId}:${sim.region}`,
+    });
 
     const grants = [];
-    for (let i = 0; i < 12; i += 1) grants.push(...(await book(`${budgetId}:${sim.region}`, taskQueue, [3_600_000, 3_600_000, 3_600_000, 3_600_000, 3_600_000])).grants);
+    for (let i = 0; i < 12; i += 1)
+      grants.push(
+        ...(await book(`${budgetId}:${sim.region}`, taskQueue, [3_600_000, 3_600_000, 3_600_000, 3_600_000, 3_600_000]))
+          .grants,
+      );
 
     // 12 updates at 5 per run: two continue-as-new, and a third run holds the last two.
     const runs = [];
-    for (let runId: string | undefined = first.firstExecutionRunId; runId; ) {
+    for (let runId: string | undefined = first.firstExecutionRunId; runId;) {
       runs.push(runId);
-      const events: temporal.api.history.v1.IHistoryEvent[] = (await client.workflow.getHandle(`${budgetId}:${sim.region}`, runId).fetchHistory()).events ?? [];
+      const events: temporal.api.history.v1.IHistoryEvent[] =
+        (await client.workflow.getHandle(`${budgetId}:${sim.region}`, runId).fetchHistory()).events ?? [];
       runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
     }
     expect(runs).toHaveLength(3);
@@ -230,7 +286,11 @@ describe('the MediaConnect request budget', () => {
     await startProbeWorker(taskQueue, { ...QUOTA, budgetId });
 
     // A full bucket: the token may arrive at most 250 ms late; the event loop is blocked for 1.5 s.
-    await client.workflow.execute<typeof acquireIn>('acquireIn', { args: [['us-east-1'], 1_500], taskQueue, workflowId: `probe-${randomUUID()}` });
+    await client.workflow.execute<typeof acquireIn>('acquireIn', {
+      args: [['us-east-1'], 1_500],
+      taskQueue,
+      workflowId: `probe-${randomUUID()}`,
+    });
 
     // Two tokens for one send: the late one was never used.
     expect((await budget(`${budgetId}:us-east-1`).query(requestBudgetQuery)).granted).toBe(2);
@@ -241,13 +301,27 @@ describe('the MediaConnect request budget', () => {
     const budgetId = `budget-${taskQueue}`;
     await startProbeWorker(taskQueue, { ...QUOTA, budgetId });
 
-    await client.workflow.execute<typeof acquireIn>('acquireIn', { args: [['us-east-1', 'eu-west-1', 'eu-west-1', 'us-gov-west-1']], taskQueue, workflowId: `probe-${randomUUID()}` });
+    await client.workflow.execute<typeof acquireIn>('acquireIn', {
+      args: [['us-east-1', 'eu-west-1', 'eu-west-1', 'us-gov-west-1']],
+      taskQueue,
+      workflowId: `probe-${randomUUID()}`,
+    });
 
-    const granted = await Promise.all(['us-east-1', 'eu-west-1', 'us-gov-west-1'].map(async (region) => (await budget(`${budgetId}:${region}`).query(requestBudgetQuery)).granted));
+    const granted = await Promise.all(
+      ['us-east-1', 'eu-west-1', 'us-gov-west-1'].map(
+        async (region) => (await budget(`${budgetId}:${region}`).query(requestBudgetQuery)).granted,
+      ),
+    );
     expect(granted).toEqual([1, 2, 1]);
     // A region that is not one is refused before any budget is asked.
-    const refused = client.workflow.execute<typeof acquireIn>('acquireIn', { args: [['US East']], taskQueue, workflowId: `probe-${randomUUID()}` });
-    await expect(refused).rejects.toMatchObject({ cause: { cause: { type: 'InvalidInput', message: expect.stringMatching(/region must be an AWS region name/) } } });
+    const refused = client.workflow.execute<typeof acquireIn>('acquireIn', {
+      args: [['US East']],
+      taskQueue,
+      workflowId: `probe-${randomUUID()}`,
+    });
+    await expect(refused).rejects.toMatchObject({
+      cause: { cause: { type: 'InvalidInput', message: expect.stringMatching(/region must be an AWS region name/) } },
+    });
   });
 
   it('keeps the limits it was started with whatever its workers are configured with; setRequestBudgetLimits changes them', async () => {
@@ -257,17 +331,25 @@ describe('the MediaConnect request budget', () => {
     // The first reservation starts the budget at the account's quota...
     expect((await book(`${budgetId}:us-east-1`, taskQueue, [0])).limits).toEqual(QUOTA);
     // ...and a worker configured for a raised quota spends from it without changing it.
-    await client.workflow.execute<typeof acquireIn>('acquireIn', { args: [['us-east-1', 'us-east-1']], taskQueue, workflowId: `probe-${randomUUID()}` });
+    await client.workflow.execute<typeof acquireIn>('acquireIn', {
+      args: [['us-east-1', 'us-east-1']],
+      taskQueue,
+      workflowId: `probe-${randomUUID()}`,
+    });
     const handle = budget(`${budgetId}:us-east-1`);
     expect(await handle.query(requestBudgetQuery)).toMatchObject({ limits: QUOTA, granted: 3 });
 
-    expect(await handle.executeUpdate(setRequestBudgetLimitsUpdate, { args: [{ requestsPerSecond: 50, burst: 100 }] })).toEqual({ requestsPerSecond: 50, burst: 100 });
+    expect(
+      await handle.executeUpdate(setRequestBudgetLimitsUpdate, { args: [{ requestsPerSecond: 50, burst: 100 }] }),
+    ).toEqual({ requestsPerSecond: 50, burst: 100 });
     expect((await handle.query(requestBudgetQuery)).limits).toEqual({ requestsPerSecond: 50, burst: 100 });
     expect((await book(`${budgetId}:us-east-1`, taskQueue, [0])).limits).toEqual({ requestsPerSecond: 50, burst: 100 });
 
     const bad = handle.executeUpdate(setRequestBudgetLimitsUpdate, { args: [{ requestsPerSecond: 0 }] });
     await expect(bad).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
-    await expect(bad).rejects.toMatchObject({ cause: { type: 'InvalidInput', message: expect.stringMatching(/requestsPerSecond must be a number above 0/) } });
+    await expect(bad).rejects.toMatchObject({
+      cause: { type: 'InvalidInput', message: expect.stringMatching(/requestsPerSecond must be a number above 0/) },
+    });
     expect((await handle.query(requestBudgetQuery)).limits).toEqual({ requestsPerSecond: 50, burst: 100 });
   });
 
@@ -279,19 +361,32 @@ describe('the MediaConnect request budget', () => {
     sim.injectFault({ kind: 'throttle', operation: 'StartFlow', flowArn: throttledArn, retryAfter: '86400' });
     const budgetHandle = budget(`${budgetId}:${sim.region}`);
 
-    const throttled = await client.workflow.start<typeof bringFlowOnline>('bringFlowOnline', { args: [{ flowArn: throttledArn }], taskQueue, workflowId: `throttled-${randomUUID()}` });
-    await waitFor('the budget to hear of the 429', async () => (await budgetHandle.query(requestBudgetQuery).catch(() => undefined))?.throttled === 1);
+    const throttled = await client.workflow.start<typeof bringFlowOnline>('bringFlowOnline', {
+      args: [{ flowArn: throttledArn }],
+      taskQueue,
+      workflowId: `throttled-${randomUUID()}`,
+    });
+    await waitFor(
+      'the budget to hear of the 429',
+      async () => (await budgetHandle.query(requestBudgetQuery).catch(() => undefined))?.throttled === 1,
+    );
     // The day became the documented maximum: the bucket is empty for a minute, then refills.
     const { bookedAheadMs } = await budgetHandle.query(requestBudgetQuery);
     expect(bookedAheadMs).toBeLessThanOrEqual(MAX_RETRY_AFTER_MS);
     expect(bookedAheadMs).toBeGreaterThan(MAX_RETRY_AFTER_MS - 30_000);
 
-    const unrelated = await client.workflow.execute<typeof bringFlowOnline>('bringFlowOnline', { args: [{ flowArn: unrelatedArn }], taskQueue, workflowId: `unrelated-${randomUUID()}` });
+    const unrelated = await client.workflow.execute<typeof bringFlowOnline>('bringFlowOnline', {
+      args: [{ flowArn: unrelatedArn }],
+      taskQueue,
+      workflowId: `unrelated-${randomUUID()}`,
+    });
 
     expect(unrelated).toMatchObject({ flowArn: unrelatedArn, status: 'ACTIVE' });
     // No call went out while the budget held back: the unrelated StartFlow came a minute after the 429.
     const [first429] = sim.calls({ operation: 'StartFlow' }).filter((c) => c.httpStatus === 429);
-    const [unrelatedStart] = sim.calls({ operation: 'StartFlow' }).filter((c) => c.flowArn === unrelatedArn && c.httpStatus === 202);
+    const [unrelatedStart] = sim
+      .calls({ operation: 'StartFlow' })
+      .filter((c) => c.flowArn === unrelatedArn && c.httpStatus === 202);
     expect(unrelatedStart.at - first429.at).toBeGreaterThanOrEqual(MAX_RETRY_AFTER_MS - 1_000);
     expect(sim.stats().throttled).toBe(1);
     await throttled.terminate('test over').catch(() => undefined); // it may have given up on its own

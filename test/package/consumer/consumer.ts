@@ -1,9 +1,19 @@
 // Type-checked under moduleResolution node, node16 and bundler: every entry point, as a consumer uses it.
 import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { createActivities, createMediaConnectClient, createWorker, FlowStatus, parseFlowArn, type BringFlowOnlineResult } from 'temporal-mediaconnect';
+import {
+  createActivities,
+  createMediaConnectClient,
+  createWorker,
+  FlowStatus,
+  parseFlowArn,
+  type BringFlowOnlineResult,
+} from 'temporal-mediaconnect';
 import { bringFlowOnlineWorkflowId, startBringFlowOnline } from 'temporal-mediaconnect/client';
-import { createActivities as createActivitiesFromSubpath, type MediaConnectActivities } from 'temporal-mediaconnect/activities';
+import {
+  createActivities as createActivitiesFromSubpath,
+  type MediaConnectActivities,
+} from 'temporal-mediaconnect/activities';
 import { bringFlowOnline, progressQuery } from 'temporal-mediaconnect/workflows';
 import { MediaConnectSimulator } from 'temporal-mediaconnect/testing';
 import packageJson from 'temporal-mediaconnect/package.json';

@@ -21,13 +21,27 @@ async function main() {
     // 1. The library: the consumer's worker, its own bundle (this package's workflows and its own).
     const libraryFlow = simulator.createFlow({ name: 'LibraryShow', startingDuration: 1_000 });
     const nativeConnection = await NativeConnection.connect({ address });
-    const mediaConnect = createMediaConnectClient({ region: simulator.region, endpoint: simulator.endpoint, credentials });
+    const mediaConnect = createMediaConnectClient({
+      region: simulator.region,
+      endpoint: simulator.endpoint,
+      credentials,
+    });
     try {
-      const worker = await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue: 'consumer-library', mediaConnect, workflowBundlePath: consumerBundle });
+      const worker = await createWorker({
+        connection: nativeConnection,
+        namespace: 'default',
+        taskQueue: 'consumer-library',
+        mediaConnect,
+        workflowBundlePath: consumerBundle,
+      });
       report.library = await worker.runUntil(async () => {
         const handle = await startBringFlowOnline(client, { flowArn: libraryFlow }, { taskQueue: 'consumer-library' });
         const result = await handle.result();
-        const child = await client.workflow.execute('eventDay', { args: [simulator.createFlow({ name: 'EventDayShow', startingDuration: 500 })], taskQueue: 'consumer-library', workflowId: 'consumer-event-day' });
+        const child = await client.workflow.execute('eventDay', {
+          args: [simulator.createFlow({ name: 'EventDayShow', startingDuration: 500 })],
+          taskQueue: 'consumer-library',
+          workflowId: 'consumer-event-day',
+        });
         return { ...result, eventDayStatus: child.status };
       });
     } finally {
@@ -37,7 +51,10 @@ async function main() {
 
     // 2. The installed package's `worker` command, configured from the environment only.
     const cliFlow = simulator.createFlow({ name: 'CliShow', startingDuration: 1_000 });
-    const bin = path.join(path.dirname(require.resolve('temporal-mediaconnect/package.json')), require('temporal-mediaconnect/package.json').bin['temporal-mediaconnect']);
+    const bin = path.join(
+      path.dirname(require.resolve('temporal-mediaconnect/package.json')),
+      require('temporal-mediaconnect/package.json').bin['temporal-mediaconnect'],
+    );
     const child = spawn(process.execPath, [bin, 'worker'], {
       env: {
         PATH: process.env.PATH,
@@ -60,14 +77,19 @@ async function main() {
     const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
     try {
       const handle = await startBringFlowOnline(client, { flowArn: cliFlow }, { taskQueue: 'consumer-cli' });
-      report.cli = await Promise.race([handle.result(), exited.then((code) => Promise.reject(new Error(`the worker command exited (${code}): ${output}`)))]);
+      report.cli = await Promise.race([
+        handle.result(),
+        exited.then((code) => Promise.reject(new Error(`the worker command exited (${code}): ${output}`))),
+      ]);
     } finally {
       child.kill('SIGTERM');
       report.cliExitCode = await exited;
       report.cliOutput = output.slice(-4_000);
     }
     report.startFlowCalls = simulator.calls({ operation: 'StartFlow' }).map((call) => call.flowArn);
-    report.flowStatuses = Object.fromEntries(Object.entries(simulator.flowArnsByName()).map(([name, arn]) => [name, simulator.flowStatus(arn)]));
+    report.flowStatuses = Object.fromEntries(
+      Object.entries(simulator.flowArnsByName()).map(([name, arn]) => [name, simulator.flowStatus(arn)]),
+    );
   } finally {
     await connection.close();
     await simulator.stop();

@@ -6,5 +6,8 @@ export { bringFlowOnline, bringFleetOnline, mediaConnectRequestBudget } from 'te
 
 /** The consumer's own event-day workflow: brings one flow online as a child. */
 export async function eventDay(flowArn: string): Promise<BringFlowOnlineResult> {
-  return executeChild(bringFlowOnline, { args: [{ flowArn }], workflowId: `event-day-child-${flowArn.split(':').pop()}` });
+  return executeChild(bringFlowOnline, {
+    args: [{ flowArn }],
+    workflowId: `event-day-child-${flowArn.split(':').pop()}`,
+  });
 }
