@@ -136,6 +136,7 @@ async function watch(fleet: Fleet): Promise<void> {
     await condition(() => fleet.settled, Math.max(1, nextReadAtMs - Date.now()));
   }
 }
+
 /** Launches bring-ups for the flows waiting for a slot, as far as `maxConcurrent` allows. */
 function launchBringUps(fleet: Fleet): void {
   const running = fleet.flows.filter((entry) => entry.scope && !entry.result).length;
@@ -223,6 +224,7 @@ async function stopBringUps(fleet: Fleet): Promise<void> {
   }
   for (const entry of stopped) entry.result = cancelledResult(entry);
 }
+
 function pollLimitFailure(fleet: Fleet): ApplicationFailure {
   // Unreachable while the children keep their deadlines; kept as the history's last guard.
   return ApplicationFailure.create({
@@ -232,6 +234,7 @@ function pollLimitFailure(fleet: Fleet): ApplicationFailure {
     details: [report(fleet)],
   });
 }
+
 /**
  * Where the fleet itself carries this package's search attributes, the namespace declares them:
  * each bring-up then gets the fleet's attributes with its own flow name and region (and keeps

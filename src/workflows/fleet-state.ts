@@ -146,6 +146,7 @@ export interface Fleet {
 export function cancelledResult(entry: FleetFlow): FleetFlowResult {
   return { flowArn: entry.flow.arn, outcome: 'CANCELLED', lastStatus: entry.lastStatus };
 }
+
 /** The fleet's result: every flow's outcome, in input order (CANCELLED where none was reached). */
 export function report(fleet: Fleet): BringFleetOnlineResult {
   const results = fleet.flows.map((entry) => entry.result ?? cancelledResult(entry));
@@ -192,6 +193,7 @@ export function showProgress(fleet: Fleet): void {
     ]),
   );
 }
+
 /**
  * Longest failure message a flow's result keeps: 1000 results of the longest ARNs and messages stay
  * far below the 2 MiB a workflow result may hold (the bring-up's own failure keeps the whole message).
