@@ -1,0 +1,133 @@
+/**
+ * The fleet's status reads: which flows a read asks about, how often the fleet reads while starts
+ * are still being issued, one `readFlowStatuses` activity per region, and the status changes it
+ * forwards to the bring-ups.
+ */
+import { isCancellation, log, proxyActivities } from '@temporalio/workflow';
+import type { MediaConnectActivities } from '../activities/mediaconnect-activities';
+import { STARTS_PENDING_POLL_INTERVAL_MS } from '../common/bring-fleet-online-input';
+import { FlowStatus, isStartedStatus } from '../common/flow-status';
+import { cheaperRead, readCost, UNKNOWN_STATUS } from '../common/flow-status-reads';
+import { BUDGETED_ACTIVITY_OPTIONS } from './activity-options';
+import { flowStatusChangedSignal } from './bring-flow-online';
+import { showProgress, type Fleet, type FleetFlow } from './fleet-state';
+
+/** Statuses worth forwarding to a bring-up: the ones it decides on. STARTING and UPDATING change nothing for it. */
+const FORWARDED: ReadonlySet<FlowStatus> = new Set([
+  FlowStatus.ACTIVE,
+  FlowStatus.ERROR,
+  FlowStatus.STANDBY,
+  FlowStatus.STOPPING,
+  FlowStatus.DELETING,
+]);
+/** A read that takes longer than this waited for its turn in the request budget: the starts are still using it. */
+export const BUSY_READ_MS = 5_000;
+
+/**
+ * Time between reads while StartFlows are still being issued and the budget is busy: {@link STARTS_PENDING_POLL_INTERVAL_MS}
+ * (10 s) per call a read costs, so that the reads take no more than one call in 10 s from the
+ * budget the starts need (a read of 6 ListFlows pages every 60 s). Still often enough that a bring-up
+ * hears of its flow's ACTIVE before its own fallback timer (`childPollInterval`, 2 min) fires.
+ */
+export function startsPendingReadIntervalMs(fleet: Fleet): number {
+  const byRegion = new Map<string, number>();
+  for (const entry of stillWaiting(fleet)) byRegion.set(entry.flow.region, (byRegion.get(entry.flow.region) ?? 0) + 1);
+  const calls = [...byRegion].reduce(
+    (sum, [region, waiting]) => sum + readCost(waiting, fleet.accountFlows.get(region)),
+    0,
+  );
+  return Math.max(fleet.options.startsPendingPollMs, calls * STARTS_PENDING_POLL_INTERVAL_MS);
+}
+
+/** Flows whose result is still open and that MediaConnect reports: what a read asks about. */
+export function stillWaiting(fleet: Fleet): FleetFlow[] {
+  return fleet.flows.filter((entry) => !entry.result && !entry.unlisted);
+}
+
+/** One read and the signals it calls for; a failed read is logged and the next one tried. */
+export async function readAndForward(fleet: Fleet): Promise<void> {
+  try {
+    await readStatuses(fleet, stillWaiting(fleet));
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    // The bring-ups' own timers carry on meanwhile; the next read may fare better.
+    log.warn('Reading the flows’ statuses failed; the bring-ups poll on their own until the next read', {
+      error: String(err),
+    });
+    return;
+  }
+  forwardStatuses(fleet);
+}
+
+/**
+ * Reads the statuses of `entries`, one activity per region (in parallel), each the cheaper of
+ * ListFlows and DescribeFlow for that region, and records what changed.
+ */
+export async function readStatuses(fleet: Fleet, entries: FleetFlow[]): Promise<void> {
+  const byRegion = new Map<string, FleetFlow[]>();
+  for (const entry of entries) {
+    const group = byRegion.get(entry.flow.region);
+    if (group) group.push(entry);
+    else byRegion.set(entry.flow.region, [entry]);
+  }
+  // Every region's read ends before the next read begins, even when another region's fails.
+  const outcomes = await Promise.allSettled([...byRegion].map(([region, group]) => readRegion(fleet, region, group)));
+  fleet.reads += byRegion.size > 0 ? 1 : 0;
+  showProgress(fleet);
+  for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+}
+
+async function readRegion(fleet: Fleet, region: string, group: FleetFlow[]): Promise<void> {
+  const operation = cheaperRead(group.length, fleet.accountFlows.get(region));
+  // Grouped by the status already known, so that only changes come back; flow ids are the compact form ListFlows needs.
+  const flows: Partial<Record<string, string[]>> = {};
+  for (const { flow, lastStatus } of group)
+    (flows[lastStatus ?? UNKNOWN_STATUS] ??= []).push(operation === 'ListFlows' ? flow.flowId : flow.arn);
+  const { readFlowStatuses } = proxyActivities<MediaConnectActivities>({
+    ...BUDGETED_ACTIVITY_OPTIONS,
+    // A read waits its turn in the request budget, behind the StartFlows already reserved.
+    scheduleToCloseTimeout: '10m',
+    summary: `${operation}: ${group.length} flows in ${region}`,
+  });
+  const accountFlows = fleet.accountFlows.get(region);
+  const result = await readFlowStatuses({
+    region,
+    operation,
+    flows,
+    ...(accountFlows !== undefined && { accountFlows }),
+  });
+  fleet.readCalls[operation] += result.calls;
+  if (result.accountFlows !== undefined) fleet.accountFlows.set(region, result.accountFlows);
+  const byId = new Map(group.map((entry) => [entry.flow.flowId, entry]));
+  for (const [flowId, status] of Object.entries(result.changed)) {
+    const entry = byId.get(flowId);
+    if (!entry) continue;
+    entry.lastStatus = status;
+    if (isStartedStatus(status)) entry.startSeen = true;
+  }
+  for (const flowId of result.missing) {
+    const entry = byId.get(flowId);
+    if (!entry) continue;
+    entry.unlisted = true;
+    log.warn('MediaConnect does not report this flow; its bring-up checks it on its own', {
+      flowArn: entry.flow.arn,
+      operation,
+    });
+  }
+}
+
+/** Sends each running bring-up the statuses it decides on that it has not been told yet. */
+export function forwardStatuses(fleet: Fleet): void {
+  for (const entry of fleet.flows) {
+    const { child, lastStatus: status } = entry;
+    if (entry.result || child === undefined || status === undefined || status === entry.childKnows) continue;
+    entry.childKnows = status;
+    // STANDBY/STOPPING before anyone saw a start is the flow waiting for its StartFlow, not a stop.
+    const meaningful =
+      FORWARDED.has(status) && (entry.startSeen || (status !== FlowStatus.STANDBY && status !== FlowStatus.STOPPING));
+    // Not awaited: the next read need not wait until hundreds of signals are delivered. A bring-up
+    // that has just finished can no longer be signalled: its result says it all.
+    if (meaningful)
+      void child.signal(flowStatusChangedSignal, { currentStatus: status, confirmed: true }).catch(() => undefined);
+  }
+}
