@@ -1,11 +1,9 @@
 import {
-  ActivityFailure,
   ApplicationFailure,
   condition,
   continueAsNew,
   defineQuery,
   defineSignal,
-  isCancellation,
   log,
   proxyActivities,
   setCurrentDetails,
@@ -22,10 +20,10 @@ import {
   checkBringFlowOnlineInput,
 } from '../common/bring-flow-online-input';
 import { detailsMarkdown } from '../common/details-markdown';
-import { causeChain } from '../common/error-chain';
 import { FailureType } from '../common/failure-types';
 import { FlowStatus, isFlowStatus } from '../common/flow-status';
 import { FlowNameSearchAttribute, FlowStatusSearchAttribute } from '../common/search-attributes';
+import { failIfPermanent } from './activity-failures';
 import { BUDGETED_ACTIVITY_OPTIONS } from './activity-options';
 import { measureBringUp } from './metrics';
 
@@ -332,35 +330,6 @@ async function start(run: BringUpRun): Promise<StatusRead> {
     progress.lastError = failIfPermanent(err);
     throw timeoutFailure(flow, progress);
   }
-}
-
-/**
- * A failed activity either could never succeed (non-retryable: rethrown as the workflow's own
- * failure, keeping the AWS error name as its type) or ran out of retries within its budget
- * (returned as a one-line description for progress and the final timeout).
- */
-function failIfPermanent(err: unknown): string {
-  // A cancelled bring-up ends CANCELLED, whatever it was doing: never as a retry or a timeout.
-  if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
-  const cause = deepestApplicationFailure(err);
-  if (cause?.nonRetryable) {
-    throw ApplicationFailure.create({
-      type: cause.type ?? 'Error',
-      message: cause.message,
-      nonRetryable: true,
-      details: cause.details ?? undefined,
-      cause: err,
-    });
-  }
-  return cause
-    ? `${cause.type}: ${cause.message}`
-    : `${err.cause?.name ?? 'ActivityFailure'}: ${err.cause?.message ?? err.message}`;
-}
-
-function deepestApplicationFailure(err: Error): ApplicationFailure | undefined {
-  return causeChain(err)
-    .filter((e): e is ApplicationFailure => e instanceof ApplicationFailure)
-    .at(-1);
 }
 
 function flowFailure(
