@@ -76,58 +76,119 @@ export function temporalRequestBudget(options: RequestBudgetOptions = {}): Reque
       `requestBudget: budgetId must be a non-empty string (the prefix of the budgets' workflow ids), got ${JSON.stringify(options.budgetId)}`,
     );
   }
-  const queues = new Map<string, ReservationQueue>();
-  const mismatchLogged = new Set<string>();
+  return new TemporalRequestBudget(options, limits);
+}
+
+/** `temporalRequestBudget`'s budgets: one reservation queue per budget workflow this worker reaches. */
+class TemporalRequestBudget implements RequestBudget {
+  private readonly queues = new Map<string, ReservationQueue>();
+  private readonly mismatchLogged = new Set<string>();
+
+  constructor(
+    private readonly options: RequestBudgetOptions,
+    private readonly limits: RequestBudgetLimits,
+  ) {}
+
+  async acquire(maxWaitMs: number, region: string): Promise<void> {
+    const context = Context.current();
+    const { workflowId, taskQueue } = this.locate(context, region);
+    const queue = this.queueFor(workflowId, context.client, taskQueue);
+    const giveUpAt = Date.now() + Math.max(0, maxWaitMs);
+    for (let forfeits = 0; ; forfeits += 1) {
+      const affordableMs = Math.max(0, Math.floor(giveUpAt - Date.now()));
+      const { grant, sentAtMs, limits: applied } = await reserve(context, queue, workflowId, affordableMs);
+      this.noteLimits(context, workflowId, applied);
+      if (!grant.granted) throw bookedTooFarAhead(workflowId, applied, grant, affordableMs);
+      await sleepWithHeartbeats(context, grant.waitMs);
+      // The budget's slot is no earlier than when the update left (plus the wait): lateness measured
+      // from there is an upper bound, on this worker's clock alone.
+      const lateMs = Date.now() - sentAtMs - grant.waitMs;
+      queue.observeLateness(lateMs);
+      if (lateMs <= grant.lateMs) return;
+      context.log.warn(
+        "MediaConnect request token forfeited: this worker could not send the call before the token's deadline; asking again",
+        { budgetWorkflowId: workflowId, lateMs: Math.round(lateMs), allowedLateMs: Math.round(grant.lateMs) },
+      );
+      if (forfeits + 1 >= MAX_FORFEITS) throw tooBusyToSend(lateMs, grant);
+    }
+  }
+
+  async reportThrottled(region: string, retryAfterMs?: number): Promise<void> {
+    try {
+      const context = Context.current();
+      const { workflowId } = this.locate(context, region);
+      await context.client.workflow
+        .getHandle(workflowId)
+        .signal(RequestBudgetNames.throttledSignal, { retryAfterMs: boundedRetryAfterMs(retryAfterMs) });
+    } catch {
+      // Only a hint: the 429 is retried either way.
+    }
+  }
+
   /** Where the region's budget runs and its id, for the activity asking. */
-  const locate = (context: Context, region: string) => {
+  private locate(context: Context, region: string): { workflowId: string; taskQueue: string } {
     if (typeof region !== 'string' || !REGION_PATTERN.test(region)) {
       throw invalidInput(
         `request budget: region must be an AWS region name such as us-east-1, got ${JSON.stringify(region)}`,
       );
     }
-    const taskQueue = options.taskQueue ?? context.info.taskQueue;
+    const taskQueue = this.options.taskQueue ?? context.info.taskQueue;
     return {
       taskQueue,
-      workflowId: options.budgetId ? `${options.budgetId}:${region}` : requestBudgetWorkflowId(taskQueue, region),
+      workflowId: this.options.budgetId
+        ? `${this.options.budgetId}:${region}`
+        : requestBudgetWorkflowId(taskQueue, region),
     };
-  };
+  }
 
-  const queueFor = (workflowId: string, client: Client, taskQueue: string): ReservationQueue => {
-    let queue = queues.get(workflowId);
+  private queueFor(workflowId: string, client: Client, taskQueue: string): ReservationQueue {
+    let queue = this.queues.get(workflowId);
     if (!queue) {
       queue = new ReservationQueue(
-        (request) =>
-          client.withAbortSignal(AbortSignal.timeout(RESERVE_TIMEOUT_MS), () =>
-            client.workflow.executeUpdateWithStart<
-              (input: { limits: RequestBudgetLimits }) => Promise<unknown>,
-              RequestTokensAnswer,
-              [RequestTokensRequest]
-            >(RequestBudgetNames.reserveUpdate, {
-              args: [request],
-              startWorkflowOperation: new WithStartWorkflowOperation(RequestBudgetNames.workflowType, {
-                workflowId,
-                taskQueue,
-                args: [{ limits }],
-                workflowIdConflictPolicy: 'USE_EXISTING',
-                staticSummary: `MediaConnect request budget: ${limits.requestsPerSecond}/s, burst ${limits.burst}`,
-              }),
-            }),
-          ),
-        (requests, roundTripMs) => options.onReservation?.({ budgetWorkflowId: workflowId, requests, roundTripMs }),
+        (request) => this.sendReservation(client, workflowId, taskQueue, request),
+        (requests, roundTripMs) =>
+          this.options.onReservation?.({ budgetWorkflowId: workflowId, requests, roundTripMs }),
       );
-      queues.set(workflowId, queue);
+      this.queues.set(workflowId, queue);
     }
     return queue;
-  };
+  }
+
+  /** One `reserveRequests` update, with update-with-start: the first request starts the budget, with this worker's limits. */
+  private sendReservation(
+    client: Client,
+    workflowId: string,
+    taskQueue: string,
+    request: RequestTokensRequest,
+  ): Promise<RequestTokensAnswer> {
+    const { limits } = this;
+    return client.withAbortSignal(AbortSignal.timeout(RESERVE_TIMEOUT_MS), () =>
+      client.workflow.executeUpdateWithStart<
+        (input: { limits: RequestBudgetLimits }) => Promise<unknown>,
+        RequestTokensAnswer,
+        [RequestTokensRequest]
+      >(RequestBudgetNames.reserveUpdate, {
+        args: [request],
+        startWorkflowOperation: new WithStartWorkflowOperation(RequestBudgetNames.workflowType, {
+          workflowId,
+          taskQueue,
+          args: [{ limits }],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          staticSummary: `MediaConnect request budget: ${limits.requestsPerSecond}/s, burst ${limits.burst}`,
+        }),
+      }),
+    );
+  }
 
   /** The budget runs on other limits than this worker's: say so once per budget, and follow the budget. */
-  const noteLimits = (context: Context, workflowId: string, applied: RequestBudgetLimits) => {
+  private noteLimits(context: Context, workflowId: string, applied: RequestBudgetLimits): void {
+    const { limits } = this;
     if (
-      mismatchLogged.has(workflowId) ||
+      this.mismatchLogged.has(workflowId) ||
       (applied.requestsPerSecond === limits.requestsPerSecond && applied.burst === limits.burst)
     )
       return;
-    mismatchLogged.add(workflowId);
+    this.mismatchLogged.add(workflowId);
     context.log.warn(
       'This worker is configured with other MediaConnect request limits than the budget it shares; the budget keeps its own (change them with the setRequestBudgetLimits update)',
       {
@@ -136,70 +197,45 @@ export function temporalRequestBudget(options: RequestBudgetOptions = {}): Reque
         workerLimits: limits,
       },
     );
-  };
+  }
+}
 
-  return {
-    async acquire(maxWaitMs, region) {
-      const context = Context.current();
-      const { workflowId, taskQueue } = locate(context, region);
-      const queue = queueFor(workflowId, context.client, taskQueue);
-      const giveUpAt = Date.now() + Math.max(0, maxWaitMs);
-      for (let forfeits = 0; ; forfeits += 1) {
-        const affordableMs = Math.max(0, Math.floor(giveUpAt - Date.now()));
-        let reserved: Reserved;
-        try {
-          reserved = await Promise.race([queue.request(affordableMs), context.cancelled]);
-        } catch (err) {
-          if (context.cancellationSignal.aborted) throw err;
-          throw ApplicationFailure.create({
-            type: FailureType.RequestBudgetUnavailable,
-            message: `Could not reserve a MediaConnect request from the budget workflow ${workflowId} (${updateError(err).message}); no MediaConnect call was made`,
-          });
-        }
-        const { grant, sentAtMs, limits: applied } = reserved;
-        noteLimits(context, workflowId, applied);
-        if (!grant.granted) {
-          throw ApplicationFailure.create({
-            type: FailureType.RequestBudgetExhausted,
-            message: `The MediaConnect request budget ${workflowId} (${applied.requestsPerSecond}/s, burst ${applied.burst}) is booked ${(grant.waitMs / 1000).toFixed(1)} s ahead, longer than this attempt can wait (${(affordableMs / 1000).toFixed(1)} s); no MediaConnect call was made, the attempt is retried when the wait fits`,
-            nextRetryDelay: Math.max(1_000, Math.ceil(grant.waitMs - affordableMs)),
-          });
-        }
-        await sleepWithHeartbeats(context, grant.waitMs);
-        // The budget's slot is no earlier than when the update left (plus the wait): lateness measured
-        // from there is an upper bound, on this worker's clock alone.
-        const lateMs = Date.now() - sentAtMs - grant.waitMs;
-        queue.observeLateness(lateMs);
-        if (lateMs <= grant.lateMs) return;
-        context.log.warn(
-          "MediaConnect request token forfeited: this worker could not send the call before the token's deadline; asking again",
-          {
-            budgetWorkflowId: workflowId,
-            lateMs: Math.round(lateMs),
-            allowedLateMs: Math.round(grant.lateMs),
-          },
-        );
-        if (forfeits + 1 >= MAX_FORFEITS) {
-          throw ApplicationFailure.create({
-            type: FailureType.RequestBudgetUnavailable,
-            message: `This worker could not send a MediaConnect call within its request token's window ${MAX_FORFEITS} times (last ${Math.round(lateMs)} ms late, ${Math.round(grant.lateMs)} ms allowed): it is too busy; no MediaConnect call was made`,
-          });
-        }
-      }
-    },
+/** A reservation from `queue`, or the activity's cancellation, or a retryable failure saying the budget is unreachable. */
+async function reserve(
+  context: Context,
+  queue: ReservationQueue,
+  workflowId: string,
+  affordableMs: number,
+): Promise<Reserved> {
+  try {
+    return await Promise.race([queue.request(affordableMs), context.cancelled]);
+  } catch (err) {
+    if (context.cancellationSignal.aborted) throw err;
+    throw ApplicationFailure.create({
+      type: FailureType.RequestBudgetUnavailable,
+      message: `Could not reserve a MediaConnect request from the budget workflow ${workflowId} (${updateError(err).message}); no MediaConnect call was made`,
+    });
+  }
+}
 
-    async reportThrottled(region, retryAfterMs) {
-      try {
-        const context = Context.current();
-        const { workflowId } = locate(context, region);
-        await context.client.workflow
-          .getHandle(workflowId)
-          .signal(RequestBudgetNames.throttledSignal, { retryAfterMs: boundedRetryAfterMs(retryAfterMs) });
-      } catch {
-        // Only a hint: the 429 is retried either way.
-      }
-    },
-  };
+function bookedTooFarAhead(
+  workflowId: string,
+  applied: RequestBudgetLimits,
+  grant: RequestTokenGrant,
+  affordableMs: number,
+): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FailureType.RequestBudgetExhausted,
+    message: `The MediaConnect request budget ${workflowId} (${applied.requestsPerSecond}/s, burst ${applied.burst}) is booked ${(grant.waitMs / 1000).toFixed(1)} s ahead, longer than this attempt can wait (${(affordableMs / 1000).toFixed(1)} s); no MediaConnect call was made, the attempt is retried when the wait fits`,
+    nextRetryDelay: Math.max(1_000, Math.ceil(grant.waitMs - affordableMs)),
+  });
+}
+
+function tooBusyToSend(lateMs: number, grant: RequestTokenGrant): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FailureType.RequestBudgetUnavailable,
+    message: `This worker could not send a MediaConnect call within its request token's window ${MAX_FORFEITS} times (last ${Math.round(lateMs)} ms late, ${Math.round(grant.lateMs)} ms allowed): it is too busy; no MediaConnect call was made`,
+  });
 }
 
 interface Reserved {

@@ -86,6 +86,24 @@ export class Demo {
       startingSeconds: options.startingSeconds,
       errorMessages: options.errorMessages,
     });
+    const executable = await this.checkSetup();
+    const dataDir = path.dirname(path.resolve(options.dbFile));
+    mkdirSync(dataDir, { recursive: true });
+    this.installRuntime(path.join(dataDir, 'worker.log'));
+    this.say(
+      'MediaConnect bring-up demo: Temporal dev server + Web UI, MediaConnect simulator, worker. No AWS account needed.',
+    );
+    const { devServer, simulator } = await this.startServers(executable);
+    const { running } = await this.startWorker(devServer, simulator, dataDir);
+    const flows = await this.startBringUps(simulator, plans);
+    const rows = await this.watch(flows, simulator, running);
+    this.result = this.summarize(flows, rows, devServer);
+    return this.result;
+  }
+
+  /** The Temporal CLI's path, once it and the ports are known to be there. */
+  private async checkSetup(): Promise<string> {
+    const { options } = this;
     const executable = temporalCliPath();
     if (executable === undefined) {
       throw new DemoSetupError(
@@ -94,14 +112,11 @@ export class Demo {
     }
     await assertPortFree(IP, options.temporalPort, 'Temporal frontend', '--temporal-port').catch(asSetupError);
     await assertPortFree(IP, options.uiPort, 'Temporal Web UI', '--ui-port').catch(asSetupError);
+    return executable;
+  }
 
-    const dataDir = path.dirname(path.resolve(options.dbFile));
-    mkdirSync(dataDir, { recursive: true });
-    this.installRuntime(path.join(dataDir, 'worker.log'));
-    this.say(
-      'MediaConnect bring-up demo: Temporal dev server + Web UI, MediaConnect simulator, worker. No AWS account needed.',
-    );
-
+  private async startServers(executable: string): Promise<{ devServer: DevServer; simulator: MediaConnectSimulator }> {
+    const { options } = this;
     const [devServer, simulator] = await Promise.all([
       startDevServer({
         executable,
@@ -123,7 +138,16 @@ export class Demo {
     this.say(
       `  MediaConnect         simulator at ${simulator.endpoint} (region ${simulator.region}; 5 requests/s, burst 30, like the account quota)`,
     );
+    return { devServer, simulator };
+  }
 
+  /** Connects the client and starts the worker; returns the worker's run (it ends when the worker stops). */
+  private async startWorker(
+    devServer: DevServer,
+    simulator: MediaConnectSimulator,
+    dataDir: string,
+  ): Promise<{ running: Promise<void> }> {
+    const { options } = this;
     const nativeConnection = await NativeConnection.connect({ address: devServer.address });
     this.onStop('the worker connection', () => nativeConnection.close());
     const connection = await Connection.connect({ address: devServer.address });
@@ -148,7 +172,14 @@ export class Demo {
     this.say(
       `  Worker               running on task queue "${options.taskQueue}" (workflows bundled in ${formatElapsed(performance.now() - bundling)}; log in ${path.join(dataDir, 'worker.log')})`,
     );
+    return { running }; // wrapped: an async function returning the promise would wait for the worker to end
+  }
 
+  private async startBringUps(
+    simulator: MediaConnectSimulator,
+    plans: ReturnType<typeof planDemoFlows>,
+  ): Promise<DemoFlow[]> {
+    const { options } = this;
     const flows = createDemoFlows(simulator, plans);
     this.say('');
     this.say(
@@ -163,7 +194,15 @@ export class Demo {
         ),
       ),
     );
+    return flows;
+  }
 
+  /** Draws the live view until every bring-up has ended (or the worker stops); returns the last rows. */
+  private async watch(
+    flows: DemoFlow[],
+    simulator: MediaConnectSimulator,
+    running: Promise<void>,
+  ): Promise<BringUpRow[]> {
     const view = createLiveView(this.out);
     const throttledCalls = (row: BringUpRow) => {
       const count = simulator.calls({ flowArn: row.flowArn }).filter((call) => call.httpStatus === 429).length;
@@ -175,10 +214,10 @@ export class Demo {
     workerStopped.catch(() => undefined); // only an error while the race below runs matters
     const rows = await Promise.race([
       watchBringUps(
-        this.client,
+        this.client as Client,
         flows.map((flow, i) => ({ flowArn: flow.flowArn, handle: this.bringUps[i] })),
         {
-          intervalMs: options.refreshMs,
+          intervalMs: this.options.refreshMs,
           onUpdate: (current) => this.watching.signal.aborted || view.update(current),
           annotate: throttledCalls,
           signal: this.watching.signal,
@@ -188,7 +227,11 @@ export class Demo {
     ]);
     if (this.isStopping) throw new Error('The demo was stopped before the bring-ups ended');
     view.close(rows);
+    return rows;
+  }
 
+  /** Prints the summary; returns 0 when every bring-up ended as planned, else 1. */
+  private summarize(flows: DemoFlow[], rows: BringUpRow[], devServer: DevServer): number {
     const unplanned = flows.filter((flow, i) => !endedAsPlanned(flow, rows[i]));
     const uiUrl = (row: BringUpRow) =>
       `${devServer.uiUrl}/namespaces/${NAMESPACE}/workflows/${encodeURIComponent(row.workflowId)}`;
@@ -210,8 +253,7 @@ export class Demo {
         `Unexpected: ${unplanned.map((flow) => `${flow.name} should have ended ${flow.expected === 'ACTIVE' ? 'ACTIVE' : `with ${flow.expected}`}`).join('; ')}.`,
       );
     }
-    this.result = unplanned.length === 0 ? 0 : 1;
-    return this.result;
+    return unplanned.length === 0 ? 0 : 1;
   }
 
   /** The Web UI's list of workflows. */

@@ -1,11 +1,9 @@
 import {
-  ActivityFailure,
   ApplicationFailure,
   condition,
   continueAsNew,
   defineQuery,
   defineSignal,
-  isCancellation,
   log,
   proxyActivities,
   setCurrentDetails,
@@ -22,10 +20,10 @@ import {
   checkBringFlowOnlineInput,
 } from '../common/bring-flow-online-input';
 import { detailsMarkdown } from '../common/details-markdown';
-import { causeChain } from '../common/error-chain';
 import { FailureType } from '../common/failure-types';
 import { FlowStatus, isFlowStatus } from '../common/flow-status';
 import { FlowNameSearchAttribute, FlowStatusSearchAttribute } from '../common/search-attributes';
+import { failIfPermanent } from './activity-failures';
 import { BUDGETED_ACTIVITY_OPTIONS } from './activity-options';
 import { measureBringUp } from './metrics';
 
@@ -148,99 +146,138 @@ const STATUS_CHECK_RETRY_BUDGET_MS = 60_000;
 export async function bringFlowOnline(input: BringFlowOnlineInput): Promise<BringFlowOnlineResult> {
   return measureBringUp(input?.carried?.startedAtMs ?? Date.now(), () => bringUp(input));
 }
-
 async function bringUp(input: BringFlowOnlineInput): Promise<BringFlowOnlineResult> {
   const { flow, pollIntervalMs, timeoutMs, pollsPerRun } = checkBringFlowOnlineInput(input, 'bringFlowOnline');
+  const run = new BringUpRun(flow, input.carried ? nextRun(input.carried) : firstProgress(flow, timeoutMs));
+  const { progress } = run;
+  report(flow, progress);
+  let { status, errors } = await firstStatus(run, input);
+  for (let checksThisRun = input.carried ? 0 : 1; ;) {
+    if (status === FlowStatus.ACTIVE) return activeResult(flow, progress);
+    failIfLost(status, errors, flow, progress);
+    if (status === FlowStatus.STANDBY || status === FlowStatus.ERROR) {
+      ({ status, errors } = await start(run));
+      continue;
+    }
+    // Someone else's start counts as ours: no second start, and a later STANDBY means a stop.
+    if (status === FlowStatus.STARTING) progress.startRequested = true;
 
-  const progress: BringFlowOnlineProgress = input.carried
-    ? { ...input.carried, run: input.carried.run + 1 }
-    : {
-        flowArn: flow.arn,
-        polls: 0,
-        startedAtMs: Date.now(),
-        deadlineMs: Date.now() + timeoutMs,
-        elapsedMs: 0,
-        startRequested: false,
-        startedByWorkflow: false,
-        run: 1,
-      };
-  let woken: FlowStatusChange | undefined;
-  setHandler(progressQuery, () => ({ ...progress, elapsedMs: Date.now() - progress.startedAtMs }));
-  setHandler(flowStatusChangedSignal, (change = {}) => {
-    woken = change;
-  });
-  // Update the status search attribute only where the starter set ours: then the namespace has them.
-  const searchable = workflowInfo().typedSearchAttributes.get(FlowNameSearchAttribute) !== undefined;
+    if (run.remainingMs() <= 0) throw timeoutFailure(flow, progress);
+    if (checksThisRun >= pollsPerRun || workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof bringFlowOnline>({ ...input, carried: progress });
+    }
+    const next = await run.waitForNews(pollIntervalMs);
+    ({ status, errors } = next);
+    if (next.checked) checksThisRun += 1;
+  }
+}
 
-  const remainingMs = () => progress.deadlineMs - Date.now();
-  const activities = (summary: string, retryBudgetMs = Infinity) =>
-    proxyActivities<MediaConnectActivities>({
+/** A status read: the status (unknown when no check has succeeded yet) and, for ERROR, the flow's messages. */
+interface StatusRead {
+  status?: FlowStatus;
+  errors: string[];
+}
+
+function firstProgress(flow: FlowArnParts, timeoutMs: number): BringFlowOnlineProgress {
+  return {
+    flowArn: flow.arn,
+    polls: 0,
+    startedAtMs: Date.now(),
+    deadlineMs: Date.now() + timeoutMs,
+    elapsedMs: 0,
+    startRequested: false,
+    startedByWorkflow: false,
+    run: 1,
+  };
+}
+
+function nextRun(carried: BringFlowOnlineProgress): BringFlowOnlineProgress {
+  return { ...carried, run: carried.run + 1 };
+}
+
+/** Where a run begins: the carried status, the status the caller knows, or a first check. */
+async function firstStatus(run: BringUpRun, input: BringFlowOnlineInput): Promise<StatusRead> {
+  if (input.carried) return { status: run.progress.lastStatus, errors: [] };
+  if (input.knownStatus !== undefined) {
+    run.record(input.knownStatus);
+    return { status: input.knownStatus, errors: [] };
+  }
+  return run.check();
+}
+
+/** One run of a bring-up: its flow, its progress (carried across continue-as-new), its query and signal. */
+class BringUpRun {
+  private woken: FlowStatusChange | undefined;
+  /** Update the status search attribute only where the starter set ours: then the namespace has them. */
+  private readonly searchable: boolean;
+
+  constructor(
+    readonly flow: FlowArnParts,
+    readonly progress: BringFlowOnlineProgress,
+  ) {
+    setHandler(progressQuery, () => ({ ...progress, elapsedMs: Date.now() - progress.startedAtMs }));
+    setHandler(flowStatusChangedSignal, (change = {}) => {
+      this.woken = change;
+    });
+    this.searchable = workflowInfo().typedSearchAttributes.get(FlowNameSearchAttribute) !== undefined;
+  }
+
+  remainingMs(): number {
+    return this.progress.deadlineMs - Date.now();
+  }
+
+  /** The activities, for calls whose retries end by the bring-up's deadline (or `retryBudgetMs`, when sooner). */
+  activities(summary: string, retryBudgetMs = Infinity): MediaConnectActivities {
+    return proxyActivities<MediaConnectActivities>({
       ...BUDGETED_ACTIVITY_OPTIONS,
-      scheduleToCloseTimeout: Math.max(1_000, Math.min(remainingMs(), retryBudgetMs)),
+      scheduleToCloseTimeout: Math.max(1_000, Math.min(this.remainingMs(), retryBudgetMs)),
       summary,
     });
+  }
 
   /** One status check. Retryable failures are recorded and the last known status kept. */
-  const check = async (): Promise<{ status?: FlowStatus; errors: string[] }> => {
+  async check(): Promise<StatusRead> {
+    const { flow, progress } = this;
     progress.polls += 1;
     try {
-      const { status, errors } = await activities(
+      const { status, errors } = await this.activities(
         `DescribeFlow ${flow.flowName}`,
         STATUS_CHECK_RETRY_BUDGET_MS,
       ).describeFlow({ flowArn: flow.arn });
-      record(status);
+      this.record(status);
       return { status, errors };
     } catch (err) {
       progress.lastError = failIfPermanent(err);
       report(flow, progress);
       return { status: progress.lastStatus, errors: [] };
     }
-  };
+  }
 
-  const record = (status: FlowStatus) => {
+  record(status: FlowStatus): void {
+    const { flow, progress } = this;
     if (status !== progress.lastStatus) {
       log.info('Flow status', { flowArn: flow.arn, status, polls: progress.polls });
-      if (searchable) upsertSearchAttributes([{ key: FlowStatusSearchAttribute, value: status }]);
+      if (this.searchable) upsertSearchAttributes([{ key: FlowStatusSearchAttribute, value: status }]);
     }
     progress.lastStatus = status;
     report(flow, progress);
-  };
-
-  report(flow, progress);
-  let status = progress.lastStatus;
-  let errors: string[] = [];
-  if (!input.carried && input.knownStatus !== undefined) {
-    record(input.knownStatus);
-    status = input.knownStatus;
-  } else if (!input.carried) {
-    ({ status, errors } = await check());
   }
-  for (let checksThisRun = input.carried ? 0 : 1; ;) {
-    if (status === FlowStatus.ACTIVE) return activeResult(flow, progress);
-    failIfLost(status, errors, flow, progress);
-    if (status === FlowStatus.STANDBY || status === FlowStatus.ERROR) {
-      ({ status, errors } = await start(flow, progress, activities, record));
-      continue;
-    }
-    // Someone else's start counts as ours: no second start, and a later STANDBY means a stop.
-    if (status === FlowStatus.STARTING) progress.startRequested = true;
 
-    if (remainingMs() <= 0) throw timeoutFailure(flow, progress);
-    if (checksThisRun >= pollsPerRun || workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof bringFlowOnline>({ ...input, carried: progress });
-    }
+  /**
+   * Waits until the next check is due or a signal brings news, then reads the status: from a
+   * confirmed signal when it carries one (`checked` false), else with a check.
+   */
+  async waitForNews(pollIntervalMs: number): Promise<StatusRead & { checked: boolean }> {
     // A signal that arrived during the last check is not lost: the wait then ends at once.
-    const waitMs = Math.min(pollIntervalMs, remainingMs());
-    await condition(() => woken !== undefined, waitMs, { summary: `wait ${formatSeconds(waitMs)} for ACTIVE` });
-    const change = woken;
-    woken = undefined;
+    const waitMs = Math.min(pollIntervalMs, this.remainingMs());
+    await condition(() => this.woken !== undefined, waitMs, { summary: `wait ${formatSeconds(waitMs)} for ACTIVE` });
+    const change = this.woken;
+    this.woken = undefined;
     if (change?.confirmed && isFlowStatus(change.currentStatus) && change.currentStatus !== FlowStatus.ERROR) {
-      record(change.currentStatus); // a fresh read by the sender: no call needed (ERROR needs its messages)
-      ({ status, errors } = { status: change.currentStatus, errors: [] });
-    } else {
-      ({ status, errors } = await check());
-      checksThisRun += 1;
+      this.record(change.currentStatus); // a fresh read by the sender: no call needed (ERROR needs its messages)
+      return { status: change.currentStatus, errors: [], checked: false };
     }
+    return { ...(await this.check()), checked: true };
   }
 }
 
@@ -281,52 +318,18 @@ function failIfLost(
     );
   }
 }
-
-async function start(
-  flow: FlowArnParts,
-  progress: BringFlowOnlineProgress,
-  activities: (summary: string) => MediaConnectActivities,
-  record: (status: FlowStatus) => void,
-): Promise<{ status?: FlowStatus; errors: string[] }> {
+async function start(run: BringUpRun): Promise<StatusRead> {
+  const { flow, progress } = run;
   try {
-    const started = await activities(`StartFlow ${flow.flowName}`).startFlow({ flowArn: flow.arn });
+    const started = await run.activities(`StartFlow ${flow.flowName}`).startFlow({ flowArn: flow.arn });
     progress.startRequested = true;
     progress.startedByWorkflow = true; // even when a lost first attempt had already started it
-    record(started.status);
+    run.record(started.status);
     return { status: started.status, errors: [] };
   } catch (err) {
     progress.lastError = failIfPermanent(err);
     throw timeoutFailure(flow, progress);
   }
-}
-
-/**
- * A failed activity either could never succeed (non-retryable: rethrown as the workflow's own
- * failure, keeping the AWS error name as its type) or ran out of retries within its budget
- * (returned as a one-line description for progress and the final timeout).
- */
-function failIfPermanent(err: unknown): string {
-  // A cancelled bring-up ends CANCELLED, whatever it was doing: never as a retry or a timeout.
-  if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
-  const cause = deepestApplicationFailure(err);
-  if (cause?.nonRetryable) {
-    throw ApplicationFailure.create({
-      type: cause.type ?? 'Error',
-      message: cause.message,
-      nonRetryable: true,
-      details: cause.details ?? undefined,
-      cause: err,
-    });
-  }
-  return cause
-    ? `${cause.type}: ${cause.message}`
-    : `${err.cause?.name ?? 'ActivityFailure'}: ${err.cause?.message ?? err.message}`;
-}
-
-function deepestApplicationFailure(err: Error): ApplicationFailure | undefined {
-  return causeChain(err)
-    .filter((e): e is ApplicationFailure => e instanceof ApplicationFailure)
-    .at(-1);
 }
 
 function flowFailure(

@@ -94,119 +94,166 @@ export const IDLE_BUDGET_MS = 60 * 60_000;
  * and completes after {@link IDLE_BUDGET_MS} without requests.
  */
 export async function mediaConnectRequestBudget(input: RequestBudgetInput = {}): Promise<RequestBudgetProgress> {
-  let limits = checkRequestBudgetLimits(input.limits, 'mediaConnectRequestBudget');
-  const { updatesPerRun = UPDATES_PER_RUN } = input;
+  const budget = new TokenBucket(checkRequestBudgetLimits(input.limits, 'mediaConnectRequestBudget'), input.carried);
+  const updatesPerRun = checkedUpdatesPerRun(input.updatesPerRun);
+  handleBudgetRequests(budget);
+  budget.showProgress();
+  for (;;) {
+    if (await condition(() => budget.runFull(updatesPerRun), budget.idleTimeoutMs())) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof mediaConnectRequestBudget>({
+        limits: budget.limits,
+        updatesPerRun,
+        carried: budget.carried(),
+      });
+    }
+    budget.showProgress();
+    if (budget.idle()) return budget.progress();
+  }
+}
+
+function checkedUpdatesPerRun(updatesPerRun = UPDATES_PER_RUN): number {
   if (!Number.isInteger(updatesPerRun) || updatesPerRun < 1 || updatesPerRun > 1_000) {
     throw invalidInput(
       `mediaConnectRequestBudget: updatesPerRun must be a whole number from 1 to 1000, got ${JSON.stringify(updatesPerRun)}`,
     );
   }
-  let state = input.carried?.state ?? FULL_BUCKET;
-  let granted = input.carried?.granted ?? 0;
-  let refused = input.carried?.refused ?? 0;
-  let throttled = input.carried?.throttled ?? 0;
-  let updatesThisRun = 0;
-  let lastRequestMs = Date.now();
+  return updatesPerRun;
+}
 
-  const progress = (): RequestBudgetProgress => ({
-    limits,
-    tokensAvailable: tokensAvailable(state, limits, Date.now()),
-    bookedAheadMs: waitFor(state, limits, Date.now()),
-    granted,
-    refused,
-    throttled,
-  });
-  const showProgress = () => {
-    const p = progress();
+/** The budget's state in one run: the bucket, its limits and its counts (carried across continue-as-new). */
+class TokenBucket {
+  private state: RequestBudgetState;
+  private granted: number;
+  private refused: number;
+  private throttled: number;
+  private updatesThisRun = 0;
+  private lastRequestMs = Date.now();
+
+  constructor(
+    public limits: RequestBudgetLimits,
+    carried: RequestBudgetInput['carried'],
+  ) {
+    this.state = carried?.state ?? FULL_BUCKET;
+    this.granted = carried?.granted ?? 0;
+    this.refused = carried?.refused ?? 0;
+    this.throttled = carried?.throttled ?? 0;
+  }
+
+  progress(): RequestBudgetProgress {
+    const { limits, state, granted, refused, throttled } = this;
+    return {
+      limits,
+      tokensAvailable: tokensAvailable(state, limits, Date.now()),
+      bookedAheadMs: waitFor(state, limits, Date.now()),
+      granted,
+      refused,
+      throttled,
+    };
+  }
+
+  showProgress(): void {
+    const p = this.progress();
     setCurrentDetails(
-      detailsMarkdown(`**MediaConnect request budget**: ${limits.requestsPerSecond}/s, burst ${limits.burst}`, [
-        `booked ahead: ${(p.bookedAheadMs / 1000).toFixed(1)} s`,
-        `tokens handed out: ${p.granted}`,
-        `requests refused (could not wait that long; retried later): ${p.refused}`,
-        `429s reported despite the budget: ${p.throttled}`,
-      ]),
+      detailsMarkdown(
+        `**MediaConnect request budget**: ${this.limits.requestsPerSecond}/s, burst ${this.limits.burst}`,
+        [
+          `booked ahead: ${(p.bookedAheadMs / 1000).toFixed(1)} s`,
+          `tokens handed out: ${p.granted}`,
+          `requests refused (could not wait that long; retried later): ${p.refused}`,
+          `429s reported despite the budget: ${p.throttled}`,
+        ],
+      ),
     );
-  };
+  }
 
-  setHandler(requestBudgetQuery, progress);
-  setHandler(
-    reserveRequestsUpdate,
-    ({ maxWaitsMs, arrivalAllowanceMs }) => {
-      const now = Date.now();
-      const grants = maxWaitsMs.map((maxWaitMs): RequestTokenGrant => {
-        const waitMs = waitFor(state, limits, now);
-        if (waitMs > maxWaitMs) {
-          refused += 1;
-          return { granted: false, waitMs, lateMs: 0 };
-        }
-        const reservation = reserve(state, limits, now, arrivalAllowanceMs);
-        state = reservation.state;
-        granted += 1;
-        return { granted: true, waitMs, lateMs: reservation.lateMs };
-      });
-      updatesThisRun += 1;
-      lastRequestMs = now;
-      showProgress();
-      return { grants, limits };
-    },
-    {
-      // Malformed requests are refused before they are accepted: they leave no trace in the history.
-      validator: ({ maxWaitsMs, arrivalAllowanceMs }) => {
-        if (
-          !Array.isArray(maxWaitsMs) ||
-          maxWaitsMs.length === 0 ||
-          maxWaitsMs.length > MAX_TOKENS_PER_UPDATE ||
-          !maxWaitsMs.every((ms) => typeof ms === 'number' && ms >= 0)
-        ) {
-          throw invalidInput(
-            `reserveRequests: maxWaitsMs must list 1 to ${MAX_TOKENS_PER_UPDATE} waits of 0 ms or more`,
-          );
-        }
-        if (
-          arrivalAllowanceMs !== undefined &&
-          !(
-            typeof arrivalAllowanceMs === 'number' &&
-            arrivalAllowanceMs >= 0 &&
-            arrivalAllowanceMs <= MAX_ARRIVAL_ALLOWANCE_MS
-          )
-        ) {
-          throw invalidInput(
-            `reserveRequests: arrivalAllowanceMs must be a number of ms from 0 to ${MAX_ARRIVAL_ALLOWANCE_MS}, got ${JSON.stringify(arrivalAllowanceMs)}`,
-          );
-        }
-      },
-    },
-  );
-  setHandler(
-    setRequestBudgetLimitsUpdate,
-    (asked) => {
-      limits = checkRequestBudgetLimits(asked, 'setRequestBudgetLimits');
-      showProgress();
-      return limits;
-    },
-    { validator: (asked) => void checkRequestBudgetLimits(asked, 'setRequestBudgetLimits') },
-  );
-  setHandler(requestThrottledSignal, ({ retryAfterMs } = {}) => {
+  /** One grant per wait, in order: a token when the wait fits, a refusal (nothing reserved) otherwise. */
+  reserveRequests({ maxWaitsMs, arrivalAllowanceMs }: RequestTokensRequest): RequestTokensAnswer {
+    const now = Date.now();
+    const grants = maxWaitsMs.map((maxWaitMs): RequestTokenGrant => {
+      const waitMs = waitFor(this.state, this.limits, now);
+      if (waitMs > maxWaitMs) {
+        this.refused += 1;
+        return { granted: false, waitMs, lateMs: 0 };
+      }
+      const reservation = reserve(this.state, this.limits, now, arrivalAllowanceMs);
+      this.state = reservation.state;
+      this.granted += 1;
+      return { granted: true, waitMs, lateMs: reservation.lateMs };
+    });
+    this.updatesThisRun += 1;
+    this.lastRequestMs = now;
+    this.showProgress();
+    return { grants, limits: this.limits };
+  }
+
+  setLimits(asked: Partial<RequestBudgetLimits>): RequestBudgetLimits {
+    this.limits = checkRequestBudgetLimits(asked, 'setRequestBudgetLimits');
+    this.showProgress();
+    return this.limits;
+  }
+
+  noteThrottled(retryAfterMs: number | undefined): void {
     // Bounded here as well as by the activity: a signal from any client must not wedge the budget.
-    state = afterThrottle(state, limits, Date.now(), boundedRetryAfterMs(retryAfterMs));
-    throttled += 1;
-    showProgress();
-  });
+    this.state = afterThrottle(this.state, this.limits, Date.now(), boundedRetryAfterMs(retryAfterMs));
+    this.throttled += 1;
+    this.showProgress();
+  }
 
-  showProgress();
-  for (;;) {
-    const runFull = () => updatesThisRun >= updatesPerRun || workflowInfo().continueAsNewSuggested;
-    if (await condition(runFull, Math.max(1_000, IDLE_BUDGET_MS - (Date.now() - lastRequestMs)))) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof mediaConnectRequestBudget>({
-        limits,
-        updatesPerRun,
-        carried: { state, granted, refused, throttled },
-      });
-    }
-    showProgress();
-    const idle =
-      Date.now() - lastRequestMs >= IDLE_BUDGET_MS && tokensAvailable(state, limits, Date.now()) >= limits.burst;
-    if (idle) return progress();
+  runFull(updatesPerRun: number): boolean {
+    return this.updatesThisRun >= updatesPerRun || workflowInfo().continueAsNewSuggested;
+  }
+
+  /** How long the run waits for requests before it checks whether the budget is idle. */
+  idleTimeoutMs(): number {
+    return Math.max(1_000, IDLE_BUDGET_MS - (Date.now() - this.lastRequestMs));
+  }
+
+  idle(): boolean {
+    return (
+      Date.now() - this.lastRequestMs >= IDLE_BUDGET_MS &&
+      tokensAvailable(this.state, this.limits, Date.now()) >= this.limits.burst
+    );
+  }
+
+  carried(): NonNullable<RequestBudgetInput['carried']> {
+    const { state, granted, refused, throttled } = this;
+    return { state, granted, refused, throttled };
+  }
+}
+
+/** The budget's query, updates and signal. */
+function handleBudgetRequests(budget: TokenBucket): void {
+  setHandler(requestBudgetQuery, () => budget.progress());
+  setHandler(reserveRequestsUpdate, (request) => budget.reserveRequests(request), {
+    // Malformed requests are refused before they are accepted: they leave no trace in the history.
+    validator: checkReserveRequest,
+  });
+  setHandler(setRequestBudgetLimitsUpdate, (asked) => budget.setLimits(asked), {
+    validator: (asked) => void checkRequestBudgetLimits(asked, 'setRequestBudgetLimits'),
+  });
+  setHandler(requestThrottledSignal, ({ retryAfterMs } = {}) => budget.noteThrottled(retryAfterMs));
+}
+
+function checkReserveRequest({ maxWaitsMs, arrivalAllowanceMs }: RequestTokensRequest): void {
+  if (
+    !Array.isArray(maxWaitsMs) ||
+    maxWaitsMs.length === 0 ||
+    maxWaitsMs.length > MAX_TOKENS_PER_UPDATE ||
+    !maxWaitsMs.every((ms) => typeof ms === 'number' && ms >= 0)
+  ) {
+    throw invalidInput(`reserveRequests: maxWaitsMs must list 1 to ${MAX_TOKENS_PER_UPDATE} waits of 0 ms or more`);
+  }
+  if (
+    arrivalAllowanceMs !== undefined &&
+    !(
+      typeof arrivalAllowanceMs === 'number' &&
+      arrivalAllowanceMs >= 0 &&
+      arrivalAllowanceMs <= MAX_ARRIVAL_ALLOWANCE_MS
+    )
+  ) {
+    throw invalidInput(
+      `reserveRequests: arrivalAllowanceMs must be a number of ms from 0 to ${MAX_ARRIVAL_ALLOWANCE_MS}, got ${JSON.stringify(arrivalAllowanceMs)}`,
+    );
   }
 }

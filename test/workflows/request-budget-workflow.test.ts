@@ -13,11 +13,13 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { ListFlowsCommand } from '@aws-sdk/client-mediaconnect';
 import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { temporalRequestBudget, type RequestBudgetOptions } from '../../src/activities/request-budget-client';
 import {
+  ARRIVAL_ALLOWANCE_MS,
   MAX_RETRY_AFTER_MS,
   RequestBudgetNames,
   type RequestTokensAnswer,
@@ -105,6 +107,31 @@ function runFleet(taskQueue: string, flowArns: string[]): Promise<BringFleetOnli
   });
 }
 
+/**
+ * Runs `work` while watching this process's event loop, where the worker, its activities and the
+ * simulator all run. The budget's promise (README, "What it cannot guarantee") holds for calls that
+ * reach MediaConnect inside their token's window; once the loop has stalled for longer than a
+ * full-bucket token's margin, a call checked in time can still arrive late, and a 429 is then
+ * possible (it is retried and reported). So: no 429 at all while the loop kept up; otherwise few of
+ * them (two budgets for one account draw many more), every one reported to
+ * the budget, and every flow still brought online.
+ */
+async function withLoopWatch<T>(work: () => Promise<T>): Promise<{ result: T; loopStalled: boolean }> {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  try {
+    const result = await work();
+    return { result, loopStalled: delay.max / 1e6 >= ARRIVAL_ALLOWANCE_MS };
+  } finally {
+    delay.disable();
+  }
+}
+
+function expectThrottlesExplainedByStalls(throttled: number, calls: number, loopStalled: boolean): void {
+  if (!loopStalled) expect(throttled).toBe(0);
+  else expect(throttled).toBeLessThan(calls / 4); // a stall costs a few late calls, never the budget's pacing
+}
+
 function budget(budgetId: string) {
   return client.workflow.getHandle<typeof mediaConnectRequestBudget>(budgetId);
 }
@@ -164,16 +191,16 @@ describe('the MediaConnect request budget', () => {
     await startWorker(taskQueue, { ...QUOTA, budgetId });
     const flowArns = createFlows('Burst', 60);
 
-    const report = await runFleet(taskQueue, flowArns);
+    const { result: report, loopStalled } = await withLoopWatch(() => runFleet(taskQueue, flowArns));
 
     expect(report).toMatchObject({ active: 60, failed: 0 });
     const stats = sim.stats();
-    expect(stats.throttled).toBe(0);
+    expectThrottlesExplainedByStalls(stats.throttled, stats.total, loopStalled);
     expect(sim.calls({ operation: 'StartFlow' }).filter((c) => c.httpStatus === 202)).toHaveLength(60);
     // Every call the simulator saw had its token (a token the worker could not use in time is forfeited, not sent).
     const progress = await budget(`${budgetId}:${sim.region}`).query(requestBudgetQuery);
     expect(progress.granted).toBeGreaterThanOrEqual(stats.total);
-    expect(progress.throttled).toBe(0);
+    expect(progress.throttled).toBe(stats.throttled); // every 429 reached the budget
   });
 
   it('keeps workers on two task queues that name one budget under the quota together; with a budget each they draw 429s', async () => {
@@ -183,20 +210,22 @@ describe('the MediaConnect request budget', () => {
       const sharedBudget = { ...QUOTA, budgetId: `budget-shared-${queueA}`, taskQueue: queueA };
       await startWorker(queueA, shared ? sharedBudget : { ...QUOTA, budgetId: `budget-own-${queueA}` });
       await startWorker(queueB, shared ? sharedBudget : { ...QUOTA, budgetId: `budget-own-${queueB}` });
-      const reports = await Promise.all([
-        runFleet(queueA, createFlows(`A${shared}`, 40)),
-        runFleet(queueB, createFlows(`B${shared}`, 40)),
-      ]);
+      const { result: reports, loopStalled } = await withLoopWatch(() =>
+        Promise.all([runFleet(queueA, createFlows(`A${shared}`, 40)), runFleet(queueB, createFlows(`B${shared}`, 40))]),
+      );
       await stopWorkers();
-      return { active: reports[0].active + reports[1].active, throttled: sim.stats().throttled };
+      const { throttled, total } = sim.stats();
+      return { active: reports[0].active + reports[1].active, throttled, total, loopStalled };
     };
 
     const shared = await run(true);
     const separate = await run(false);
 
-    expect(shared).toEqual({ active: 80, throttled: 0 });
+    expect(shared.active).toBe(80);
+    expectThrottlesExplainedByStalls(shared.throttled, shared.total, shared.loopStalled);
     expect(separate.active).toBe(80); // 429s are retried...
     expect(separate.throttled).toBeGreaterThan(0); // ...but two budgets overspend one account
+    expect(separate.throttled).toBeGreaterThan(shared.throttled);
   });
 
   it('refuses a request that cannot wait for its token, before calling MediaConnect, and the retried attempt calls once', async () => {
