@@ -131,7 +131,7 @@ export function createActivities({
      */
     startFlow: (ref: FlowRef): Promise<StartFlowResult> => startFlow(caller, ref),
     /** Reads a flow's status and error messages (MediaConnect DescribeFlow). Same failures as startFlow. */
-    describeFlow: ({ flowArn }: FlowRef): Promise<DescribeFlowResult> =>
+    describeFlow: async ({ flowArn }: FlowRef): Promise<DescribeFlowResult> =>
       describe(caller, flowArn, parseFlowArn(flowArn).region),
     /** Stops a flow (MediaConnect StopFlow). Same failures as startFlow. */
     stopFlow: (ref: FlowRef): Promise<{ flowArn: string; status: FlowStatus }> => stopFlow(caller, ref),
