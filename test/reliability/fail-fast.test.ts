@@ -6,10 +6,9 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { startBringFlowOnline } from '../../src/client';
-import { FailureType } from '../../src/common/failure-types';
 import { MediaConnectSimulator, type SimulatedFaultKind } from '../../src/testing';
 import { createDevServer } from '../support/temporal';
-import { activityAttempts, historyOf } from '../support/history';
+import { activityAttempts, BUDGET_FAILURES, historyOf, lastFailureType } from '../support/history';
 import { workflowFailure } from '../support/failures';
 import { startWorkerProcess, workerEnvFor, type WorkerProcess } from '../support/worker-process';
 import { printFigures } from './fleet';
@@ -52,24 +51,6 @@ function startFlowScheduledToFailedMs(events: HistoryEvent[]): number {
   );
   if (!scheduled || !failed) throw new Error('the history has no failed startFlow activity');
   return timeMs(failed) - timeMs(scheduled);
-}
-
-/** Failures that end an attempt before it calls MediaConnect (see README, "Failure types"). */
-const BUDGET_FAILURES = [FailureType.RequestBudgetExhausted, FailureType.RequestBudgetUnavailable];
-
-/** The failure type of the attempt before the recorded (last) start of an activity. */
-function lastFailureType(events: HistoryEvent[], activityType: string): string | undefined {
-  const scheduled = events.find(
-    (e) =>
-      e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED &&
-      e.activityTaskScheduledEventAttributes?.activityType?.name === activityType,
-  );
-  const started = events.find(
-    (e) =>
-      e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED &&
-      String(e.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled?.eventId),
-  );
-  return started?.activityTaskStartedEventAttributes?.lastFailure?.applicationFailureInfo?.type ?? undefined;
 }
 
 function startToCloseMs(events: HistoryEvent[]): number {

@@ -1,5 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { FailureType } from '../../src/common/failure-types';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 const EventType = temporal.api.enums.v1.EventType;
@@ -66,4 +67,22 @@ export function activityStartDelaysMs(events: HistoryEvent[], activityType: stri
 
 function timeMs(e: HistoryEvent): number {
   return Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
+}
+
+/** Failures that end an attempt before it calls MediaConnect (see README, "Failure types"). */
+export const BUDGET_FAILURES = [FailureType.RequestBudgetExhausted, FailureType.RequestBudgetUnavailable];
+
+/** The failure type of the attempt before the recorded (last) start of an activity. */
+export function lastFailureType(events: HistoryEvent[], activityType: string): string | undefined {
+  const scheduled = events.find(
+    (e) =>
+      e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED &&
+      e.activityTaskScheduledEventAttributes?.activityType?.name === activityType,
+  );
+  const started = events.find(
+    (e) =>
+      e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED &&
+      String(e.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled?.eventId),
+  );
+  return started?.activityTaskStartedEventAttributes?.lastFailure?.applicationFailureInfo?.type ?? undefined;
 }
