@@ -115,6 +115,21 @@ function checkErrorFields(fault: SimulatedFault): void {
   if (fault.message !== undefined && typeof fault.message !== 'string') throw new TypeError('message must be a string');
 }
 
+/** The fields a fault keeps; anything else (sent over the control API) is dropped. */
+const KEPT_FIELDS = [
+  'kind',
+  'flowArn',
+  'region',
+  'retryAfterSeconds',
+  'retryAfter',
+  'errorName',
+  'httpStatus',
+  'echoRequest',
+  'delayMs',
+  'applied',
+  'message',
+] as const satisfies readonly (keyof SimulatedFault)[];
+
 /** @throws TypeError naming the field when the fault is malformed. */
 export function normaliseFault(fault: SimulatedFault): ActiveFault {
   if (fault === null || typeof fault !== 'object') throw new TypeError('a fault must be an object');
@@ -139,32 +154,10 @@ export function normaliseFault(fault: SimulatedFault): ActiveFault {
     throw new TypeError(`a 'slow' fault needs delayMs, a number of milliseconds >= 0, got ${String(fault.delayMs)}`);
   }
   checkErrorFields(fault);
-  const {
-    kind,
-    flowArn,
-    region,
-    retryAfterSeconds,
-    retryAfter,
-    errorName,
-    httpStatus,
-    echoRequest,
-    delayMs,
-    applied,
-    message,
-  } = fault;
-  const kept = {
-    kind,
-    flowArn,
-    region,
-    retryAfterSeconds,
-    retryAfter,
-    errorName,
-    httpStatus,
-    echoRequest,
-    delayMs,
-    applied,
-    message,
-  };
+  const kept = Object.fromEntries(KEPT_FIELDS.map((field) => [field, fault[field]])) as Pick<
+    SimulatedFault,
+    (typeof KEPT_FIELDS)[number]
+  >;
   return { ...kept, operation, probability: fault.probability ?? 1, remaining };
 }
 
