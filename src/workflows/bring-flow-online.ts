@@ -111,6 +111,18 @@ export interface FlowStatusChange {
    * @default false
    */
   confirmed?: boolean;
+  /**
+   * The flow the change is about. A bring-up ignores it (it has one flow); a workflow that watches
+   * many flows (`eventDay`, a fleet) needs it and drops changes for flows that are not its own.
+   */
+  flowArn?: string;
+  /** The status before the change, as the event reported it. */
+  previousStatus?: string;
+  /**
+   * When the change happened (the EventBridge event's `time`, ISO 8601). Events arrive at least
+   * once and out of order: a watcher may drop a change older than the last one it took.
+   */
+  time?: string;
 }
 
 /**
