@@ -3,9 +3,10 @@
  * MediaConnect flows online.
  *
  * - workflows (`temporal-mediaconnect/workflows`): `bringFlowOnline`, its query and signal; `bringFleetOnline`;
- *   `mediaConnectRequestBudget` (the account's request budget);
+ *   `eventDay` (a whole event: online, watched, offline); `mediaConnectRequestBudget` (the account’s request budget);
  * - activities (`temporal-mediaconnect/activities`): `createActivities({ client, requestBudget })`, `temporalRequestBudget(...)`;
- * - client: `startBringFlowOnline(client, { flowArn })`, `startBringFleetOnline(client, { flowArns }, { workflowId })`;
+ * - client: `startBringFlowOnline(client, { flowArn })`, `startBringFleetOnline(client, { flowArns }, { workflowId })`,
+ *   `startEventDay(client, { flowArns, onlineBy, offlineAt }, { workflowId })`;
  * - worker: `createWorker(...)`, `createMediaConnectClient()`;
  * - shared: `parseFlowArn`, `FlowStatus`, `FailureType`, the search attributes, the defaults;
  * - observability: `MetricNames`, `METRIC_HISTOGRAM_BUCKETS`, `WorkerTracingOptions`, `tracingWorkflowInterceptorModule`.
@@ -85,3 +86,15 @@ export {
   requestBudgetWorkflowId,
   type RequestBudgetLimits,
 } from './common/request-budget-math';
+
+// Event days (README: "Run an event day"; the workflow itself: `temporal-mediaconnect/workflows`)
+export { startEventDay, type StartEventDayOptions } from './client';
+export type { EndEvent, EventDayInput, EventDayProgress } from './workflows/event-day';
+export { EVENT_DAY_DEFAULTS, type EventTime } from './common/event-day-input';
+export {
+  MAX_INCIDENTS_PER_FLOW,
+  type EventDayFlowReport,
+  type EventDayIncident,
+  type EventDayPhase,
+  type EventDayReport,
+} from './common/event-day-records';

@@ -78,6 +78,7 @@ describe('the public surface', () => {
       'waitFor',
       'checkBringFlowOnlineInput',
       'checkBringFleetOnlineInput',
+      'checkEventDayInput',
       'durationOption',
       'invalidInput',
       'flowDetailsMarkdown',
@@ -91,6 +92,6 @@ describe('the public surface', () => {
     const functions = Object.entries(workflows)
       .filter(([, value]) => typeof value === 'function')
       .map(([name]) => name);
-    expect(functions.sort()).toEqual(['bringFleetOnline', 'bringFlowOnline', 'mediaConnectRequestBudget']);
+    expect(functions.sort()).toEqual(['bringFleetOnline', 'bringFlowOnline', 'eventDay', 'mediaConnectRequestBudget']);
   });
 });

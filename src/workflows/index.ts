@@ -31,3 +31,13 @@ export {
   type RequestBudgetProgress,
 } from './request-budget-workflow';
 export { BUDGETED_ACTIVITY_OPTIONS, MEDIACONNECT_RETRY_POLICY } from './activity-options';
+export {
+  endEventSignal,
+  eventDay,
+  eventDayProgressQuery,
+  eventDayReportQuery,
+  type EndEvent,
+  type EventDayInput,
+  type EventDayProgress,
+} from './event-day';
+export type { EventDayFlowReport, EventDayIncident, EventDayPhase, EventDayReport } from '../common/event-day-records';
