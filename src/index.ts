@@ -3,7 +3,7 @@
  * MediaConnect flows online.
  *
  * - workflows (`temporal-mediaconnect/workflows`): `bringFlowOnline`, its query and signal; `bringFleetOnline`;
- *   `eventDay` (a whole event: online, watched, offline); `mediaConnectRequestBudget` (the account’s request budget);
+ *   `eventDay` (a whole event: online, watched, offline); `mediaConnectRequestBudget` (the account's request budget);
  * - activities (`temporal-mediaconnect/activities`): `createActivities({ client, requestBudget })`, `temporalRequestBudget(...)`;
  * - client: `startBringFlowOnline(client, { flowArn })`, `startBringFleetOnline(client, { flowArns }, { workflowId })`,
  *   `startEventDay(client, { flowArns, onlineBy, offlineAt }, { workflowId })`;
