@@ -212,6 +212,7 @@ export function showProgress(day: EventDay): void {
     `incidents: ${p.incidents}, restarts: ${p.restarts}${p.restarting > 0 ? ` (${p.restarting} running)` : ''}`,
     `fallback reads: ${p.reads} (${p.readCalls.ListFlows} ListFlows, ${p.readCalls.DescribeFlow} DescribeFlow calls); signals taken: ${p.signals.taken}, ignored: ${p.signals.ignored}`,
   ];
+  for (const line of latestIncidents(day, 10)) facts.push(line);
   for (const flow of p.notActive.slice(0, 20)) {
     const name = flow.flowArn.split(':')[7];
     facts.push(`not ACTIVE: ${name} (${flow.status ?? 'unknown'})`);
@@ -221,4 +222,20 @@ export function showProgress(day: EventDay): void {
   // Only on a change: each upsert is a history event.
   if (day.searchable && workflowInfo().typedSearchAttributes.get(FlowStatusSearchAttribute) !== status)
     upsertSearchAttributes([{ key: FlowStatusSearchAttribute, value: status }]);
+}
+
+/** The latest `count` incidents of the event, newest first, one line each. */
+function latestIncidents(day: EventDay, count: number): string[] {
+  const incidents = day.state.flows.flatMap((record, i) =>
+    record.incidents.map((incident) => ({ ...incident, name: flowOf(day, i).flowName })),
+  );
+  return incidents
+    .sort((a, b) => b.atMs - a.atMs)
+    .slice(0, count)
+    .map(
+      (incident) =>
+        `incident: ${incident.name} dropped to ${incident.status} at ${iso(incident.atMs)}` +
+        (incident.restart ? `; restart: ${incident.restart}` : '') +
+        (incident.recoveredAtMs !== undefined ? `; ACTIVE again at ${iso(incident.recoveredAtMs)}` : ''),
+    );
 }
