@@ -235,7 +235,7 @@ describe('eventDay', () => {
     expect(await watching(handle)).toMatchObject({ startedLate: true, ready: true });
     // No sleep before the bring-up: the fleet's child is the history's first command.
     const events = await historyOf(handle);
-    const firstOf = (type: number) => events.findIndex((e) => e.eventType === type);
+    const firstOf = (type: temporal.api.enums.v1.EventType) => events.findIndex((e) => e.eventType === type);
     expect(firstOf(EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED)).toBeGreaterThan(0);
     expect(firstOf(EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED)).toBeLessThan(
       firstOf(EventType.EVENT_TYPE_TIMER_STARTED),
