@@ -23,7 +23,7 @@ export const EVENT_DAY_DEFAULTS = {
   restartOnError: false,
   watchInterval: '1m',
   maxRestartsPerFlow: 3,
-  readsPerRun: 500,
+  readsPerRun: 200,
 } as const;
 
 /** Bounds on `eventDay`'s options. */

@@ -26,8 +26,6 @@ export interface IncidentRecord {
   restart?: 'RUNNING' | 'ACTIVE' | 'FAILED';
   /** When the flow was seen ACTIVE again. */
   recoveredAtMs?: number;
-  /** The restart's failure (`type: message`), cut at {@link MAX_NOTE_LENGTH}. */
-  failure?: string;
 }
 
 /** One flow of the event, as carried. */
@@ -41,6 +39,8 @@ export interface FlowRecord {
   incidents: IncidentRecord[];
   earlier?: { count: number; firstAtMs: number };
   restarts: number;
+  /** Why the last failed restart failed (`type: message`): one per flow, not per incident, to keep the state small. */
+  restartFailure?: string;
   /** Why the bring-up did not make it ACTIVE (`type: message`). */
   bringUpFailure?: string;
   /** MediaConnect no longer reports the flow (deleted): it is no longer read. */
@@ -145,8 +145,6 @@ export interface EventDayIncident {
   restart?: 'RUNNING' | 'ACTIVE' | 'FAILED';
   /** When the flow was seen ACTIVE again (ISO 8601). */
   recoveredAt?: string;
-  /** The restart's failure, `type: message`, at most 200 characters. */
-  failure?: string;
 }
 
 /** One flow in the event day's report. */
@@ -164,6 +162,8 @@ export interface EventDayFlowReport {
   earlierIncidents?: { count: number; firstAt: string };
   /** Restarts `restartOnError` made. */
   restarts: number;
+  /** Why the last failed restart failed (`type: message`, at most 200 characters). */
+  restartFailure?: string;
   /** Why the bring-up did not make the flow ACTIVE (`type: message`). */
   bringUpFailure?: string;
   /** MediaConnect stopped reporting the flow (deleted): the event day stopped reading it. */
@@ -238,12 +238,12 @@ function flowReport(record: FlowRecord, flowArn: string, nowMs: number): EventDa
       status: incident.status,
       ...(incident.restart && { restart: incident.restart }),
       ...(incident.recoveredAtMs !== undefined && { recoveredAt: iso(incident.recoveredAtMs) }),
-      ...(incident.failure && { failure: incident.failure }),
     })),
     ...(record.earlier && {
       earlierIncidents: { count: record.earlier.count, firstAt: iso(record.earlier.firstAtMs) as string },
     }),
     restarts: record.restarts,
+    ...(record.restartFailure && { restartFailure: record.restartFailure }),
     ...(record.bringUpFailure && { bringUpFailure: record.bringUpFailure }),
     ...(record.missing && { missing: true }),
     ...(record.stoppedAtMs !== undefined && { stoppedAt: iso(record.stoppedAtMs) }),

@@ -299,10 +299,10 @@ function startRestart(day: EventDay, index: number, incident: IncidentRecord): v
       },
       (err: unknown) => {
         incident.restart = 'FAILED';
-        incident.failure = boundedNote(isCancellation(err) ? 'CANCELLED: the event ended' : failureText(err));
+        record.restartFailure = boundedNote(isCancellation(err) ? 'CANCELLED: the event ended' : failureText(err));
         const lastStatus = failureLastStatus(err);
         if (lastStatus) noteStatus(record, lastStatus, Date.now(), false);
-        log.warn(`Restarting flow ${flow.flowName} failed`, { flowArn: flow.arn, failure: incident.failure });
+        log.warn(`Restarting flow ${flow.flowName} failed`, { flowArn: flow.arn, failure: record.restartFailure });
       },
     )
     .finally(() => {
