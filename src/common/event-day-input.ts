@@ -3,10 +3,10 @@
  * anything else; `startEventDay` runs them before contacting Temporal. Pure and deterministic: safe
  * in workflow code (the caller passes the time to measure relative times from).
  */
-import { ApplicationFailure, type Duration } from '@temporalio/common';
+import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
-import { parseFlowArn, type FlowArnParts } from './arn';
-import { MAX_FLEET_SIZE } from './bring-fleet-online-input';
+import type { FlowArnParts } from './arn';
+import { checkFleetFlowArns } from './bring-fleet-online-input';
 import { durationOption } from './duration';
 import { invalidInput } from './failure-types';
 
@@ -131,30 +131,7 @@ export function checkEventDayInput(
 
 function checkFlowArns(flowArns: unknown): FlowArnParts[] {
   if (!Array.isArray(flowArns)) throw invalidInput(`${EXPECTED}: flowArns is missing or not a list`);
-  if (flowArns.length === 0) throw invalidInput('flowArns is empty: give at least one flow ARN');
-  if (flowArns.length > MAX_FLEET_SIZE)
-    throw invalidInput(
-      `flowArns has ${flowArns.length} flows; one event day takes at most ${MAX_FLEET_SIZE}: split the list into several event days`,
-    );
-  const seen = new Map<string, number>();
-  return flowArns.map((arn, index) => {
-    let flow: FlowArnParts;
-    try {
-      flow = parseFlowArn(arn);
-    } catch (err) {
-      if (!(err instanceof ApplicationFailure)) throw err;
-      throw ApplicationFailure.create({
-        type: err.type ?? undefined,
-        message: `flowArns[${index}]: ${err.message}`,
-        nonRetryable: true,
-      });
-    }
-    const first = seen.get(flow.arn);
-    if (first !== undefined)
-      throw invalidInput(`flowArns[${index}] repeats flowArns[${first}] (${flow.arn}): list each flow once`);
-    seen.set(flow.arn, index);
-    return flow;
-  });
+  return checkFleetFlowArns(flowArns);
 }
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;

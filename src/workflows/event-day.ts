@@ -8,11 +8,9 @@ import {
   executeChild,
   isCancellation,
   log,
-  proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { MediaConnectActivities } from '../activities/mediaconnect-activities';
 import { checkEventDayInput, EVENT_DAY_DEFAULTS } from '../common/event-day-input';
 import {
   boundedNote,
@@ -23,9 +21,9 @@ import {
 } from '../common/event-day-records';
 import { FlowStatus, isFlowStatus } from '../common/flow-status';
 import { FlowNameSearchAttribute, FlowRegionSearchAttribute } from '../common/search-attributes';
-import { BUDGETED_ACTIVITY_OPTIONS } from './activity-options';
 import { bringFleetOnline } from './bring-fleet-online';
 import { bringFlowOnline, flowStatusChangedSignal } from './bring-flow-online';
+import { takeFleetOffline } from './take-fleet-offline';
 import { readStatuses, type StatusChanges } from './event-day-reads';
 import {
   endEventSignal,
@@ -332,28 +330,32 @@ async function continueAsNewIfDue(day: EventDay, input: EventDayInput): Promise<
   });
 }
 
-/** Takes every flow offline (StopFlow) and records when each stopped. */
+/** Takes every flow offline with a child `takeFleetOffline` (`<id>/offline`) and records when each was STANDBY. */
 async function takeOffline(day: EventDay): Promise<void> {
   const { state } = day;
   state.activeAtOffline = state.flows.filter((record) => record.status === FlowStatus.ACTIVE).length;
-  const { stopFlow } = proxyActivities<MediaConnectActivities>({
-    ...BUDGETED_ACTIVITY_OPTIONS,
-    scheduleToCloseTimeout: '10m',
-  });
-  await Promise.all(
-    day.flowArns.map(async (flowArn, index) => {
-      const record = state.flows[index];
-      try {
-        await stopFlow({ flowArn });
-        noteStatus(record, FlowStatus.STANDBY, Date.now(), false);
-        record.stoppedAtMs = Date.now();
-      } catch (err) {
-        if (isCancellation(err)) throw err;
-        record.offlineFailure = boundedNote(failureText(err));
-      }
-    }),
-  );
   showProgress(day);
+  const result = await executeChild(takeFleetOffline, {
+    workflowId: `${day.id}/offline`,
+    args: [{ flowArns: [...day.flowArns] }],
+    staticSummary: `Take ${day.flowArns.length} flows offline`,
+    parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+  });
+  result.results.forEach((flow, index) => {
+    const record = state.flows[index];
+    if (flow.outcome === 'STANDBY') {
+      const standbyAtMs = parseTime(flow.standbyAt);
+      noteStatus(record, FlowStatus.STANDBY, standbyAtMs, false);
+      record.stoppedAtMs = standbyAtMs;
+      return;
+    }
+    if (flow.lastStatus) noteStatus(record, flow.lastStatus, Date.now(), false);
+    record.offlineFailure = boundedNote(flow.failure ? `${flow.failure.type}: ${flow.failure.message}` : flow.outcome);
+    log.warn('A flow of the event could not be taken offline', {
+      flowArn: flow.flowArn,
+      failure: record.offlineFailure,
+    });
+  });
 }
 
 function failureText(err: unknown): string {

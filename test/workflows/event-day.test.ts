@@ -38,7 +38,9 @@ function startDay(input: EventDayInput): Promise<WorkflowHandleWithFirstExecutio
 }
 
 function cameras(count: number, prefix = 'Camera'): string[] {
-  return Array.from({ length: count }, (_, i) => bed.sim.createFlow({ name: `${prefix}${i}`, startingDuration: 200 }));
+  return Array.from({ length: count }, (_, i) =>
+    bed.sim.createFlow({ name: `${prefix}${i}`, startingDuration: 200, stoppingDuration: 100 }),
+  );
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
