@@ -118,6 +118,11 @@ describe('eventDay', () => {
       expect(flow.activeSeconds).toBeGreaterThanOrEqual((offlineAtMs - onlineByMs) / 1000);
       expect(bed.sim.calls({ operation: 'StopFlow', flowArn: flow.flowArn })).toHaveLength(1);
     }
+    // Online and offline are child fleets of their own.
+    for (const child of ['online', 'offline'])
+      expect((await bed.env.client.workflow.getHandle(`${handle.workflowId}/${child}`).describe()).status.name).toBe(
+        'COMPLETED',
+      );
   });
 
   it('reports a flow that drops to ERROR at once and, with restartOnError, restarts it', async () => {
