@@ -105,20 +105,20 @@ function begin(input: EventDayInput): EventDay {
   const day = newEventDay(checked, state);
   setHandler(eventDayProgressQuery, () => progress(day));
   setHandler(eventDayReportQuery, () => report(day));
-  setHandler(flowStatusChangedSignal, (change = {}) => {
-    const index = day.indexByArn.get(change.flowArn ?? '');
+  setHandler(flowStatusChangedSignal, (change) => {
+    const index = day.indexByArn.get(change?.flowArn ?? '');
     // Changes of other flows, and of the event's flows outside the watch (the fleet's bring-ups hear of their own), are dropped.
     if (index === undefined || day.state.phase !== 'WATCHING') {
       day.state.signals.ignored += 1;
       return;
     }
     day.state.signals.taken += 1;
-    day.pending.set(index, change);
+    day.pending.set(index, change ?? {});
   });
-  setHandler(endEventSignal, (end = {}) => {
+  setHandler(endEventSignal, (end) => {
     if (day.endRequested || day.state.phase === 'TAKING_OFFLINE' || day.state.phase === 'ENDED') return;
     day.endRequested = true;
-    const reason = typeof end.reason === 'string' && end.reason !== '' ? boundedNote(end.reason) : undefined;
+    const reason = typeof end?.reason === 'string' && end.reason !== '' ? boundedNote(end.reason) : undefined;
     day.state.ended = { atMs: Date.now(), phase: day.state.phase, ...(reason && { reason }) };
     log.info('Event ended early by signal', { phase: day.state.phase, reason });
   });

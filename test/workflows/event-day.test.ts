@@ -217,13 +217,14 @@ describe('eventDay', () => {
     bed.sim.updateFlow(stranger, { status: 'ERROR' });
     await handle.signal(flowStatusChangedSignal, { flowArn: stranger, currentStatus: 'ERROR' });
     await handle.signal(flowStatusChangedSignal, { currentStatus: 'ERROR' }); // names no flow at all
+    await handle.signal(flowStatusChangedSignal); // no payload at all
     await waitFor(
       'the signals to be counted',
-      async () => (await handle.query(eventDayProgressQuery)).signals.ignored === 2,
+      async () => (await handle.query(eventDayProgressQuery)).signals.ignored === 3,
     );
 
     const after = await handle.query(eventDayProgressQuery);
-    expect(after).toMatchObject({ incidents: 0, reads: before.reads, signals: { taken: 0, ignored: 2 } });
+    expect(after).toMatchObject({ incidents: 0, reads: before.reads, signals: { taken: 0, ignored: 3 } });
     expect(bed.sim.calls({ flowArn: stranger })).toHaveLength(0);
     await handle.signal(endEventSignal);
     expect((await handle.result()).incidents).toBe(0);
@@ -258,6 +259,24 @@ describe('eventDay', () => {
       expect(bed.sim.calls({ operation: 'StopFlow', flowArn: flow.flowArn })).toHaveLength(1);
     }
     await waitFor('every flow to be STANDBY', () => flows.every((arn) => bed.sim.flowStatus(arn) === 'STANDBY'));
+  });
+
+  it('ended before its bring-up begins, starts nothing and stops nothing', async () => {
+    const flows = cameras(2);
+    const handle = await startDay({ flowArns: flows, onlineBy: '3h', leadTime: '30m', offlineAt: '6h' });
+    await waitFor('the event day to start its timer', async () => (await timersOf(handle)).length > 0);
+
+    await handle.signal(endEventSignal, { reason: 'cancelled by the venue' });
+    const report = await handle.result();
+
+    expect(report).toMatchObject({
+      phase: 'ENDED',
+      ready: false,
+      endedEarly: { phase: 'WAITING', reason: 'cancelled by the venue' },
+      active: 0,
+    });
+    for (const flow of report.flows) expect(flow.stoppedAt).toBeUndefined();
+    expect(bed.sim.calls()).toHaveLength(0);
   });
 
   it('continues as new over a long event, and its report survives it', async () => {
@@ -383,7 +402,7 @@ describe('startEventDay', () => {
       'InvalidInput',
       /restartOnError must be true or false/,
     ],
-  ])('refuses %s with %s before contacting Temporal', async (_what, input, type, message) => {
+  ])('refuses %s before contacting Temporal', async (_what, input, type, message) => {
     const client = { workflow: { start: jest.fn() } } as unknown as Client;
     const error = (await startEventDay(client, input as EventDayInput, { workflowId: 'x' }).catch((err) => err)) as {
       type: string;
