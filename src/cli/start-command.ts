@@ -107,15 +107,23 @@ async function startAll(
       ),
     );
   } catch (err) {
-    if (isTemporalUnavailable(err)) throw unreachable(target, err);
-    if (/does not declare this package's search attributes/.test((err as Error).message)) {
-      throw new CliError(
-        `${(err as Error).message.replace(/ or pass \{ searchAttributes: false \}\.$/, '')} or pass --no-search-attributes.`,
-        ExitCode.TemporalUnavailable,
-      );
-    }
-    throw err;
+    throw startRefusal(target, err);
   }
+}
+
+/**
+ * Why starting workflows failed, as the CLI reports it: an unreachable Temporal, or a namespace
+ * without this package's search attributes (both exit code 3), else the error itself.
+ */
+export function startRefusal(target: TemporalTarget, err: unknown): unknown {
+  if (isTemporalUnavailable(err)) return unreachable(target, err);
+  if (/does not declare this package's search attributes/.test((err as Error).message)) {
+    return new CliError(
+      `${(err as Error).message.replace(/ or pass \{ searchAttributes: false \}\.$/, '')} or pass --no-search-attributes.`,
+      ExitCode.TemporalUnavailable,
+    );
+  }
+  return err;
 }
 
 function reportStarted(
@@ -125,15 +133,7 @@ function reportStarted(
   io: CliIo,
 ): void {
   if (options.json) {
-    writeJson(io.stdout, {
-      ok: true,
-      started: flowArns.map((flowArn, i) => ({
-        flowArn,
-        flowName: parseFlowArn(flowArn).flowName,
-        workflowId: handles[i].workflowId,
-        runId: handles[i].firstExecutionRunId,
-      })),
-    });
+    writeJson(io.stdout, startedDocument(flowArns, handles));
     return;
   }
   writeLines(io.stdout, [
@@ -145,12 +145,28 @@ function reportStarted(
   ]);
 }
 
+/** What `--json` prints for workflows started without `--wait`: each flow's workflow id and run. */
+export function startedDocument(
+  flowArns: readonly string[],
+  handles: ReadonlyArray<{ workflowId: string; firstExecutionRunId: string }>,
+): { ok: true; started: Array<Record<string, string>> } {
+  return {
+    ok: true,
+    started: flowArns.map((flowArn, i) => ({
+      flowArn,
+      flowName: parseFlowArn(flowArn).flowName,
+      workflowId: handles[i].workflowId,
+      runId: handles[i].firstExecutionRunId,
+    })),
+  };
+}
+
 /** A row as `--json` reports it: the row without its display remark, plus the run id. */
 export function jsonRow(row: BringUpRow, handle?: StartedBringUp): Record<string, unknown> {
   const { note: _note, ...rest } = row;
   return { ...rest, ...(handle && { runId: handle.firstExecutionRunId }) };
 }
 
-function shellQuote(text: string): string {
+export function shellQuote(text: string): string {
   return /^[A-Za-z0-9_.:/=-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
