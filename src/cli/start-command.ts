@@ -21,6 +21,7 @@ import { createLiveView } from '../live-view/live-view';
 import { renderSummary, type BringUpRow } from '../live-view/progress-table';
 import { BRING_FLOW_ONLINE_BOUNDS } from '../common/bring-flow-online-input';
 import { validDuration, validFlowArns } from './validate';
+import { terminalSafe } from '../live-view/terminal-text';
 import { watchBringUps } from '../live-view/watch-bring-ups';
 
 /** A bring-up as `startBringFlowOnline` returned it. */
@@ -60,7 +61,11 @@ export async function startCommand(
   try {
     const handles = await startAll(client, target, flowArns, { pollInterval, timeout }, options);
     if (!options.wait) {
-      reportStarted(flowArns, handles, options, io);
+      reportStarted(flowArns, handles, io, {
+        json: options.json,
+        doing: (flowName) => `Bringing ${flowName} online`,
+        next: `Follow with: temporal-mediaconnect status ${flowArns.map(shellQuote).join(' ')}`,
+      });
       return ExitCode.Success;
     }
     const progressStream = options.json ? io.stderr : io.stdout;
@@ -126,22 +131,26 @@ export function startRefusal(target: TemporalTarget, err: unknown): unknown {
   return err;
 }
 
-function reportStarted(
+/**
+ * What `start` and `stop` print without `--wait`: with `--json` the started document, else one line
+ * per flow (`doing(flowName)`: "Bringing MainStage online") and how to follow them (`next`).
+ */
+export function reportStarted(
   flowArns: readonly string[],
-  handles: readonly StartedBringUp[],
-  options: StartCommandOptions,
+  handles: ReadonlyArray<{ workflowId: string; firstExecutionRunId: string }>,
   io: CliIo,
+  { json, doing, next }: { json?: boolean; doing: (flowName: string) => string; next: string },
 ): void {
-  if (options.json) {
+  if (json) {
     writeJson(io.stdout, startedDocument(flowArns, handles));
     return;
   }
   writeLines(io.stdout, [
     ...flowArns.map(
       (flowArn, i) =>
-        `Bringing ${parseFlowArn(flowArn).flowName} online: workflow ${handles[i].workflowId} (run ${handles[i].firstExecutionRunId})`,
+        `${doing(terminalSafe(parseFlowArn(flowArn).flowName))}: workflow ${terminalSafe(handles[i].workflowId)} (run ${handles[i].firstExecutionRunId})`,
     ),
-    `Follow with: temporal-mediaconnect status ${flowArns.map(shellQuote).join(' ')}`,
+    next,
   ]);
 }
 

@@ -15,7 +15,7 @@ import type { takeFlowOffline, TakeFlowOfflineResult } from '../workflows/take-f
 import { connectToTemporal, isTemporalUnavailable, resolveTemporalTarget, unreachable } from './connection';
 import { ExitCode } from './exit-codes';
 import { writeJson, writeLines, type CliIo } from './io';
-import { shellQuote, startedDocument, startRefusal, type StartCommandOptions } from './start-command';
+import { reportStarted, shellQuote, startRefusal, type StartCommandOptions } from './start-command';
 import { validDuration, validFlowArns } from './validate';
 
 /** A take-offline as `startTakeFlowOffline` returned it. */
@@ -56,7 +56,11 @@ export async function stopCommand(args: readonly unknown[], options: StopCommand
       throw startRefusal(target, err);
     });
     if (!options.wait) {
-      reportStarted(flowArns, handles, options, io);
+      reportStarted(flowArns, handles, io, {
+        json: options.json,
+        doing: (flowName) => `Taking ${flowName} offline`,
+        next: `Wait for them with: temporal-mediaconnect stop ${flowArns.map(shellQuote).join(' ')} --wait`,
+      });
       return ExitCode.Success;
     }
     const progressStream = options.json ? io.stderr : io.stdout;
@@ -141,23 +145,4 @@ function summary(outcomes: readonly StopOutcome[]): string[] {
   ];
   if (failed.length > 0) lines.push('FAILED:', ...failed.map((outcome) => `  ${outcomeLine(outcome)}`));
   return lines;
-}
-
-function reportStarted(
-  flowArns: readonly string[],
-  handles: readonly StartedStop[],
-  options: StopCommandOptions,
-  io: CliIo,
-): void {
-  if (options.json) {
-    writeJson(io.stdout, startedDocument(flowArns, handles));
-    return;
-  }
-  writeLines(io.stdout, [
-    ...flowArns.map(
-      (flowArn, i) =>
-        `Taking ${terminalSafe(parseFlowArn(flowArn).flowName)} offline: workflow ${terminalSafe(handles[i].workflowId)} (run ${handles[i].firstExecutionRunId})`,
-    ),
-    `Wait for them with: temporal-mediaconnect stop ${flowArns.map(shellQuote).join(' ')} --wait`,
-  ]);
 }
