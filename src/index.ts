@@ -3,9 +3,11 @@
  * MediaConnect flows online.
  *
  * - workflows (`temporal-mediaconnect/workflows`): `bringFlowOnline`, its query and signal; `bringFleetOnline`;
+ *   `takeFlowOffline`, `takeFleetOffline`;
  *   `mediaConnectRequestBudget` (the account's request budget);
  * - activities (`temporal-mediaconnect/activities`): `createActivities({ client, requestBudget })`, `temporalRequestBudget(...)`;
- * - client: `startBringFlowOnline(client, { flowArn })`, `startBringFleetOnline(client, { flowArns }, { workflowId })`;
+ * - client: `startBringFlowOnline(client, { flowArn })`, `startBringFleetOnline(client, { flowArns }, { workflowId })`,
+ *   `startTakeFlowOffline(client, { flowArn })`, `startTakeFleetOffline(client, { flowArns }, { workflowId })`;
  * - EventBridge: `forwardFlowStatusChange(client, event)`; the ready Lambda handler is `temporal-mediaconnect/lambda`;
  * - worker: `createWorker(...)`, `createMediaConnectClient()`;
  * - shared: `parseFlowArn`, `FlowStatus`, `FailureType`, the search attributes, the defaults;
@@ -21,6 +23,14 @@ export {
   startBringFlowOnline,
   type StartBringFleetOnlineOptions,
   type StartBringFlowOnlineOptions,
+} from './client';
+// Taking flows offline from a client
+export {
+  startTakeFleetOffline,
+  startTakeFlowOffline,
+  takeFlowOfflineWorkflowId,
+  type StartTakeFleetOfflineOptions,
+  type StartTakeFlowOfflineOptions,
 } from './client';
 
 // Forwarding EventBridge's flow status changes to the workflows (README: "EventBridge")
@@ -59,6 +69,7 @@ export {
   type RequestBudget,
   type RequestBudgetOptions,
   type StartFlowResult,
+  type StopFlowResult,
 } from './activities';
 
 // The workflows' inputs, results and progress (the workflows themselves: `temporal-mediaconnect/workflows`)
@@ -75,6 +86,17 @@ export type {
   FleetFlowResult,
 } from './workflows/bring-fleet-online';
 export type { RequestBudgetInput, RequestBudgetProgress } from './workflows/request-budget-workflow';
+export type {
+  TakeFlowOfflineInput,
+  TakeFlowOfflineProgress,
+  TakeFlowOfflineResult,
+} from './workflows/take-flow-offline';
+export type {
+  OfflineFlowResult,
+  TakeFleetOfflineInput,
+  TakeFleetOfflineProgress,
+  TakeFleetOfflineResult,
+} from './workflows/take-fleet-offline';
 
 // Shared vocabulary and defaults
 export { parseFlowArn, type FlowArnParts } from './common/arn';
@@ -90,6 +112,7 @@ export {
 export { DEFAULT_TASK_QUEUE } from './common/task-queue';
 export { BRING_FLOW_ONLINE_DEFAULTS } from './common/bring-flow-online-input';
 export { BRING_FLEET_ONLINE_DEFAULTS } from './common/bring-fleet-online-input';
+export { TAKE_FLEET_OFFLINE_DEFAULTS } from './common/take-fleet-offline-input';
 export {
   DEFAULT_REQUEST_BUDGET,
   MAX_RETRY_AFTER_MS,

@@ -4,7 +4,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { LogMetadata } from '@temporalio/common';
-import { bringFlowOnlineWorkflowId } from '../client';
+import { bringFlowOnlineWorkflowId, takeFlowOfflineWorkflowId } from '../client';
 import { FlowArnSearchAttribute } from '../common/search-attributes';
 import type { FlowStatusChange } from '../workflows/bring-flow-online';
 import { checkFlowStatusEvent } from './flow-status-event';
@@ -21,7 +21,7 @@ export interface ForwardFlowStatusChangeOptions {
   /**
    * Workflow types that watch many flows and take every flow's changes (they read `flowArn` and
    * drop the others): each running one gets every event. Pass `[]` for none.
-   * @default ['eventDay']
+   * @default ['eventDay', 'takeFleetOffline']
    */
   watcherWorkflowTypes?: readonly string[];
   /**
@@ -33,7 +33,7 @@ export interface ForwardFlowStatusChangeOptions {
   searchAttribute?: boolean;
   /**
    * The deterministic workflow ids of a flow's own workflows, signalled without any lookup.
-   * @default (flowArn) => [bringFlowOnlineWorkflowId(flowArn)]
+   * @default (flowArn) => [bringFlowOnlineWorkflowId(flowArn), takeFlowOfflineWorkflowId(flowArn)]
    */
   workflowIds?: (flowArn: string) => readonly string[];
   /**
@@ -66,7 +66,7 @@ export type ForwardFlowStatusChangeResult =
       reason: string;
     };
 
-export const DEFAULT_WATCHER_WORKFLOW_TYPES: readonly string[] = ['eventDay'];
+export const DEFAULT_WATCHER_WORKFLOW_TYPES: readonly string[] = ['eventDay', 'takeFleetOffline'];
 const DEFAULT_MAX_LOOKUP_RESULTS = 100;
 /** `flowStatusChangedSignal`'s name: by name, so that no workflow code is loaded into a Lambda. */
 const FLOW_STATUS_CHANGED = 'flowStatusChanged';
@@ -80,7 +80,8 @@ export const WORKFLOW_TYPE_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,199}$/;
  * (`temporal-mediaconnect/lambda`).
  *
  * It signals, each workflow id once:
- * 1. the flow's deterministic ids (`workflowIds`: its bring-up), whatever the namespace declares;
+ * 1. the flow's deterministic ids (`workflowIds`: its bring-up and its take-offline), whatever the
+ *    namespace declares;
  * 2. `ExecutionStatus = 'Running' AND MediaConnectFlowArn = '<arn>'` (fleet children and bring-ups
  *    started with search attributes), unless `searchAttribute` is false or the namespace lacks it;
  * 3. `ExecutionStatus = 'Running' AND WorkflowType IN (<watcherWorkflowTypes>)`.
@@ -164,7 +165,7 @@ function checkOptions(options: ForwardFlowStatusChangeOptions): ForwarderSetting
   return {
     watcherWorkflowTypes,
     searchAttribute: options.searchAttribute ?? true,
-    workflowIds: options.workflowIds ?? ((flowArn) => [bringFlowOnlineWorkflowId(flowArn)]),
+    workflowIds: options.workflowIds ?? defaultWorkflowIds,
     maxLookupResults,
     logger: options.logger ?? consoleLogger,
   };
@@ -208,6 +209,11 @@ async function list(client: Client, query: string, settings: ForwarderSettings):
     ids.push(execution.workflowId);
   }
   return ids;
+}
+
+/** A flow's bring-up and take-offline, by their deterministic ids. */
+function defaultWorkflowIds(flowArn: string): string[] {
+  return [bringFlowOnlineWorkflowId(flowArn), takeFlowOfflineWorkflowId(flowArn)];
 }
 
 /** One JSON object a line on the console: what CloudWatch Logs reads best. */

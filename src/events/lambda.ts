@@ -9,7 +9,7 @@
  * - TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*, TEMPORAL_PROFILE,
  *   TEMPORAL_CONFIG_FILE: the connection, through `@temporalio/envconfig`, as the worker reads them;
  * - MEDIACONNECT_WATCHER_WORKFLOW_TYPES: comma-separated workflow types that watch many flows and get
- *   every event (`none` for none). @default 'eventDay'
+ *   every event (`none` for none). @default 'eventDay,takeFleetOffline'
  * - MEDIACONNECT_FLOW_ARN_SEARCH_ATTRIBUTE: `false` on a namespace without `MediaConnectFlowArn`. @default 'true'
  */
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';

@@ -30,4 +30,19 @@ export {
   type RequestBudgetInput,
   type RequestBudgetProgress,
 } from './request-budget-workflow';
+export {
+  offlineProgressQuery,
+  takeFlowOffline,
+  type TakeFlowOfflineInput,
+  type TakeFlowOfflineProgress,
+  type TakeFlowOfflineResult,
+} from './take-flow-offline';
+export {
+  offlineFleetProgressQuery,
+  takeFleetOffline,
+  type OfflineFlowResult,
+  type TakeFleetOfflineInput,
+  type TakeFleetOfflineProgress,
+  type TakeFleetOfflineResult,
+} from './take-fleet-offline';
 export { BUDGETED_ACTIVITY_OPTIONS, MEDIACONNECT_RETRY_POLICY } from './activity-options';

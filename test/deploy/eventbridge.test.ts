@@ -143,7 +143,7 @@ describe('deploy/eventbridge', () => {
         MEDIACONNECT_WATCHER_WORKFLOW_TYPES: template.Parameters.WatcherWorkflowTypes.Default,
         MEDIACONNECT_FLOW_ARN_SEARCH_ATTRIBUTE: template.Parameters.FlowArnSearchAttribute.Default,
       }).forward,
-    ).toEqual({ watcherWorkflowTypes: ['eventDay'], searchAttribute: true });
+    ).toEqual({ watcherWorkflowTypes: ['eventDay', 'takeFleetOffline'], searchAttribute: true });
     expect(fn.Properties.Handler).toBe('index.handler');
   });
 

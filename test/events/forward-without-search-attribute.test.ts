@@ -4,7 +4,7 @@
  * skipped and why; it does not fail the event.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bringFlowOnlineWorkflowId } from '../../src/client';
+import { bringFlowOnlineWorkflowId, takeFlowOfflineWorkflowId } from '../../src/client';
 import {
   FlowNameSearchAttribute,
   FlowRegionSearchAttribute,
@@ -50,7 +50,7 @@ describe('forwardFlowStatusChange on a namespace without MediaConnectFlowArn', (
       flowArn,
       change: { flowArn, previousStatus: 'STARTING', currentStatus: 'ACTIVE', time: '2026-11-27T05:00:00Z' },
       signalled: [handle.workflowId],
-      notRunning: [],
+      notRunning: [takeFlowOfflineWorkflowId(flowArn)],
       skipped: ['the namespace does not declare the MediaConnectFlowArn search attribute'],
     });
     expect(countEvents(await historyOf(handle), 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED')).toBe(1);

@@ -7,7 +7,14 @@
  * the guarantee.
  */
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { bringFlowOnlineWorkflowId, startBringFleetOnline, startBringFlowOnline } from '../../src/client';
+import {
+  bringFlowOnlineWorkflowId,
+  startBringFleetOnline,
+  startBringFlowOnline,
+  startTakeFleetOffline,
+  startTakeFlowOffline,
+  takeFlowOfflineWorkflowId,
+} from '../../src/client';
 import { FlowArnSearchAttribute } from '../../src/common/search-attributes';
 import {
   forwardFlowStatusChange,
@@ -91,7 +98,7 @@ describe('forwardFlowStatusChange to a single bring-up', () => {
       flowArn,
       change: expect.objectContaining({ currentStatus: 'STARTING', previousStatus: 'STANDBY' }),
       signalled: [],
-      notRunning: [bringFlowOnlineWorkflowId(flowArn)],
+      notRunning: [bringFlowOnlineWorkflowId(flowArn), takeFlowOfflineWorkflowId(flowArn)].sort(),
       skipped: [],
     });
   });
@@ -117,7 +124,11 @@ describe('events that are lost, late, duplicated or out of order', () => {
     expect(await handle.result()).toMatchObject({ status: 'ACTIVE' });
     expect((await timersAndSignals(handle)).timersFired).toBeGreaterThanOrEqual(1);
     await waitFor('the late event', () => results.length === 2, 30_000);
-    expect(results[1]).toMatchObject({ outcome: 'forwarded', signalled: [], notRunning: [handle.workflowId] });
+    expect(results[1]).toMatchObject({
+      outcome: 'forwarded',
+      signalled: [],
+      notRunning: expect.arrayContaining([handle.workflowId]),
+    });
   });
 
   it('duplicated events: one bring-up, ended by the event, at most 2 status checks', async () => {
@@ -167,7 +178,10 @@ describe('forwardFlowStatusChange to fleet children and watchers', () => {
       const forwarded = results.find(
         (r) => r.outcome === 'forwarded' && r.flowArn === flowArns[i] && r.change.currentStatus === 'ACTIVE',
       );
-      expect(forwarded).toMatchObject({ signalled: [childId], notRunning: [bringFlowOnlineWorkflowId(flowArns[i])] });
+      expect(forwarded).toMatchObject({
+        signalled: [childId],
+        notRunning: [bringFlowOnlineWorkflowId(flowArns[i]), takeFlowOfflineWorkflowId(flowArns[i])].sort(),
+      });
     }
   });
 
@@ -194,6 +208,39 @@ describe('forwardFlowStatusChange to fleet children and watchers', () => {
       expect.objectContaining({ flowArn: mine, currentStatus: 'ACTIVE', previousStatus: 'STANDBY' }),
     ]);
     expect(report.others).toBe(1);
+  });
+});
+
+describe('forwardFlowStatusChange to the workflows that take flows offline', () => {
+  it('ends a take-offline, found by its deterministic id, on the STANDBY event: no timer fired', async () => {
+    const results = forwardEvents();
+    const flowArn = bed.sim.createFlow({ name: 'GoingOff', status: 'ACTIVE', stoppingDuration: 1_500 });
+    const handle = await startTakeFlowOffline(
+      bed.env.client,
+      { flowArn, pollInterval: '10m', timeout: '30m' },
+      { taskQueue },
+    );
+    const result = await handle.result();
+    expect(result).toMatchObject({ status: 'STANDBY' });
+    expect(result.polls).toBeLessThanOrEqual(2);
+    expect(await timersAndSignals(handle)).toMatchObject({ timersFired: 0 });
+    const standby = results.find((r) => r.outcome === 'forwarded' && r.change.currentStatus === 'STANDBY');
+    expect(standby).toMatchObject({ signalled: [takeFlowOfflineWorkflowId(flowArn)] });
+  });
+
+  it('wakes a takeFleetOffline (a watcher of many flows, by its workflow type) on its flows’ events', async () => {
+    forwardEvents();
+    const flowArns = ['Off1', 'Off2'].map((name) =>
+      bed.sim.createFlow({ name, status: 'ACTIVE', stoppingDuration: 1_500 }),
+    );
+    const handle = await startTakeFleetOffline(
+      bed.env.client,
+      { flowArns, pollInterval: '10m', timeout: '30m' },
+      { taskQueue, workflowId: `events-offline-fleet-${Date.now()}` },
+    );
+    expect(await handle.result()).toMatchObject({ standby: 2, failed: 0 });
+    expect(await timersAndSignals(handle)).toMatchObject({ timersFired: 0 });
+    expect((await timersAndSignals(handle)).signals).toBeGreaterThanOrEqual(2);
   });
 });
 

@@ -114,7 +114,7 @@ describe('forwarderSettingsFromEnv', () => {
     expect(forwarderSettingsFromEnv({})).toEqual({
       connection: { address: 'localhost:7233' },
       namespace: 'default',
-      forward: { watcherWorkflowTypes: ['eventDay'], searchAttribute: true },
+      forward: { watcherWorkflowTypes: ['eventDay', 'takeFleetOffline'], searchAttribute: true },
     });
     expect(
       forwarderSettingsFromEnv({ MEDIACONNECT_WATCHER_WORKFLOW_TYPES: 'none' }).forward.watcherWorkflowTypes,
