@@ -10,7 +10,11 @@ import { checkBringFleetOnlineInput } from '../common/bring-fleet-online-input';
 import { invalidInput } from '../common/failure-types';
 import { checkBringFlowOnlineInput } from '../common/bring-flow-online-input';
 import { detailsMarkdown } from '../common/details-markdown';
-import { FlowArnSearchAttribute, FlowNameSearchAttribute, FlowRegionSearchAttribute } from '../common/search-attributes';
+import {
+  FlowArnSearchAttribute,
+  FlowNameSearchAttribute,
+  FlowRegionSearchAttribute,
+} from '../common/search-attributes';
 import { DEFAULT_TASK_QUEUE } from '../common/task-queue';
 import type { bringFlowOnline, BringFlowOnlineInput } from '../workflows/bring-flow-online';
 import type { bringFleetOnline, BringFleetOnlineInput } from '../workflows/bring-fleet-online';
