@@ -22,6 +22,13 @@ import { createMediaConnectClient, createWorker } from '../src/worker';
 import { BUDGET } from './fleet';
 import { median, within } from './support';
 
+/** The value below which `share` of `values` lie (nearest rank). */
+function percentile(values: number[], share: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)];
+}
+
 export interface EventsRow {
   contender: string;
   events: boolean;
@@ -29,6 +36,7 @@ export interface EventsRow {
   flows: number;
   durationS: number;
   medianLagMs: number;
+  p95LagMs: number;
   worstLagMs: number;
   /** Status calls per flow: median and worst over the flows. */
   medianCallsPerFlow: number;
@@ -113,6 +121,7 @@ function summary(
     flows: lags.length,
     durationS,
     medianLagMs: median(ok),
+    p95LagMs: percentile(ok, 0.95),
     worstLagMs: ok.length ? Math.max(...ok) : NaN,
     medianCallsPerFlow: median(calls),
     worstCallsPerFlow: Math.max(...calls),

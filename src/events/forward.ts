@@ -110,23 +110,26 @@ export async function forwardFlowStatusChange(
   }
   const { flowArn, change } = checked;
   const skipped: string[] = [];
-  const ids = new Set(settings.workflowIds(flowArn));
-  for (const id of await findRunning(client, flowArn, settings, skipped)) ids.add(id);
-
   const signalled: string[] = [];
   const notRunning: string[] = [];
   const failures: unknown[] = [];
-  await Promise.all(
-    [...ids].map(async (workflowId) => {
-      try {
-        await client.workflow.getHandle(workflowId).signal<[FlowStatusChange]>(FLOW_STATUS_CHANGED, change);
-        signalled.push(workflowId);
-      } catch (err) {
-        if (isNoSuchWorkflow(err)) notRunning.push(workflowId);
-        else failures.push(err);
-      }
-    }),
-  );
+  const signal = async (workflowId: string) => {
+    try {
+      await client.workflow.getHandle(workflowId).signal<[FlowStatusChange]>(FLOW_STATUS_CHANGED, change);
+      signalled.push(workflowId);
+    } catch (err) {
+      if (isNoSuchWorkflow(err)) notRunning.push(workflowId);
+      else failures.push(err);
+    }
+  };
+  // The deterministic ids need no lookup: they are signalled while the lookups run (and when they fail).
+  const direct = new Set(settings.workflowIds(flowArn));
+  const signalledDirectly = Promise.all([...direct].map(signal));
+  const found = await findRunning(client, flowArn, settings, skipped).catch((err: unknown) => {
+    failures.push(err);
+    return [];
+  });
+  await Promise.all([signalledDirectly, ...[...new Set(found)].filter((id) => !direct.has(id)).map(signal)]);
   signalled.sort();
   notRunning.sort();
   const meta = { flowArn, currentStatus: change.currentStatus, signalled, notRunning, skipped };
@@ -171,29 +174,30 @@ function checkOptions(options: ForwardFlowStatusChangeOptions): ForwarderSetting
   };
 }
 
-/** The running workflows the visibility queries find for a flow (lookups 2 and 3 above). */
+/** The running workflows the visibility queries find for a flow (lookups 2 and 3 above, at once). */
 async function findRunning(
   client: Client,
   flowArn: string,
   settings: ForwarderSettings,
   skipped: string[],
 ): Promise<string[]> {
-  const found: string[] = [];
+  const lookups: Promise<string[]>[] = [];
   if (settings.searchAttribute) {
     // The ARN passed flowArnProblem: letters, digits, ":", ".", "_" and "-" only, nothing to escape.
     const query = `ExecutionStatus = 'Running' AND ${FlowArnSearchAttribute.name} = '${flowArn}'`;
-    try {
-      found.push(...(await list(client, query, settings)));
-    } catch (err) {
-      if (!isUndeclaredSearchAttribute(err, FlowArnSearchAttribute.name)) throw err;
-      skipped.push(`the namespace does not declare the ${FlowArnSearchAttribute.name} search attribute`);
-    }
+    lookups.push(
+      list(client, query, settings).catch((err: unknown) => {
+        if (!isUndeclaredSearchAttribute(err, FlowArnSearchAttribute.name)) throw err;
+        skipped.push(`the namespace does not declare the ${FlowArnSearchAttribute.name} search attribute`);
+        return [];
+      }),
+    );
   }
   if (settings.watcherWorkflowTypes.length > 0) {
     const types = settings.watcherWorkflowTypes.map((type) => `'${type}'`).join(', ');
-    found.push(...(await list(client, `ExecutionStatus = 'Running' AND WorkflowType IN (${types})`, settings)));
+    lookups.push(list(client, `ExecutionStatus = 'Running' AND WorkflowType IN (${types})`, settings));
   }
-  return found;
+  return (await Promise.all(lookups)).flat();
 }
 
 async function list(client: Client, query: string, settings: ForwarderSettings): Promise<string[]> {

@@ -59,7 +59,22 @@ function forwardEvents(
 
 async function timersAndSignals(handle: WorkflowHandle) {
   const history = await historyOf(handle);
+  // How long each fired timer was set for: a workflow woken by events fires none of its poll-interval timers.
+  const setFor = new Map(
+    history
+      .filter((e) => e.timerStartedEventAttributes)
+      .map((e) => [
+        e.timerStartedEventAttributes?.timerId,
+        Number(e.timerStartedEventAttributes?.startToFireTimeout?.seconds ?? 0),
+      ]),
+  );
   return {
+    longestTimerFiredS: Math.max(
+      0,
+      ...history
+        .filter((e) => e.timerFiredEventAttributes)
+        .map((e) => setFor.get(e.timerFiredEventAttributes?.timerId) ?? 0),
+    ),
     timersFired: countEvents(history, 'EVENT_TYPE_TIMER_FIRED'),
     signals: countEvents(history, 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED'),
     describeFlows: scheduledActivities(history).filter((type) => type === 'describeFlow').length,
@@ -228,7 +243,7 @@ describe('forwardFlowStatusChange to the workflows that take flows offline', () 
     expect(standby).toMatchObject({ signalled: [takeFlowOfflineWorkflowId(flowArn)] });
   });
 
-  it('wakes a takeFleetOffline (a watcher of many flows, by its workflow type) on its flows’ events', async () => {
+  it('wakes a takeFleetOffline (a watcher of many flows, by its workflow type) on its flows’ events: its 10-minute read timer never fires', async () => {
     forwardEvents();
     const flowArns = ['Off1', 'Off2'].map((name) =>
       bed.sim.createFlow({ name, status: 'ACTIVE', stoppingDuration: 1_500 }),
@@ -239,7 +254,8 @@ describe('forwardFlowStatusChange to the workflows that take flows offline', () 
       { taskQueue, workflowId: `events-offline-fleet-${Date.now()}` },
     );
     expect(await handle.result()).toMatchObject({ standby: 2, failed: 0 });
-    expect(await timersAndSignals(handle)).toMatchObject({ timersFired: 0 });
+    // Its 10-minute read timer never fired (it paces reads brought forward by signals with timers of a second or so).
+    expect((await timersAndSignals(handle)).longestTimerFiredS).toBeLessThan(600);
     expect((await timersAndSignals(handle)).signals).toBeGreaterThanOrEqual(2);
   });
 });
