@@ -59,6 +59,7 @@ export async function takeFleetOffline(input: TakeFleetOfflineInput): Promise<Ta
   setHandler(flowStatusChangedSignal, (change = {}) => hear(fleet, change));
   try {
     await takeOffline(fleet);
+    await Promise.all(fleet.stops); // none left behind, even for a flow found STANDBY meanwhile
   } catch (err) {
     if (!isCancellation(err)) throw err;
     await CancellationScope.nonCancellable(() => readWhereLeft(fleet));
