@@ -3,11 +3,12 @@
  * MediaConnect flows online.
  *
  * - workflows (`temporal-mediaconnect/workflows`): `bringFlowOnline`, its query and signal; `bringFleetOnline`;
- *   `takeFlowOffline`, `takeFleetOffline`;
+ *   `takeFlowOffline`, `takeFleetOffline`; `eventDay` (a whole event: online, watched, offline);
  *   `mediaConnectRequestBudget` (the account's request budget);
  * - activities (`temporal-mediaconnect/activities`): `createActivities({ client, requestBudget })`, `temporalRequestBudget(...)`;
  * - client: `startBringFlowOnline(client, { flowArn })`, `startBringFleetOnline(client, { flowArns }, { workflowId })`,
- *   `startTakeFlowOffline(client, { flowArn })`, `startTakeFleetOffline(client, { flowArns }, { workflowId })`;
+ *   `startTakeFlowOffline(client, { flowArn })`, `startTakeFleetOffline(client, { flowArns }, { workflowId })`,
+ *   `startEventDay(client, { flowArns, onlineBy, offlineAt }, { workflowId })`;
  * - EventBridge: `forwardFlowStatusChange(client, event)`; the ready Lambda handler is `temporal-mediaconnect/lambda`;
  * - worker: `createWorker(...)`, `createMediaConnectClient()`;
  * - shared: `parseFlowArn`, `FlowStatus`, `FailureType`, the search attributes, the defaults;
@@ -119,3 +120,15 @@ export {
   requestBudgetWorkflowId,
   type RequestBudgetLimits,
 } from './common/request-budget-math';
+
+// Event days (README: "Run an event day"; the workflow itself: `temporal-mediaconnect/workflows`)
+export { startEventDay, type StartEventDayOptions } from './client';
+export type { EndEvent, EventDayInput, EventDayProgress } from './workflows/event-day';
+export { EVENT_DAY_DEFAULTS, type EventTime } from './common/event-day-input';
+export {
+  MAX_INCIDENTS_PER_FLOW,
+  type EventDayFlowReport,
+  type EventDayIncident,
+  type EventDayPhase,
+  type EventDayReport,
+} from './common/event-day-records';

@@ -79,6 +79,7 @@ describe('the public surface', () => {
       'checkBringFlowOnlineInput',
       'checkBringFleetOnlineInput',
       'checkTakeFleetOfflineInput',
+      'checkEventDayInput',
       'durationOption',
       'invalidInput',
       'flowDetailsMarkdown',
@@ -95,6 +96,7 @@ describe('the public surface', () => {
     expect(functions.sort()).toEqual([
       'bringFleetOnline',
       'bringFlowOnline',
+      'eventDay',
       'mediaConnectRequestBudget',
       'takeFleetOffline',
       'takeFlowOffline',

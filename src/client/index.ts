@@ -21,6 +21,8 @@ import type { bringFleetOnline, BringFleetOnlineInput } from '../workflows/bring
 import type { takeFlowOffline, TakeFlowOfflineInput } from '../workflows/take-flow-offline';
 import type { takeFleetOffline, TakeFleetOfflineInput } from '../workflows/take-fleet-offline';
 import { checkTakeFleetOfflineInput } from '../common/take-fleet-offline-input';
+import { checkEventDayInput } from '../common/event-day-input';
+import type { eventDay, EventDayInput } from '../workflows/event-day';
 
 /**
  * The workflow id of the bring-up of a flow: `bring-flow-online:<name>:<region>:<account>:<flow id>`.
@@ -260,4 +262,62 @@ async function startFleetWorkflow<W extends typeof bringFleetOnline | typeof tak
   return started.catch((err: Error) => {
     throw searchAttributesUndeclared(err, searchAttributes);
   });
+}
+
+export interface StartEventDayOptions {
+  /** The event day's workflow id, for example `event-day-2026-11-28`; its children are `<id>/online`, `<id>/restart-...`, `<id>/offline`. */
+  workflowId: string;
+  /** Task queue of the worker that runs this package. @default 'mediaconnect' */
+  taskQueue?: string;
+  /**
+   * Set `MediaConnectRegion` on the event day (its flows' regions, sorted and joined by commas), which
+   * also makes it keep `MediaConnectFlowStatus` up to date (ACTIVE when every flow is, ERROR when one
+   * is, ...) and gives its bring-ups their flow's name and region. The namespace must declare them.
+   * @default true
+   */
+  searchAttributes?: boolean;
+}
+
+/**
+ * Starts `eventDay` under the caller's workflow id. The input is checked here first (the workflow's
+ * own checks, against this machine's clock): a malformed ARN, times out of order or an event already
+ * over start nothing. `Date`s are sent as ISO 8601 times; relative times (`'30m'`) count from the
+ * workflow's start.
+ *
+ * ```ts
+ * const handle = await startEventDay(client, { flowArns, onlineBy: '2026-11-28T19:00:00Z', offlineAt: '2026-11-28T23:00:00Z', leadTime: '20m' }, { workflowId: 'awards-2026' });
+ * const report = await handle.result();
+ * ```
+ *
+ * @throws ApplicationFailure of type `InvalidFlowArn` naming the position of a malformed ARN, or `InvalidInput`.
+ */
+export async function startEventDay(
+  client: Client,
+  input: EventDayInput,
+  options: StartEventDayOptions,
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof eventDay>> {
+  const checked = checkEventDayInput(input, Date.now());
+  if (typeof options?.workflowId !== 'string' || options.workflowId.trim() === '')
+    throw invalidInput('startEventDay needs a workflowId, for example "event-day-2026-11-28"');
+  const regions = [...new Set(checked.flows.map((flow) => flow.region))].sort();
+  const searchAttributes = options.searchAttributes ?? true;
+  const sent: EventDayInput = {
+    ...input,
+    onlineBy: input.onlineBy instanceof Date ? input.onlineBy.toISOString() : input.onlineBy,
+    offlineAt: input.offlineAt instanceof Date ? input.offlineAt.toISOString() : input.offlineAt,
+  };
+  return client.workflow
+    .start<typeof eventDay>('eventDay', {
+      args: [sent],
+      taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+      workflowId: options.workflowId,
+      staticSummary: `Event day: ${checked.flows.length} flows online by ${new Date(checked.onlineByMs).toISOString()}`,
+      staticDetails: fleetDetailsMarkdown(checked.flows),
+      ...(searchAttributes && {
+        typedSearchAttributes: [{ key: FlowRegionSearchAttribute, value: regions.join(',') }],
+      }),
+    })
+    .catch((err: Error) => {
+      throw searchAttributesUndeclared(err, searchAttributes);
+    });
 }

@@ -46,3 +46,13 @@ export {
   type TakeFleetOfflineResult,
 } from './take-fleet-offline';
 export { BUDGETED_ACTIVITY_OPTIONS, MEDIACONNECT_RETRY_POLICY } from './activity-options';
+export {
+  endEventSignal,
+  eventDay,
+  eventDayProgressQuery,
+  eventDayReportQuery,
+  type EndEvent,
+  type EventDayInput,
+  type EventDayProgress,
+} from './event-day';
+export type { EventDayFlowReport, EventDayIncident, EventDayPhase, EventDayReport } from '../common/event-day-records';
