@@ -9,6 +9,7 @@
  * - client: `startBringFlowOnline(client, { flowArn })`, `startBringFleetOnline(client, { flowArns }, { workflowId })`,
  *   `startTakeFlowOffline(client, { flowArn })`, `startTakeFleetOffline(client, { flowArns }, { workflowId })`,
  *   `startEventDay(client, { flowArns, onlineBy, offlineAt }, { workflowId })`;
+ * - EventBridge: `forwardFlowStatusChange(client, event)`; the ready Lambda handler is `temporal-mediaconnect/lambda`;
  * - worker: `createWorker(...)`, `createMediaConnectClient()`;
  * - shared: `parseFlowArn`, `FlowStatus`, `FailureType`, the search attributes, the defaults;
  * - observability: `MetricNames`, `METRIC_HISTOGRAM_BUCKETS`, `WorkerTracingOptions`, `tracingWorkflowInterceptorModule`.
@@ -32,6 +33,15 @@ export {
   type StartTakeFleetOfflineOptions,
   type StartTakeFlowOfflineOptions,
 } from './client';
+
+// Forwarding EventBridge's flow status changes to the workflows (README: "EventBridge")
+export {
+  forwardFlowStatusChange,
+  type ForwardFlowStatusChangeOptions,
+  type ForwardFlowStatusChangeResult,
+  type ForwarderLogger,
+} from './events/forward';
+export type { EventBridgeEvent, FlowStatusChangeEvent } from './events/flow-status-event';
 
 // Running a worker
 export { createMediaConnectClient, createWorker, checkMediaConnectAccess, type CreateWorkerOptions } from './worker';
@@ -94,6 +104,7 @@ export { parseFlowArn, type FlowArnParts } from './common/arn';
 export { FlowStatus, isFlowStatus } from './common/flow-status';
 export { AwsErrorName, FailureType } from './common/failure-types';
 export {
+  FlowArnSearchAttribute,
   FlowNameSearchAttribute,
   FlowRegionSearchAttribute,
   FlowStatusSearchAttribute,

@@ -10,7 +10,11 @@ import { checkBringFleetOnlineInput } from '../common/bring-fleet-online-input';
 import { invalidInput } from '../common/failure-types';
 import { checkBringFlowOnlineInput } from '../common/bring-flow-online-input';
 import { detailsMarkdown } from '../common/details-markdown';
-import { FlowNameSearchAttribute, FlowRegionSearchAttribute } from '../common/search-attributes';
+import {
+  FlowArnSearchAttribute,
+  FlowNameSearchAttribute,
+  FlowRegionSearchAttribute,
+} from '../common/search-attributes';
 import { DEFAULT_TASK_QUEUE } from '../common/task-queue';
 import type { bringFlowOnline, BringFlowOnlineInput } from '../workflows/bring-flow-online';
 import type { bringFleetOnline, BringFleetOnlineInput } from '../workflows/bring-fleet-online';
@@ -50,7 +54,7 @@ export interface StartBringFlowOnlineOptions {
   /** Task queue of the worker that runs this package. @default 'mediaconnect' */
   taskQueue?: string;
   /**
-   * Set the `MediaConnectFlowName` and `MediaConnectRegion` search attributes, which also makes
+   * Set the `MediaConnectFlowName`, `MediaConnectRegion` and `MediaConnectFlowArn` search attributes, which also makes
    * the workflow keep `MediaConnectFlowStatus` up to date. The namespace must declare them (see
    * the README); pass false on a namespace that does not.
    * @default true
@@ -136,6 +140,7 @@ async function startFlowWorkflow<W extends typeof bringFlowOnline | typeof takeF
       typedSearchAttributes: [
         { key: FlowNameSearchAttribute, value: flow.flowName },
         { key: FlowRegionSearchAttribute, value: flow.region },
+        { key: FlowArnSearchAttribute, value: flow.arn },
       ],
     }),
     ...options.workflowOptions,

@@ -106,6 +106,21 @@ export function nextRun<P extends FlowWatchProgress>(carried: P): P {
 }
 
 /**
+ * Of a change not yet taken and one arriving, the one to keep: a confirmed read beats an
+ * unconfirmed event, and an unconfirmed echo of the status already known (a duplicate, a late
+ * event) never hides a real change that came first.
+ */
+function newsier(
+  pending: FlowStatusChange | undefined,
+  incoming: FlowStatusChange,
+  lastStatus: FlowStatus | undefined,
+): FlowStatusChange {
+  if (pending === undefined || incoming.confirmed) return incoming;
+  if (pending.confirmed || incoming.currentStatus === lastStatus) return pending;
+  return incoming;
+}
+
+/**
  * One run of a workflow that waits for a flow's status: its flow, its progress (carried across
  * continue-as-new), its query and signal handlers.
  */
@@ -127,7 +142,7 @@ export class FlowWatch<P extends FlowWatchProgress> {
   ) {
     setHandler(query, () => ({ ...progress, elapsedMs: Date.now() - progress.startedAtMs }));
     setHandler(flowStatusChangedSignal, (change = {}) => {
-      this.woken = change;
+      this.woken = newsier(this.woken, change, progress.lastStatus);
     });
     this.searchable = workflowInfo().typedSearchAttributes.get(FlowNameSearchAttribute) !== undefined;
   }
@@ -190,11 +205,18 @@ export class FlowWatch<P extends FlowWatchProgress> {
   async waitForNews(pollIntervalMs: number): Promise<StatusRead & { checked: boolean }> {
     // A signal that arrived during the last check is not lost: the wait then ends at once.
     const waitMs = Math.min(pollIntervalMs, this.remainingMs());
-    await condition(() => this.woken !== undefined, waitMs, {
-      summary: `wait ${formatSeconds(waitMs)} for ${this.awaited}`,
-    });
-    const change = this.woken;
-    this.woken = undefined;
+    const waitUntil = Date.now() + waitMs;
+    let change: FlowStatusChange | undefined;
+    for (let leftMs = waitMs; leftMs > 0; leftMs = waitUntil - Date.now()) {
+      await condition(() => this.woken !== undefined, leftMs, {
+        summary: `wait ${formatSeconds(leftMs)} for ${this.awaited}`,
+      });
+      change = this.woken;
+      this.woken = undefined;
+      // An unconfirmed change to the status already known (EventBridge's STARTING after our own StartFlow,
+      // a duplicate) is no news: keep waiting instead of spending a check on it.
+      if (change === undefined || change.confirmed || change.currentStatus !== this.progress.lastStatus) break;
+    }
     if (change?.confirmed && isFlowStatus(change.currentStatus) && change.currentStatus !== FlowStatus.ERROR) {
       this.record(change.currentStatus); // a fresh read by the sender: no call needed (ERROR needs its messages)
       return { status: change.currentStatus, errors: [], checked: false };
