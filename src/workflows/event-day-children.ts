@@ -16,7 +16,11 @@ import {
 } from '@temporalio/workflow';
 import { boundedNote, noteStatus, type FlowRecord, type IncidentRecord } from '../common/event-day-records';
 import { FlowStatus, isFlowStatus } from '../common/flow-status';
-import { FlowNameSearchAttribute, FlowRegionSearchAttribute } from '../common/search-attributes';
+import {
+  FlowArnSearchAttribute,
+  FlowNameSearchAttribute,
+  FlowRegionSearchAttribute,
+} from '../common/search-attributes';
 import { bringFleetOnline, type FleetFlowResult } from './bring-fleet-online';
 import { bringFlowOnline } from './bring-flow-online';
 import { flowOf, iso, progressLine, showProgress, type EventDay } from './event-day-state';
@@ -125,6 +129,8 @@ export function startRestart(day: EventDay, index: number, incident: IncidentRec
           typedSearchAttributes: [
             { key: FlowNameSearchAttribute, value: flow.flowName },
             { key: FlowRegionSearchAttribute, value: flow.region },
+            // The EventBridge forwarder finds a flow's bring-ups by it, and signals the restart directly.
+            { key: FlowArnSearchAttribute, value: flow.arn },
           ],
         }),
       }),
