@@ -2,7 +2,7 @@
  * Records the histories that `test/replay/replay.test.ts` replays: real bring-ups on a Temporal
  * dev server, against the MediaConnect simulator, one per path through `bringFlowOnline`
  * (success, ERROR, throttled with retries, continue-as-new, already ACTIVE, ...), the fleet, the
- * request budget and the take-offlines. Each run's
+ * request budget, the take-offlines and an event day. Each run's
  * history is written as JSON to `test/replay/histories/<scenario>.json` (`-runN` per run after a
  * continue-as-new), in protobufjs' JSON form (`History.toObject` with longs, enums and bytes as
  * strings), which `History.fromObject` reads back exactly. Not the SDK's `historyToJSON` form:
@@ -21,9 +21,12 @@ import { temporal } from '@temporalio/proto';
 import {
   startBringFleetOnline,
   startBringFlowOnline,
+  startEventDay,
   startTakeFleetOffline,
   startTakeFlowOffline,
 } from '../src/client';
+import type { EventDayReport } from '../src/common/event-day-records';
+import { endEventSignal, eventDayReportQuery } from '../src/workflows/event-day';
 import { MediaConnectSimulator } from '../src/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createWorker } from '../src/worker';
@@ -224,6 +227,36 @@ const OFFLINE_SCENARIOS: Array<{
 ];
 
 /**
+ * An event day in one run: its timer, the online fleet, a flow in ERROR signalled (the confirming read,
+ * the restart), fallback reads, `endEvent` and the offline fleet. Recorded under the id `event-day`,
+ * the name the replayer runs it under (its children's ids derive from it).
+ */
+async function recordEventDay(
+  client: Client,
+  sim: MediaConnectSimulator,
+): Promise<{ handle: WorkflowHandle; outcome: string }> {
+  const flowArns = [0, 1].map((i) =>
+    sim.createFlow({ name: `EventCamera${i}`, startingDuration: 300, stoppingDuration: 300 }),
+  );
+  const handle = await startEventDay(
+    client,
+    { flowArns, onlineBy: '3s', leadTime: '2s', offlineAt: '10m', watchInterval: '5s', restartOnError: true },
+    { workflowId: 'event-day', taskQueue, searchAttributes: false },
+  );
+  const until = async (what: (report: EventDayReport) => boolean) => {
+    while (!what(await handle.query(eventDayReportQuery))) await new Promise((resolve) => setTimeout(resolve, 200));
+  };
+  await until((report) => report.phase === 'WATCHING');
+  sim.updateFlow(flowArns[1], { status: 'ERROR' });
+  await handle.signal(flowStatusChangedSignal, { flowArn: flowArns[1], currentStatus: 'ERROR' });
+  await until((report) => report.flows[1].incidents[0]?.restart === 'ACTIVE');
+  await new Promise((resolve) => setTimeout(resolve, 6_000)); // a fallback read
+  await handle.signal(endEventSignal, { reason: 'recorded' });
+  const report = await handle.result();
+  return { handle, outcome: `${report.incidents} incident, ${report.restarts} restart, ${report.reads} reads` };
+}
+
+/**
  * The request budget: reservations granted and refused, a reported 429, and a continue-as-new
  * (after 4 updates) carrying the bucket into a second run, which is left running.
  */
@@ -325,6 +358,11 @@ async function main(): Promise<void> {
         const { handle, outcome } = await offline.record(env.client, sim);
         await writeRuns(offline.name, [handle]);
         process.stdout.write(`${offline.name}: ${outcome}\n`);
+      }
+      if (wanted('event-day')) {
+        const { handle, outcome } = await recordEventDay(env.client, sim);
+        await writeRuns('event-day', [handle]);
+        process.stdout.write(`event-day: ${outcome}\n`);
       }
       if (wanted('request-budget')) {
         const runs = await recordRequestBudget(env.client);

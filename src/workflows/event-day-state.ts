@@ -153,7 +153,8 @@ export function report(day: EventDay): EventDayReport {
   return eventDayReport(day.state, day.flowArns, Date.now());
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
+/** Epoch milliseconds as ISO 8601. */
+export const iso = (ms: number): string => new Date(ms).toISOString();
 
 export function progress(day: EventDay): EventDayProgress {
   const { state } = day;
@@ -239,4 +240,10 @@ function latestIncidents(day: EventDay, count: number): string[] {
         (incident.restart ? `; restart: ${incident.restart}` : '') +
         (incident.recoveredAtMs !== undefined ? `; ACTIVE again at ${iso(incident.recoveredAtMs)}` : ''),
     );
+}
+
+/** The event day's state in one log line's fields. */
+export function progressLine(day: EventDay): Record<string, unknown> {
+  const p = progress(day);
+  return { phase: p.phase, statuses: p.statuses, incidents: p.incidents, restarts: p.restarts };
 }

@@ -1,37 +1,19 @@
-import {
-  CancellationScope,
-  ChildWorkflowFailure,
-  ApplicationFailure,
-  ParentClosePolicy,
-  condition,
-  continueAsNew,
-  executeChild,
-  isCancellation,
-  log,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { condition, continueAsNew, isCancellation, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { checkEventDayInput, EVENT_DAY_DEFAULTS } from '../common/event-day-input';
-import {
-  boundedNote,
-  newEventDayState,
-  noteStatus,
-  type EventDayReport,
-  type IncidentRecord,
-} from '../common/event-day-records';
-import { FlowStatus, isFlowStatus } from '../common/flow-status';
-import { FlowNameSearchAttribute, FlowRegionSearchAttribute } from '../common/search-attributes';
-import { bringFleetOnline } from './bring-fleet-online';
-import { bringFlowOnline, flowStatusChangedSignal } from './bring-flow-online';
-import { takeFleetOffline } from './take-fleet-offline';
+import { boundedNote, newEventDayState, noteStatus, type EventDayReport } from '../common/event-day-records';
+import { isFlowStatus } from '../common/flow-status';
+import { flowStatusChangedSignal } from './bring-flow-online';
+import { bringOnline, startRestart, takeOffline } from './event-day-children';
 import { readStatuses, type StatusChanges } from './event-day-reads';
 import {
   endEventSignal,
   eventDayProgressQuery,
   eventDayReportQuery,
   flowOf,
+  iso,
   newEventDay,
   progress,
+  progressLine,
   report,
   showProgress,
   type EventDay,
@@ -52,8 +34,6 @@ export { EVENT_DAY_DEFAULTS };
 export const EVENT_DAY_MAX_HISTORY_EVENTS = 10_000;
 /** ... or this many bytes of history (Temporal warns from 10 MB). */
 export const EVENT_DAY_MAX_HISTORY_BYTES = 10 * 1024 * 1024;
-/** How long a restart (a child `bringFlowOnline`) may take to make its flow ACTIVE again. */
-const RESTART_TIMEOUT = '10m';
 
 /**
  * An event day: brings a fleet of MediaConnect flows online before the event, watches them during
@@ -131,78 +111,11 @@ async function waitForBringUp(day: EventDay): Promise<void> {
   const { state } = day;
   if (state.startsLate)
     log.warn('onlineBy − leadTime has already passed: bringing the flows online at once', {
-      onlineBy: new Date(state.onlineByMs).toISOString(),
+      onlineBy: iso(state.onlineByMs),
     });
   const waitMs = state.bringUpAtMs - Date.now();
   if (waitMs > 0) await condition(() => day.endRequested, waitMs);
   state.phase = day.endRequested ? 'ENDED' : 'BRINGING_ONLINE';
-  showProgress(day);
-}
-
-/** Runs the fleet's bring-up, warns if `onlineBy` comes first, and records readiness. */
-async function bringOnline(day: EventDay): Promise<void> {
-  const { state } = day;
-  const scope = new CancellationScope();
-  let settled = false;
-  let failure: unknown;
-  const timeoutMs = Math.min(60 * 60_000, Math.max(15 * 60_000, state.onlineByMs - Date.now()));
-  const fleet = scope
-    .run(() =>
-      executeChild(bringFleetOnline, {
-        workflowId: `${day.id}/online`,
-        args: [{ flowArns: [...day.flowArns], timeout: timeoutMs }],
-        staticSummary: `Bring ${day.flowArns.length} flows online`,
-        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-        ...(day.searchable && {
-          typedSearchAttributes: [
-            {
-              key: FlowRegionSearchAttribute,
-              value: workflowInfo().typedSearchAttributes.get(FlowRegionSearchAttribute) ?? '',
-            },
-          ],
-        }),
-      }),
-    )
-    .then(
-      (result) =>
-        result.results.forEach((flow, index) => {
-          const record = state.flows[index];
-          if (flow.outcome === 'ACTIVE') noteStatus(record, FlowStatus.ACTIVE, parseTime(flow.activeAt), false);
-          else {
-            if (flow.lastStatus) noteStatus(record, flow.lastStatus, Date.now(), false);
-            record.bringUpFailure = boundedNote(
-              flow.failure ? `${flow.failure.type}: ${flow.failure.message}` : flow.outcome,
-            );
-          }
-        }),
-      (err: unknown) => {
-        failure = err;
-      },
-    )
-    .finally(() => {
-      settled = true;
-    });
-  const onTime = await condition(() => settled || day.endRequested, Math.max(1, state.onlineByMs - Date.now()));
-  if (!onTime) {
-    log.warn('The flows are not all ACTIVE at onlineBy; the bring-up goes on', { onlineBy: iso(state.onlineByMs) });
-    showProgress(day);
-  }
-  await condition(() => settled || day.endRequested);
-  if (!settled) scope.cancel();
-  await fleet;
-  if (failure !== undefined) {
-    if (isCancellation(failure) && !day.endRequested) throw failure as Error;
-    const why = day.endRequested ? 'CANCELLED: the event ended' : failureText(failure);
-    if (!day.endRequested) log.warn('The fleet’s bring-up failed', { error: why });
-    for (const record of state.flows)
-      if (record.status !== FlowStatus.ACTIVE) record.bringUpFailure ??= boundedNote(why);
-  }
-  state.ready = state.flows.every((record) => record.status === FlowStatus.ACTIVE);
-  state.readyAtMs = Date.now();
-  if (state.ready) log.info('Event ready: every flow is ACTIVE', { flows: day.flowArns.length });
-  else log.warn('Event not ready: some flows are not ACTIVE', progressLine(day));
-  state.phase = day.endRequested ? 'TAKING_OFFLINE' : 'WATCHING';
-  state.nextReadAtMs = Date.now() + day.input.watchIntervalMs;
   showProgress(day);
 }
 
@@ -268,49 +181,6 @@ function apply(day: EventDay, changes: StatusChanges): void {
   showProgress(day);
 }
 
-function startRestart(day: EventDay, index: number, incident: IncidentRecord): void {
-  const record = day.state.flows[index];
-  const flow = flowOf(day, index);
-  record.restarts += 1;
-  incident.restart = 'RUNNING';
-  const scope = new CancellationScope();
-  const done = scope
-    .run(() =>
-      executeChild(bringFlowOnline, {
-        workflowId: `${day.id}/restart-${flow.flowName}-${flow.flowId}-${record.restarts}`,
-        args: [{ flowArn: flow.arn, knownStatus: incident.status, timeout: RESTART_TIMEOUT }],
-        staticSummary: `Restart ${flow.flowName} (${incident.status} during the event)`,
-        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-        ...(day.searchable && {
-          typedSearchAttributes: [
-            { key: FlowNameSearchAttribute, value: flow.flowName },
-            { key: FlowRegionSearchAttribute, value: flow.region },
-          ],
-        }),
-      }),
-    )
-    .then(
-      (result) => {
-        incident.restart = 'ACTIVE';
-        noteStatus(record, FlowStatus.ACTIVE, parseTime(result.activeAt), false);
-        log.info(`Flow ${flow.flowName} is ACTIVE again`, { flowArn: flow.arn });
-      },
-      (err: unknown) => {
-        incident.restart = 'FAILED';
-        record.restartFailure = boundedNote(isCancellation(err) ? 'CANCELLED: the event ended' : failureText(err));
-        const lastStatus = failureLastStatus(err);
-        if (lastStatus) noteStatus(record, lastStatus, Date.now(), false);
-        log.warn(`Restarting flow ${flow.flowName} failed`, { flowArn: flow.arn, failure: record.restartFailure });
-      },
-    )
-    .finally(() => {
-      day.restarts.delete(index);
-      day.woken = true;
-      showProgress(day);
-    });
-  day.restarts.set(index, { scope, done });
-}
-
 /** Continues as new when this run has read enough or its history is long, once nothing is in flight. */
 async function continueAsNewIfDue(day: EventDay, input: EventDayInput): Promise<void> {
   const info = workflowInfo();
@@ -328,58 +198,4 @@ async function continueAsNewIfDue(day: EventDay, input: EventDayInput): Promise<
     offlineAt: iso(day.state.offlineAtMs),
     carried: day.state,
   });
-}
-
-/** Takes every flow offline with a child `takeFleetOffline` (`<id>/offline`) and records when each was STANDBY. */
-async function takeOffline(day: EventDay): Promise<void> {
-  const { state } = day;
-  state.activeAtOffline = state.flows.filter((record) => record.status === FlowStatus.ACTIVE).length;
-  showProgress(day);
-  const result = await executeChild(takeFleetOffline, {
-    workflowId: `${day.id}/offline`,
-    args: [{ flowArns: [...day.flowArns] }],
-    staticSummary: `Take ${day.flowArns.length} flows offline`,
-    parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-  });
-  result.results.forEach((flow, index) => {
-    const record = state.flows[index];
-    if (flow.outcome === 'STANDBY') {
-      const standbyAtMs = parseTime(flow.standbyAt);
-      noteStatus(record, FlowStatus.STANDBY, standbyAtMs, false);
-      record.stoppedAtMs = standbyAtMs;
-      return;
-    }
-    if (flow.lastStatus) noteStatus(record, flow.lastStatus, Date.now(), false);
-    record.offlineFailure = boundedNote(flow.failure ? `${flow.failure.type}: ${flow.failure.message}` : flow.outcome);
-    log.warn('A flow of the event could not be taken offline', {
-      flowArn: flow.flowArn,
-      failure: record.offlineFailure,
-    });
-  });
-}
-
-function failureText(err: unknown): string {
-  const cause = err instanceof ChildWorkflowFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'Error'}: ${cause.message}`;
-  return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-}
-
-function failureLastStatus(err: unknown): FlowStatus | undefined {
-  const cause = err instanceof ChildWorkflowFailure ? err.cause : err;
-  const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as { lastStatus?: unknown }) : undefined;
-  return isFlowStatus(details?.lastStatus) ? details.lastStatus : undefined;
-}
-
-function parseTime(isoTime: string | undefined): number {
-  const ms = isoTime === undefined ? NaN : Date.parse(isoTime);
-  return Number.isNaN(ms) ? Date.now() : ms;
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
-function progressLine(day: EventDay): Record<string, unknown> {
-  const p = progress(day);
-  return { phase: p.phase, statuses: p.statuses, incidents: p.incidents, restarts: p.restarts };
 }
