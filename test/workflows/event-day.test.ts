@@ -261,6 +261,32 @@ describe('eventDay', () => {
     await waitFor('every flow to be STANDBY', () => flows.every((arn) => bed.sim.flowStatus(arn) === 'STANDBY'));
   });
 
+  it('ended during its bring-up, cancels the bring-up and takes every flow offline', async () => {
+    const flows = Array.from({ length: 2 }, (_, i) =>
+      bed.sim.createFlow({ name: `Late${i}`, startingDuration: 3_000, stoppingDuration: 100 }),
+    );
+    const handle = await startDay({ flowArns: flows, onlineBy: '10m', leadTime: '10m', offlineAt: '6h' });
+    await waitFor('both flows to be started', () => bed.sim.calls({ operation: 'StartFlow' }).length === 2);
+
+    await handle.signal(endEventSignal, { reason: 'power cut' });
+    // Awaited in real time (no time skipping): the flows finish STARTING, then go offline.
+    await waitFor(
+      'the event day to end',
+      async () => (await handle.query(eventDayProgressQuery)).phase === 'ENDED',
+      60_000,
+    );
+    const report = await handle.result();
+
+    expect(report).toMatchObject({ ready: false, endedEarly: { phase: 'BRINGING_ONLINE', reason: 'power cut' } });
+    for (const flow of report.flows) {
+      expect(flow).toMatchObject({ lastStatus: 'STANDBY', stoppedAt: expect.any(String) });
+      expect(flow.bringUpFailure).toMatch(/CANCELLED/);
+    }
+    expect(flows.map((arn) => bed.sim.flowStatus(arn))).toEqual(['STANDBY', 'STANDBY']);
+    const fleet = bed.env.client.workflow.getHandle(`${handle.workflowId}/online`);
+    expect((await fleet.describe()).status.name).toMatch(/CANCELLED|COMPLETED/);
+  });
+
   it('ended before its bring-up begins, starts nothing and stops nothing', async () => {
     const flows = cameras(2);
     const handle = await startDay({ flowArns: flows, onlineBy: '3h', leadTime: '30m', offlineAt: '6h' });
