@@ -15,6 +15,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, type LogEntry, type Worker } from '@temporalio/worker';
 import { startBringFlowOnline, startTakeFleetOffline } from '../client';
+import { forwardFlowStatusChange } from '../events/forward';
 import { terminalSafe } from '../live-view/terminal-text';
 import type { BringUpHandle } from '../live-view/bring-up-rows';
 import { createLiveView, type OutputStream } from '../live-view/live-view';
@@ -32,7 +33,7 @@ export interface DemoOptions {
   flows: number;
   /** Typical STARTING time of a flow, in seconds. @default 8 */
   startingSeconds: number;
-  /** The bring-ups' time between status checks. @default '1s' */
+  /** The bring-ups' time between status checks (the events wake them sooner). @default '5s' */
   pollInterval: Duration;
   /** Port of the dev server's gRPC frontend. @default 7233 */
   temporalPort: number;
@@ -101,9 +102,13 @@ export class Demo {
     );
     const { devServer, simulator } = await this.startServers(executable);
     const { running } = await this.startWorker(devServer, simulator, dataDir);
+    const forwarded = this.forwardStatusEvents(simulator);
     const flows = await this.startBringUps(simulator, plans);
     const rows = await this.watch(flows, simulator, running);
     const asPlanned = this.summarize(flows, rows, devServer);
+    this.say(
+      `EventBridge: ${forwarded.events} status change events forwarded as ${forwarded.signals} signals; each bring-up woke on its flow's change instead of waiting for its next ${String(options.pollInterval)} check.`,
+    );
     const offline = await this.takeOffline(flows);
     this.result = asPlanned === 0 && offline ? 0 : 1;
     return this.result;
@@ -181,6 +186,27 @@ export class Demo {
       `  Worker               running on task queue "${options.taskQueue}" (workflows bundled in ${formatElapsed(performance.now() - bundling)}; log in ${path.join(dataDir, 'worker.log')})`,
     );
     return { running }; // wrapped: an async function returning the promise would wait for the worker to end
+  }
+
+  /**
+   * The simulator's "MediaConnect Flow Status Change" events go through `forwardFlowStatusChange`,
+   * as the EventBridge Lambda would send them: the bring-ups (and the take-offline) wake on them.
+   */
+  private forwardStatusEvents(simulator: MediaConnectSimulator): { events: number; signals: number } {
+    const forwarded = { events: 0, signals: 0 };
+    simulator.emitStatusEvents({
+      target: async (event) => {
+        const result = await forwardFlowStatusChange(this.client as Client, event, {
+          logger: Runtime.instance().logger,
+        });
+        forwarded.events += 1;
+        if (result.outcome === 'forwarded') forwarded.signals += result.signalled.length;
+      },
+    });
+    this.say(
+      `  EventBridge          the simulator's status change events, forwarded as signals (forwardFlowStatusChange)`,
+    );
+    return forwarded;
   }
 
   private async startBringUps(

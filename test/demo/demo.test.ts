@@ -102,6 +102,10 @@ describe('npm run demo', () => {
         ),
       );
     }
+    // The simulator's status change events reached the bring-ups through the forwarder: two a flow at least.
+    const forwarded = /^EventBridge: (\d+) status change events forwarded as (\d+) signals/m.exec(output);
+    expect(Number(forwarded?.[1])).toBeGreaterThanOrEqual(8);
+    expect(Number(forwarded?.[2])).toBeGreaterThanOrEqual(4);
     expect(output).not.toContain('\x1b['); // not a terminal: plain lines, no cursor moves
     // At the end every flow goes offline: the three ACTIVE ones and the one in ERROR each need a StopFlow.
     expect(output).toMatch(/^Offline: 4 of 4 flows STANDBY \(4 StopFlow calls, \d+ status reads\)\.$/m);
