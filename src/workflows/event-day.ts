@@ -119,20 +119,36 @@ async function waitForBringUp(day: EventDay): Promise<void> {
   showProgress(day);
 }
 
+/**
+ * Signalled reads come at most this often: a storm of events (a flapping flow, duplicates) costs one
+ * read a second, each for every flow signalled meanwhile, not one read an event.
+ */
+const SIGNALLED_READ_GAP_MS = 1_000;
+
 /** Watches the flows until `offlineAt` or `endEvent`: signalled changes at once, a fallback read every `watchInterval`. */
 async function watch(day: EventDay, input: EventDayInput): Promise<void> {
   const { state } = day;
   const everyFlow = day.flowArns.map((_, index) => index);
+  let nextSignalledReadAtMs = 0;
   for (;;) {
     if (day.endRequested || Date.now() >= state.offlineAtMs) break;
-    if (day.pending.size > 0) {
-      await takeSignalledChanges(day);
-      continue;
-    }
     if (Date.now() >= (state.nextReadAtMs ?? 0)) {
+      // A read of every flow: it answers the signalled changes too.
+      day.pending.clear();
       state.nextReadAtMs = Date.now() + day.input.watchIntervalMs;
       day.readsThisRun += 1;
       apply(day, await readStatuses(day, everyFlow));
+      await continueAsNewIfDue(day, input);
+      continue;
+    }
+    if (day.pending.size > 0) {
+      const gapMs = nextSignalledReadAtMs - Date.now();
+      if (gapMs > 0) {
+        await condition(() => day.endRequested, gapMs);
+        continue;
+      }
+      nextSignalledReadAtMs = Date.now() + SIGNALLED_READ_GAP_MS;
+      await takeSignalledChanges(day);
       await continueAsNewIfDue(day, input);
       continue;
     }
@@ -189,8 +205,10 @@ async function continueAsNewIfDue(day: EventDay, input: EventDayInput): Promise<
     info.continueAsNewSuggested ||
     info.historyLength >= EVENT_DAY_MAX_HISTORY_EVENTS ||
     info.historySize >= EVENT_DAY_MAX_HISTORY_BYTES;
-  // Restarts are children of this run: it waits for them. Signals taken but not yet read go first.
-  if (!due || day.restarts.size > 0 || day.pending.size > 0 || day.endRequested) return;
+  // Restarts are children of this run: it waits for them.
+  if (!due || day.restarts.size > 0 || day.endRequested) return;
+  // Signalled changes not yet read are not carried: the next run reads every flow at once instead.
+  if (day.pending.size > 0) day.state.nextReadAtMs = Date.now();
   log.info('Event day continues as new', { run: day.state.run, historyLength: info.historyLength });
   await continueAsNew<typeof eventDay>({
     ...input,

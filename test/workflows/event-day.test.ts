@@ -230,6 +230,35 @@ describe('eventDay', () => {
     expect((await handle.result()).incidents).toBe(0);
   });
 
+  it('reads at most once a second for a storm of events, not once an event', async () => {
+    const flows = cameras(2);
+    const handle = await startDay({
+      flowArns: flows,
+      onlineBy: '10m',
+      leadTime: '10m',
+      offlineAt: '6h',
+      watchInterval: '30m',
+    });
+    const before = await watching(handle);
+
+    // Ten unconfirmed events, a fifth of a second apart (a flapping source, EventBridge's duplicates).
+    for (let i = 0; i < 10; i += 1) {
+      await handle.signal(flowStatusChangedSignal, { flowArn: flows[i % 2], currentStatus: 'ACTIVE' });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await waitFor(
+      'every event to be taken',
+      async () => (await handle.query(eventDayProgressQuery)).signals.taken === 10,
+    );
+    await waitFor('a read for them', async () => (await handle.query(eventDayProgressQuery)).reads > before.reads);
+
+    const after = await handle.query(eventDayProgressQuery);
+    expect(after.reads - before.reads).toBeLessThan(10);
+    expect(after.incidents).toBe(0);
+    await handle.signal(endEventSignal);
+    await handle.result();
+  });
+
   it('starts at once when onlineBy has passed, and the endEvent signal takes every flow offline early', async () => {
     const flows = cameras(3);
     const now = await bed.env.currentTimeMs();
