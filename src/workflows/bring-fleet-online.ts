@@ -5,6 +5,7 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   setHandler,
   startChild,
   workflowInfo,
@@ -27,6 +28,7 @@ import {
   FlowRegionSearchAttribute,
 } from '../common/search-attributes';
 import { bringFlowOnline, type BringFlowOnlineInput } from './bring-flow-online';
+import { coveredByRead, eventReadAtMs, readSignalled, takeEvents } from './fleet-events';
 import { BUSY_READ_MS, readAndForward, readStatuses, startsPendingReadIntervalMs, stillWaiting } from './fleet-reads';
 import {
   cancelledResult,
@@ -82,6 +84,8 @@ export { BRING_FLEET_ONLINE_DEFAULTS, MAX_FLEET_POLLS, MAX_FLEET_SIZE, STARTS_PE
 export async function bringFleetOnline(input: BringFleetOnlineInput): Promise<BringFleetOnlineResult> {
   const fleet = newFleet(checkBringFleetOnlineInput(input));
   setHandler(fleetProgressQuery, () => progress(fleet));
+  // Patch: fleets begun on an earlier version let each bring-up confirm its own events (replay keeps that).
+  if (patched(FLEET_TAKES_EVENTS)) fleet.events = takeEvents(fleet);
   try {
     await watch(fleet);
     return report(fleet);
@@ -109,6 +113,9 @@ function newFleet(options: CheckedBringFleetOnlineInput): Fleet {
   };
 }
 
+/** Patch: the fleet takes its bring-ups' unconfirmed status changes and confirms them with its own reads. */
+const FLEET_TAKES_EVENTS = 'fleet-takes-events';
+
 /**
  * The fleet's loop: a first read (the snapshot every bring-up starts from), then bring-ups
  * launched as slots free up, and reads at their pace, until every flow has its result.
@@ -127,17 +134,29 @@ async function watch(fleet: Fleet): Promise<void> {
       // Paced from the read's start: a read that waited its turn behind the starts is not followed by
       // a long pause. A read that did not wait shows the budget has room again: no need to hold back.
       const readStartedAtMs = Date.now();
+      coveredByRead(fleet.events, stillWaiting(fleet));
       await readAndForward(fleet);
       const budgetBusy = Date.now() - readStartedAtMs > BUSY_READ_MS;
       nextReadAtMs =
         readStartedAtMs +
         (startsPending && budgetBusy ? startsPendingReadIntervalMs(fleet) : fleet.options.pollIntervalMs);
-      if (fleet.reads > MAX_FLEET_POLLS + 100) throw pollLimitFailure(fleet);
+      if (fleet.reads - (fleet.events?.reads ?? 0) > MAX_FLEET_POLLS + 100) throw pollLimitFailure(fleet);
+      continue;
+    }
+    const eventReadAt = eventReadAtMs(fleet.events);
+    if (fleet.events && eventReadAt !== undefined && Date.now() >= eventReadAt) {
+      await readSignalled(fleet, fleet.events);
       continue;
     }
     fleet.settled = false;
-    // A settled bring-up frees a slot (or fails a failFast fleet) at once; reads keep their pace.
-    await condition(() => fleet.settled, Math.max(1, nextReadAtMs - Date.now()));
+    // A settled bring-up frees a slot (or fails a failFast fleet) at once, and a first handed-over change
+    // is read at once unless the last event read was too recent; timed reads keep their pace.
+    const { events } = fleet;
+    const wakeAtMs = Math.min(nextReadAtMs, eventReadAt ?? Infinity);
+    await condition(
+      () => fleet.settled || (eventReadAt === undefined && events !== undefined && events.pending.size > 0),
+      Math.max(1, wakeAtMs - Date.now()),
+    );
   }
 }
 
@@ -157,6 +176,7 @@ function launch(fleet: Fleet, entry: FleetFlow): void {
     // Watched by the fleet's reads: the child's own timer is only a fallback. A flow that
     // MediaConnect did not report is left to the child's own polling.
     ...(known !== undefined && { knownStatus: known, pollInterval: fleet.options.childPollIntervalMs }),
+    ...(fleet.events && { eventsToParent: true }),
   };
   entry.childKnows = known;
   entry.scope = new CancellationScope();

@@ -1,4 +1,4 @@
-import { continueAsNew, defineQuery, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, defineQuery, getExternalWorkflowHandle, workflowInfo } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import type { FlowArnParts } from '../common/arn';
 import {
@@ -9,7 +9,15 @@ import {
 import { FailureType } from '../common/failure-types';
 import { FlowStatus } from '../common/flow-status';
 import { failIfPermanent } from './activity-failures';
-import { firstWatchProgress, FlowWatch, nextRun, type FlowWatchProgress, type StatusRead } from './flow-watch';
+import {
+  firstWatchProgress,
+  flowStatusChangedSignal,
+  FlowWatch,
+  nextRun,
+  type FlowStatusChange,
+  type FlowWatchProgress,
+  type StatusRead,
+} from './flow-watch';
 import { measureBringUp } from './metrics';
 
 export { flowStatusChangedSignal, type FlowStatusChange } from './flow-watch';
@@ -43,6 +51,12 @@ export interface BringFlowOnlineInput {
    * @default undefined (the workflow checks the status itself)
    */
   knownStatus?: FlowStatus;
+  /**
+   * Set by a fleet for its bring-ups: an unconfirmed `flowStatusChanged` (EventBridge) goes to the
+   * parent fleet, which confirms the changes that arrive together with one read and signals back a
+   * confirmed change, instead of costing a DescribeFlow here. Not for callers. @internal
+   */
+  eventsToParent?: boolean;
   /** Progress carried across continue-as-new. Not for callers. @internal */
   carried?: BringFlowOnlineProgress;
 }
@@ -102,6 +116,7 @@ async function bringUp(input: BringFlowOnlineInput): Promise<BringFlowOnlineResu
     FlowStatus.ACTIVE,
   );
   const { progress } = run;
+  if (input.eventsToParent) run.handOff = toParent;
   run.report();
   let { status, errors } = await run.firstStatus(input);
   for (let checksThisRun = input.carried ? 0 : 1; ;) {
@@ -121,6 +136,18 @@ async function bringUp(input: BringFlowOnlineInput): Promise<BringFlowOnlineResu
     const next = await run.waitForNews(pollIntervalMs);
     ({ status, errors } = next);
     if (next.checked) checksThisRun += 1;
+  }
+}
+
+/** Hands an unconfirmed change to the parent fleet; false when there is none to hand it to (the bring-up then checks). */
+async function toParent(change: FlowStatusChange): Promise<boolean> {
+  const { parent } = workflowInfo();
+  if (parent === undefined) return false;
+  try {
+    await getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(flowStatusChangedSignal, change);
+    return true;
+  } catch {
+    return false; // the fleet has closed: its bring-ups are being cancelled
   }
 }
 

@@ -17,6 +17,7 @@ import { detailsMarkdown } from '../common/details-markdown';
 import type { FlowStatus } from '../common/flow-status';
 import type { FlowStatusReadOperation } from '../common/flow-status-reads';
 import type { bringFlowOnline } from './bring-flow-online';
+import type { FleetEvents } from './fleet-events';
 import { recordFleetFlows } from './metrics';
 
 /** Input of `bringFleetOnline`. */
@@ -136,6 +137,8 @@ export interface Fleet {
   readonly accountFlows: Map<string, number>;
   reads: number;
   readCalls: Record<FlowStatusReadOperation, number>;
+  /** The flows' EventBridge changes the bring-ups handed over (fleets begun before this existed have none). */
+  events?: FleetEvents;
   firstFailure?: FleetFlowResult;
   /** A bring-up settled since the watch loop last waited: a slot is free, or failFast must act. */
   settled: boolean;

@@ -126,6 +126,12 @@ function newsier(
  */
 export class FlowWatch<P extends FlowWatchProgress> {
   private woken: FlowStatusChange | undefined;
+  /**
+   * Set where someone else confirms this flow's unconfirmed changes (a fleet's bring-up hands them to
+   * its fleet, which reads many flows at once and signals back a confirmed change): resolves true
+   * once handed over, false when it could not be (the workflow then checks the status itself).
+   */
+  handOff?: (change: FlowStatusChange) => Promise<boolean>;
   /** Update the status search attribute only where the starter set ours: then the namespace has them. */
   private readonly searchable: boolean;
 
@@ -207,15 +213,22 @@ export class FlowWatch<P extends FlowWatchProgress> {
     const waitMs = Math.min(pollIntervalMs, this.remainingMs());
     const waitUntil = Date.now() + waitMs;
     let change: FlowStatusChange | undefined;
+    let handedOff: string | undefined; // a duplicate of the change handed over is not handed over again
     for (let leftMs = waitMs; leftMs > 0; leftMs = waitUntil - Date.now()) {
       await condition(() => this.woken !== undefined, leftMs, {
         summary: `wait ${formatSeconds(leftMs)} for ${this.awaited}`,
       });
       change = this.woken;
       this.woken = undefined;
+      if (change === undefined || change.confirmed) break;
       // An unconfirmed change to the status already known (EventBridge's STARTING after our own StartFlow,
       // a duplicate) is no news: keep waiting instead of spending a check on it.
-      if (change === undefined || change.confirmed || change.currentStatus !== this.progress.lastStatus) break;
+      if (change.currentStatus === this.progress.lastStatus || change.currentStatus === handedOff) continue;
+      if (this.handOff === undefined) break;
+      // Handed to whoever confirms it; the wait goes on for the confirmed answer (or the timer).
+      if (!(await this.handOff({ ...change, flowArn: this.flow.arn }))) break;
+      handedOff = change.currentStatus;
+      change = undefined;
     }
     if (change?.confirmed && isFlowStatus(change.currentStatus) && change.currentStatus !== FlowStatus.ERROR) {
       this.record(change.currentStatus); // a fresh read by the sender: no call needed (ERROR needs its messages)

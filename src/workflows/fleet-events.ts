@@ -1,0 +1,82 @@
+/**
+ * A fleet takes its flows' EventBridge events: each bring-up hands an unconfirmed
+ * `flowStatusChanged` to its fleet instead of reading the status itself; the fleet gathers the
+ * changes that arrive close together and confirms them with one read of just those flows (ListFlows
+ * pages or DescribeFlows, whichever costs fewer calls), then forwards each change it read to the
+ * bring-up as a confirmed signal, as its timed reads do.
+ */
+import { isCancellation, log, setHandler } from '@temporalio/workflow';
+import { flowStatusChangedSignal, type FlowStatusChange } from './bring-flow-online';
+import { forwardStatuses, readStatuses } from './fleet-reads';
+import type { Fleet, FleetFlow } from './fleet-state';
+
+/**
+ * Least time from one event read's start to the next one's: the changes arriving meanwhile share the
+ * next read. Flows turn ACTIVE at the pace their starts went (up to the account's 5 requests a
+ * second); reads at most 4 times a second leave the budget room for everything else, while an
+ * event waits at most this long for its read.
+ */
+export const EVENT_READ_GAP_MS = 250;
+
+/**
+ * At most this many event reads per fleet (as many as it may have flows). Past it the fleet ignores
+ * events and its timed reads carry on: its history stays bounded however often flows change.
+ */
+export const MAX_FLEET_EVENT_READS = 1000;
+
+/** What a fleet that takes its flows' events keeps. */
+export interface FleetEvents {
+  /** Flows with a change handed over since the last read that covered them. */
+  readonly pending: Set<FleetFlow>;
+  /** When the last event read started (epoch ms). */
+  lastReadAtMs: number;
+  /** Event reads made (also counted in the fleet's `reads`). */
+  reads: number;
+}
+
+/** Makes the fleet take its bring-ups' unconfirmed changes: changes for flows not its own, or already settled, are dropped. */
+export function takeEvents(fleet: Fleet): FleetEvents {
+  const events: FleetEvents = { pending: new Set(), lastReadAtMs: 0, reads: 0 };
+  const byArn = new Map(fleet.flows.map((entry) => [entry.flow.arn, entry]));
+  setHandler(flowStatusChangedSignal, (change: FlowStatusChange = {}) => {
+    const entry = change.flowArn === undefined ? undefined : byArn.get(change.flowArn);
+    if (entry === undefined || entry.result || entry.unlisted || events.reads >= MAX_FLEET_EVENT_READS) return;
+    events.pending.add(entry);
+  });
+  return events;
+}
+
+/** When the next event read may start: undefined while no change waits for one. */
+export function eventReadAtMs(events: FleetEvents | undefined): number | undefined {
+  if (events === undefined || events.pending.size === 0) return undefined;
+  return events.lastReadAtMs + EVENT_READ_GAP_MS;
+}
+
+/** The flows a timed read of `entries` is about to cover no longer wait for an event read. */
+export function coveredByRead(events: FleetEvents | undefined, entries: FleetFlow[]): void {
+  if (events) for (const entry of entries) events.pending.delete(entry);
+}
+
+/**
+ * Reads the flows whose changes were handed over (only those: the read's input and result grow
+ * with the changes, not with the fleet) and forwards what it read. A failed read is logged: the
+ * bring-ups' fallback timers and the fleet's timed reads carry on.
+ */
+export async function readSignalled(fleet: Fleet, events: FleetEvents): Promise<void> {
+  const entries = [...events.pending].filter((entry) => !entry.result && !entry.unlisted);
+  events.pending.clear();
+  events.lastReadAtMs = Date.now();
+  if (entries.length === 0) return;
+  events.reads += 1;
+  try {
+    await readStatuses(fleet, entries);
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    log.warn('Confirming the flows’ status changes failed; the next timed read covers them', {
+      error: String(err),
+      flows: entries.length,
+    });
+    return;
+  }
+  forwardStatuses(fleet);
+}
