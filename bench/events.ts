@@ -21,6 +21,7 @@ import { MediaConnectSimulator } from '../src/testing';
 import { createMediaConnectClient, createWorker } from '../src/worker';
 import { BUDGET } from './fleet';
 import { median, within } from './support';
+import { costOfWorkflows } from './temporal-cost';
 
 /** The value below which `share` of `values` lie (nearest rank). */
 function percentile(values: number[], share: number): number {
@@ -45,6 +46,9 @@ export interface EventsRow {
   forwarded: number;
   signals: number;
   failed: number;
+  /** Fleet rows: the fleet's own history, and its bring-ups' histories per flow (events, bytes). */
+  fleetHistory?: { events: number; bytes: number };
+  bringUpHistoryPerFlow?: { events: number; bytes: number };
 }
 
 interface Context {
@@ -195,17 +199,26 @@ async function fleet(
     );
     const report = await within(handle.result(), capMs, () => undefined);
     if (!report) await handle.terminate('benchmark cap reached');
+    const childIds = flowArns.map((flowArn) => {
+      const [, , , , , , flowId, name] = flowArn.split(':');
+      return `${handle.workflowId}/${name}-${flowId}`;
+    });
     const lags = await Promise.all(
-      flowArns.map(async (flowArn) => {
-        const [, , , , , , flowId, name] = flowArn.split(':');
-        const child = await ctx.client.workflow.getHandle(`${handle.workflowId}/${name}-${flowId}`).describe();
-        return (child.closeTime?.getTime() ?? NaN) - activeAt(sim, flowArn, startingMs);
+      childIds.map(async (childId, i) => {
+        const child = await ctx.client.workflow.getHandle(childId).describe();
+        return (child.closeTime?.getTime() ?? NaN) - activeAt(sim, flowArns[i], startingMs);
       }),
     );
+    const fleetCost = await costOfWorkflows(ctx.client, [handle.workflowId]);
+    const bringUpsCost = await costOfWorkflows(ctx.client, childIds);
     const listShare = sim.calls({ operation: 'ListFlows' }).length / flows;
     const calls = flowArns.map((flowArn) => sim.calls({ operation: 'DescribeFlow', flowArn }).length + listShare);
     const failed = report?.failed ?? flows;
-    return summary('bringFleetOnline', events, pollInterval, startingMs / 1000, lags, calls, counts, failed);
+    return {
+      ...summary('bringFleetOnline', events, pollInterval, startingMs / 1000, lags, calls, counts, failed),
+      fleetHistory: { events: fleetCost.events, bytes: fleetCost.bytes },
+      bringUpHistoryPerFlow: { events: bringUpsCost.events / flows, bytes: bringUpsCost.bytes / flows },
+    };
   });
 }
 

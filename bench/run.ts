@@ -156,6 +156,8 @@ function eventsTable(rows: EventsRow[]): string {
       'events forwarded',
       'signals sent',
       'failed',
+      'fleet history',
+      'bring-up history / flow',
     ],
     rows.map((r) => [
       r.contender,
@@ -170,6 +172,10 @@ function eventsTable(rows: EventsRow[]): string {
       r.events ? r.forwarded : '-',
       r.events ? r.signals : '-',
       r.failed,
+      r.fleetHistory ? `${r.fleetHistory.events} events, ${kib(r.fleetHistory.bytes)}` : '-',
+      r.bringUpHistoryPerFlow
+        ? `${r.bringUpHistoryPerFlow.events.toFixed(1)} events, ${r.bringUpHistoryPerFlow.bytes.toFixed(0)} B`
+        : '-',
     ]),
   );
 }
