@@ -23,7 +23,14 @@ import { FailureType } from '../common/failure-types';
 import { FlowStatus } from '../common/flow-status';
 import { FlowNameSearchAttribute, FlowRegionSearchAttribute } from '../common/search-attributes';
 import { bringFlowOnline, type BringFlowOnlineInput } from './bring-flow-online';
-import { BUSY_READ_MS, readAndForward, readStatuses, startsPendingReadIntervalMs, stillWaiting } from './fleet-reads';
+import {
+  BUSY_READ_MS,
+  readAndForward,
+  readStatuses,
+  startsDoneEstimateMs,
+  startsPendingReadIntervalMs,
+  stillWaiting,
+} from './fleet-reads';
 import {
   cancelledResult,
   failedResult,
@@ -113,6 +120,7 @@ function newFleet(options: CheckedBringFleetOnlineInput): Fleet {
 async function watch(fleet: Fleet): Promise<void> {
   // If MediaConnect cannot be read for 10 minutes the fleet fails here, before it has started anything.
   await readStatuses(fleet, stillWaiting(fleet));
+  startsDoneEstimateMs(fleet); // the pace's starting point
   let nextReadAtMs = Date.now() + startsPendingReadIntervalMs(fleet);
   for (;;) {
     if (fleet.options.failFast && fleet.firstFailure) throw await failFast(fleet, fleet.firstFailure);
@@ -125,9 +133,14 @@ async function watch(fleet: Fleet): Promise<void> {
       const readStartedAtMs = Date.now();
       await readAndForward(fleet);
       const budgetBusy = Date.now() - readStartedAtMs > BUSY_READ_MS;
+      const startsDoneAtMs = startsDoneEstimateMs(fleet) ?? Infinity;
       nextReadAtMs =
-        readStartedAtMs +
-        (startsPending && budgetBusy ? startsPendingReadIntervalMs(fleet) : fleet.options.pollIntervalMs);
+        startsPending && budgetBusy
+          ? Math.max(
+              readStartedAtMs + fleet.options.pollIntervalMs,
+              Math.min(readStartedAtMs + startsPendingReadIntervalMs(fleet), startsDoneAtMs),
+            )
+          : readStartedAtMs + fleet.options.pollIntervalMs;
       if (fleet.reads > MAX_FLEET_POLLS + 100) throw pollLimitFailure(fleet);
       continue;
     }

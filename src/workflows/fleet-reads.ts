@@ -54,6 +54,23 @@ export function startsPendingReadIntervalMs(fleet: Fleet): number {
   return Math.max(fleet.options.startsPendingPollMs, calls * STARTS_PENDING_POLL_INTERVAL_MS);
 }
 
+/**
+ * After a read: when the flows still waiting for their StartFlow should all have started, at the
+ * pace the reads have seen flows start since the previous read; undefined while no pace is known.
+ * The fleet reads then at the latest, so that its last long pause while the starts go out does
+ * not outlast them: otherwise a read scheduled just before the last starts would hold the whole
+ * fleet's news back for up to a minute more.
+ */
+export function startsDoneEstimateMs(fleet: Fleet): number | undefined {
+  const now = Date.now();
+  const started = fleet.flows.filter((entry) => entry.result || entry.startSeen).length;
+  const previous = fleet.startsSeen;
+  fleet.startsSeen = { atMs: now, started };
+  if (!previous || started <= previous.started) return undefined;
+  const msPerStart = (now - previous.atMs) / (started - previous.started);
+  return now + (fleet.flows.length - started) * msPerStart;
+}
+
 /** Flows whose result is still open and that MediaConnect reports: what a read asks about. */
 export function stillWaiting(fleet: Fleet): FleetFlow[] {
   return fleet.flows.filter((entry) => !entry.result && !entry.unlisted);

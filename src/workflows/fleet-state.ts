@@ -136,6 +136,8 @@ export interface Fleet {
   readonly accountFlows: Map<string, number>;
   reads: number;
   readCalls: Record<FlowStatusReadOperation, number>;
+  /** How many flows the last read had seen started (or ended), and when: the pace of the starts. */
+  startsSeen?: { atMs: number; started: number };
   firstFailure?: FleetFlowResult;
   /** A bring-up settled since the watch loop last waited: a slot is free, or failFast must act. */
   settled: boolean;
