@@ -5,6 +5,7 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   setHandler,
   startChild,
   workflowInfo,
@@ -113,11 +114,18 @@ function newFleet(options: CheckedBringFleetOnlineInput): Fleet {
 }
 
 /**
+ * Patch: while starts go out, the fleet reads no later than when they should be done. A fleet that
+ * began on an earlier version keeps its read schedule when its history is replayed.
+ */
+const READS_PACED_TO_STARTS = 'fleet-reads-paced-to-starts';
+
+/**
  * The fleet's loop: a first read (the snapshot every bring-up starts from), then bring-ups
  * launched as slots free up, and reads at their pace, until every flow has its result.
  * @throws ApplicationFailure `FleetFailed` (failFast) or `FleetPollLimit`.
  */
 async function watch(fleet: Fleet): Promise<void> {
+  const pacedToStarts = patched(READS_PACED_TO_STARTS);
   // If MediaConnect cannot be read for 10 minutes the fleet fails here, before it has started anything.
   await readStatuses(fleet, stillWaiting(fleet));
   startsDoneEstimateMs(fleet); // the pace's starting point
@@ -133,7 +141,7 @@ async function watch(fleet: Fleet): Promise<void> {
       const readStartedAtMs = Date.now();
       await readAndForward(fleet);
       const budgetBusy = Date.now() - readStartedAtMs > BUSY_READ_MS;
-      const startsDoneAtMs = startsDoneEstimateMs(fleet) ?? Infinity;
+      const startsDoneAtMs = pacedToStarts ? (startsDoneEstimateMs(fleet) ?? Infinity) : Infinity;
       nextReadAtMs =
         startsPending && budgetBusy
           ? Math.max(

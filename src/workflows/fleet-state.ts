@@ -35,7 +35,8 @@ export interface BringFleetOnlineInput {
    * Time between two status reads once every StartFlow has been issued. While starts are still
    * being issued the fleet reads only every `STARTS_PENDING_POLL_INTERVAL_MS` (10 s) per call a
    * read costs (60 s for 6 ListFlows pages), so that its reads do not eat the request budget the
-   * starts need.
+   * starts need, and no later than when its remaining starts should be done at the pace its reads
+   * have seen.
    * @default '2s'
    */
   pollInterval?: Duration;
