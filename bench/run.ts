@@ -1,7 +1,8 @@
 /**
  * Benchmarks: `npx tsx bench/run.ts [--quick]` (smoke run: `--durations 5 --runs 1 --fleets 40`;
  * one fleet contender: `--durations '' --fleets 100 --contenders fleet`; the raised-quota row
- * alone: `--durations '' --fleets '' --raised 1000x4`).
+ * alone: `--durations '' --fleets '' --raised 1000x4`; the EventBridge rows alone:
+ * `--durations '' --fleets '' --raised '' --big-account '' --events 5x10,100`).
  *
  * Runs against the MediaConnect simulator (in this process) and a real Temporal dev server
  * (`temporal server start-dev`, started here) with an in-process worker, every contender in the
@@ -26,6 +27,7 @@ import { benchmarkBigAccount, benchmarkFleet, BUDGET, FLEET_CONTENDERS, type Fle
 import { benchmarkRaisedQuota, RAISED_QUOTA, raisedQuotaTable } from './raised-quota';
 import { actionsOf } from './temporal-cost';
 import { benchmarkSingleFlow, type SingleFlowRow } from './single-flow';
+import { benchmarkEvents, type EventsRow } from './events';
 import { seconds, table } from './support';
 
 const { values: args } = parseArgs({
@@ -42,6 +44,8 @@ const { values: args } = parseArgs({
     'big-fleet': { type: 'string' },
     /** The raised-quota row: `<flows>x<workers>` (default 1000x4 in the full run, off with --quick; '' turns it off). */
     raised: { type: 'string' },
+    /** The EventBridge rows: `<single flows at once>x<D seconds>,<fleet size>` (default 5x10,100; '' turns them off). */
+    events: { type: 'string' },
   },
 });
 const quick = args.quick ?? false;
@@ -54,6 +58,8 @@ const CONTENDERS = args.contenders?.split(',') ?? FLEET_CONTENDERS;
 const BIG_ACCOUNT = Number(args['big-account'] || (quick || args['big-account'] === '' ? 0 : 5000));
 const BIG_FLEET = Number(args['big-fleet'] ?? 1000);
 const RAISED = (args.raised ?? (quick ? '' : '1000x4')).split('x').filter(Boolean).map(Number);
+const [EVENT_SINGLE = '', EVENT_FLEET = '0'] = (args.events ?? '5x10,100').split(',');
+const [EVENT_RUNS, EVENT_D] = EVENT_SINGLE.split('x').map(Number);
 const capMs = (flows: number) => (flows <= 100 ? 6 : 12) * 60_000;
 
 function load(): string {
@@ -131,6 +137,39 @@ function fleetTable(rows: FleetRow[]): string {
       seconds(r.cpuMs),
       r.peakRssMiB,
       r.note ?? '',
+    ]),
+  );
+}
+
+function eventsTable(rows: EventsRow[]): string {
+  return table(
+    [
+      'contender',
+      'events',
+      'pollInterval',
+      'flows',
+      'D (s)',
+      'lag median (s)',
+      'lag p95 (s)',
+      'lag worst (s)',
+      'status calls / flow median / worst',
+      'events forwarded',
+      'signals sent',
+      'failed',
+    ],
+    rows.map((r) => [
+      r.contender,
+      r.events ? 'yes' : 'no',
+      r.pollInterval,
+      r.flows,
+      r.durationS,
+      seconds(r.medianLagMs, 2),
+      seconds(r.p95LagMs, 2),
+      seconds(r.worstLagMs, 2),
+      `${r.medianCallsPerFlow.toFixed(1)} / ${r.worstCallsPerFlow.toFixed(1)}`,
+      r.events ? r.forwarded : '-',
+      r.events ? r.signals : '-',
+      r.failed,
     ]),
   );
 }
@@ -289,6 +328,17 @@ async function main(): Promise<void> {
       const sizes = rows.map((r) => `other calls before the last StartFlow: ${before(r)}`).join('; ');
       console.log(`${fleetTable(rows)}\n\n${costTable(rows)}\n\n(${sizes}; ${load()})\n`);
       for (const row of rows) if (row.fleetTimeline) console.log(`Fleet timeline:\n${row.fleetTimeline}\n`);
+    }
+    // 5. The EventBridge fast path.
+    if (EVENT_RUNS > 0 && EVENT_D > 0) {
+      console.log(
+        `## 5. EventBridge: ${EVENT_RUNS} single flows (STARTING ${EVENT_D} s) and a fleet of ${EVENT_FLEET} (STARTING 30 s, budget ${BUDGET.requestsPerSecond}/s burst ${BUDGET.burst}), without and with status change events forwarded\n`,
+      );
+      const rows = await benchmarkEvents(
+        { client: env.client, connection: env.nativeConnection, namespace, workflowBundlePath },
+        { runs: EVENT_RUNS, durationS: EVENT_D, fleet: Number(EVENT_FLEET), capMs: capMs(Number(EVENT_FLEET)) },
+      );
+      console.log(`${eventsTable(rows)}\n\n(${load()})\n`);
     }
     console.log(`Finished in ${seconds(Date.now() - began, 0)} s, ${load()}.`);
     console.log(`Re-run: npx tsx bench/run.ts ${process.argv.slice(2).join(' ')}`);

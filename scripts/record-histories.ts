@@ -1,7 +1,8 @@
 /**
  * Records the histories that `test/replay/replay.test.ts` replays: real bring-ups on a Temporal
  * dev server, against the MediaConnect simulator, one per path through `bringFlowOnline`
- * (success, ERROR, throttled with retries, continue-as-new, already ACTIVE, ...). Each run's
+ * (success, ERROR, throttled with retries, continue-as-new, already ACTIVE, ...), the fleet, the
+ * request budget, the take-offlines and an event day. Each run's
  * history is written as JSON to `test/replay/histories/<scenario>.json` (`-runN` per run after a
  * continue-as-new), in protobufjs' JSON form (`History.toObject` with longs, enums and bytes as
  * strings), which `History.fromObject` reads back exactly. Not the SDK's `historyToJSON` form:
@@ -17,7 +18,15 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { startBringFleetOnline, startBringFlowOnline } from '../src/client';
+import {
+  startBringFleetOnline,
+  startBringFlowOnline,
+  startEventDay,
+  startTakeFleetOffline,
+  startTakeFlowOffline,
+} from '../src/client';
+import type { EventDayReport } from '../src/common/event-day-records';
+import { endEventSignal, eventDayReportQuery } from '../src/workflows/event-day';
 import { MediaConnectSimulator } from '../src/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createWorker } from '../src/worker';
@@ -183,6 +192,70 @@ const FLEET_SCENARIOS: FleetScenario[] = [
   },
 ];
 
+/** Paths through `takeFlowOffline` and `takeFleetOffline`: a stop and its wait, and a fleet of mixed statuses. */
+const OFFLINE_SCENARIOS: Array<{
+  name: string;
+  /** Runs the workflow to its end; returns its handle and a one-line outcome. */
+  record(client: Client, sim: MediaConnectSimulator): Promise<{ handle: WorkflowHandle; outcome: string }>;
+}> = [
+  {
+    name: 'offline-stopped',
+    async record(client, sim) {
+      const flowArn = sim.createFlow({ name: 'OfflineOnAir', status: 'ACTIVE', stoppingDuration: 1_000 });
+      const handle = await startTakeFlowOffline(client, { flowArn, pollInterval: '300ms' }, { taskQueue });
+      return { handle, outcome: (await handle.result()).status };
+    },
+  },
+  {
+    name: 'offline-fleet',
+    async record(client, sim) {
+      const flowArns = [
+        sim.createFlow({ name: 'OfflineActive', status: 'ACTIVE', stoppingDuration: 800 }),
+        sim.createFlow({ name: 'OfflineStandby' }),
+        sim.createFlow({ name: 'OfflineStarting', status: 'STARTING', startingDuration: 1_000 }),
+        'arn:aws:mediaconnect:us-east-1:111122223333:flow:1-0000000000000000-000000000000:OfflineNowhere',
+      ];
+      const handle = await startTakeFleetOffline(
+        client,
+        { flowArns, pollInterval: '500ms' },
+        { workflowId: 'offline-fleet', taskQueue },
+      );
+      const result = await handle.result();
+      return { handle, outcome: `${result.standby} STANDBY, ${result.failed} FAILED` };
+    },
+  },
+];
+
+/**
+ * An event day in one run: its timer, the online fleet, a flow in ERROR signalled (the confirming read,
+ * the restart), fallback reads, `endEvent` and the offline fleet. Recorded under the id `event-day`,
+ * the name the replayer runs it under (its children's ids derive from it).
+ */
+async function recordEventDay(
+  client: Client,
+  sim: MediaConnectSimulator,
+): Promise<{ handle: WorkflowHandle; outcome: string }> {
+  const flowArns = [0, 1].map((i) =>
+    sim.createFlow({ name: `EventCamera${i}`, startingDuration: 300, stoppingDuration: 300 }),
+  );
+  const handle = await startEventDay(
+    client,
+    { flowArns, onlineBy: '3s', leadTime: '2s', offlineAt: '10m', watchInterval: '5s', restartOnError: true },
+    { workflowId: 'event-day', taskQueue, searchAttributes: false },
+  );
+  const until = async (what: (report: EventDayReport) => boolean) => {
+    while (!what(await handle.query(eventDayReportQuery))) await new Promise((resolve) => setTimeout(resolve, 200));
+  };
+  await until((report) => report.phase === 'WATCHING');
+  sim.updateFlow(flowArns[1], { status: 'ERROR' });
+  await handle.signal(flowStatusChangedSignal, { flowArn: flowArns[1], currentStatus: 'ERROR' });
+  await until((report) => report.flows[1].incidents[0]?.restart === 'ACTIVE');
+  await new Promise((resolve) => setTimeout(resolve, 6_000)); // a fallback read
+  await handle.signal(endEventSignal, { reason: 'recorded' });
+  const report = await handle.result();
+  return { handle, outcome: `${report.incidents} incident, ${report.restarts} restart, ${report.reads} reads` };
+}
+
 /**
  * The request budget: reservations granted and refused, a reported 429, and a continue-as-new
  * (after 4 updates) carrying the bucket into a second run, which is left running.
@@ -280,6 +353,16 @@ async function main(): Promise<void> {
         );
         await writeRuns(fleet.name, [handle]);
         process.stdout.write(`${fleet.name}: ${outcome}\n`);
+      }
+      for (const offline of OFFLINE_SCENARIOS.filter((o) => wanted(o.name))) {
+        const { handle, outcome } = await offline.record(env.client, sim);
+        await writeRuns(offline.name, [handle]);
+        process.stdout.write(`${offline.name}: ${outcome}\n`);
+      }
+      if (wanted('event-day')) {
+        const { handle, outcome } = await recordEventDay(env.client, sim);
+        await writeRuns('event-day', [handle]);
+        process.stdout.write(`event-day: ${outcome}\n`);
       }
       if (wanted('request-budget')) {
         const runs = await recordRequestBudget(env.client);

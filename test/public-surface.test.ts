@@ -78,6 +78,8 @@ describe('the public surface', () => {
       'waitFor',
       'checkBringFlowOnlineInput',
       'checkBringFleetOnlineInput',
+      'checkTakeFleetOfflineInput',
+      'checkEventDayInput',
       'durationOption',
       'invalidInput',
       'flowDetailsMarkdown',
@@ -91,6 +93,31 @@ describe('the public surface', () => {
     const functions = Object.entries(workflows)
       .filter(([, value]) => typeof value === 'function')
       .map(([name]) => name);
-    expect(functions.sort()).toEqual(['bringFleetOnline', 'bringFlowOnline', 'mediaConnectRequestBudget']);
+    expect(functions.sort()).toEqual([
+      'bringFleetOnline',
+      'bringFlowOnline',
+      'eventDay',
+      'mediaConnectRequestBudget',
+      'takeFleetOffline',
+      'takeFlowOffline',
+    ]);
+  });
+
+  it('exports the take-offline helpers from the root and the client entry points, and the workflows from theirs', () => {
+    for (const subpath of ['.', './client']) {
+      const entry = require(entrySource(subpath)) as Record<string, unknown>;
+      for (const name of ['startTakeFlowOffline', 'startTakeFleetOffline', 'takeFlowOfflineWorkflowId']) {
+        expect({ subpath, name, type: typeof entry[name] }).toEqual({ subpath, name, type: 'function' });
+      }
+    }
+    const workflows = require(entrySource('./workflows')) as Record<string, unknown>;
+    expect(Object.keys(workflows)).toEqual(
+      expect.arrayContaining([
+        'takeFlowOffline',
+        'takeFleetOffline',
+        'offlineProgressQuery',
+        'offlineFleetProgressQuery',
+      ]),
+    );
   });
 });

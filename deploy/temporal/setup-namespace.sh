@@ -6,7 +6,7 @@
 # Runs in temporalio/admin-tools (docker-compose.yml service temporal-setup-namespace) or
 # anywhere the `temporal` CLI is on PATH:
 #   TEMPORAL_ADDRESS=localhost:7233 TEMPORAL_NAMESPACE=default \
-#   SEARCH_ATTRIBUTES="MediaConnectFlowName=Keyword MediaConnectFlowStatus=Keyword MediaConnectRegion=Keyword" \
+#   SEARCH_ATTRIBUTES="MediaConnectFlowName=Keyword MediaConnectFlowStatus=Keyword MediaConnectRegion=Keyword MediaConnectFlowArn=Keyword" \
 #   sh deploy/temporal/setup-namespace.sh
 set -eu
 

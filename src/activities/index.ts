@@ -12,6 +12,7 @@ export {
   type MediaConnectActivities,
   type MediaConnectActivityDependencies,
   type StartFlowResult,
+  type StopFlowResult,
 } from './mediaconnect-activities';
 export type { ReadFlowStatusesInput, ReadFlowStatusesResult } from '../common/flow-status-reads';
 export { classifyMediaConnectError, isRetryable, MAX_RETRY_AFTER_MS, type ClassifiedError } from './classify-error';

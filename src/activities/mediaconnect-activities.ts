@@ -69,6 +69,14 @@ export interface StartFlowResult {
   alreadyStarted: boolean;
 }
 
+export interface StopFlowResult {
+  flowArn: string;
+  /** The status MediaConnect reported: normally `STOPPING`. */
+  status: FlowStatus;
+  /** True when the flow was already STOPPING or STANDBY, so no new stop was needed. */
+  alreadyStopped: boolean;
+}
+
 export interface DescribeFlowResult {
   flowArn: string;
   status: FlowStatus;
@@ -92,9 +100,12 @@ export interface ListFlowStatusesResult {
 
 /**
  * StartFlow refusals that can mean "this flow is already starting or started" (400 on AWS, 409 from
- * some endpoints, for example after an earlier attempt whose answer was lost): settled by reading the status.
+ * some endpoints, for example after an earlier attempt whose answer was lost), and StopFlow refusals
+ * that can mean "already stopping or stopped": settled by reading the status.
  */
-const MAYBE_ALREADY_STARTED: ReadonlySet<string> = new Set([AwsErrorName.BadRequest, AwsErrorName.Conflict]);
+const MAYBE_ALREADY_DONE: ReadonlySet<string> = new Set([AwsErrorName.BadRequest, AwsErrorName.Conflict]);
+/** What a StopFlow refused with one of the same errors settles on: the flow is already being stopped, or stopped. */
+const STOPPED_STATUSES: ReadonlySet<string> = new Set([FlowStatus.STOPPING, FlowStatus.STANDBY]);
 
 /**
  * Creates the MediaConnect activities around one client and, normally, the account's request budget.
@@ -133,8 +144,13 @@ export function createActivities({
     /** Reads a flow's status and error messages (MediaConnect DescribeFlow). Same failures as startFlow. */
     describeFlow: async ({ flowArn }: FlowRef): Promise<DescribeFlowResult> =>
       describe(caller, flowArn, parseFlowArn(flowArn).region),
-    /** Stops a flow (MediaConnect StopFlow). Same failures as startFlow. */
-    stopFlow: (ref: FlowRef): Promise<{ flowArn: string; status: FlowStatus }> => stopFlow(caller, ref),
+    /**
+     * Stops a flow (MediaConnect StopFlow). Idempotent: when MediaConnect refuses the stop (400 or
+     * 409) and the flow turns out to be already STOPPING or STANDBY (an earlier attempt whose answer
+     * was lost, or someone else's stop), it reports that status with `alreadyStopped: true`.
+     * Same failures as startFlow.
+     */
+    stopFlow: (ref: FlowRef): Promise<StopFlowResult> => stopFlow(caller, ref),
     /**
      * Reads the status of every flow in the account and one region (`region`, the worker's by
      * default) with ListFlows, up to 1000 flows per call: the cheap way to watch many flows at once.
@@ -170,22 +186,39 @@ async function startFlow(caller: MediaConnectCaller, { flowArn }: FlowRef): Prom
     );
     return { flowArn, status: knownStatus(output.Status, flowArn), alreadyStarted: false };
   } catch (failure) {
-    if (!(failure instanceof ApplicationFailure) || !MAYBE_ALREADY_STARTED.has(failure.type ?? '')) throw failure;
-    const current = await describe(caller, flowArn, region);
-    if (!isStartedStatus(current.status)) throw failure;
-    return { flowArn, status: current.status, alreadyStarted: true };
+    const status = await settledByStatus(caller, flowArn, region, failure, isStartedStatus);
+    return { flowArn, status, alreadyStarted: true };
   }
 }
 
-async function stopFlow(
-  caller: MediaConnectCaller,
-  { flowArn }: FlowRef,
-): Promise<{ flowArn: string; status: FlowStatus }> {
+async function stopFlow(caller: MediaConnectCaller, { flowArn }: FlowRef): Promise<StopFlowResult> {
   const { region } = parseFlowArn(flowArn);
-  const output = await callMediaConnect(caller, 'StopFlow', region, flowArn, (regionClient, abortSignal) =>
-    regionClient.send(new StopFlowCommand({ FlowArn: flowArn }), { abortSignal }),
-  );
-  return { flowArn, status: knownStatus(output.Status, flowArn) };
+  try {
+    const output = await callMediaConnect(caller, 'StopFlow', region, flowArn, (regionClient, abortSignal) =>
+      regionClient.send(new StopFlowCommand({ FlowArn: flowArn }), { abortSignal }),
+    );
+    return { flowArn, status: knownStatus(output.Status, flowArn), alreadyStopped: false };
+  } catch (failure) {
+    const status = await settledByStatus(caller, flowArn, region, failure, (s) => STOPPED_STATUSES.has(s));
+    return { flowArn, status, alreadyStopped: true };
+  }
+}
+
+/**
+ * A StartFlow or StopFlow refused with 400 or 409 may have nothing left to do: the status read
+ * now, when `done` says it is what the call was for; otherwise the refusal is rethrown.
+ */
+async function settledByStatus(
+  caller: MediaConnectCaller,
+  flowArn: string,
+  region: string,
+  failure: unknown,
+  done: (status: FlowStatus) => boolean,
+): Promise<FlowStatus> {
+  if (!(failure instanceof ApplicationFailure) || !MAYBE_ALREADY_DONE.has(failure.type ?? '')) throw failure;
+  const current = await describe(caller, flowArn, region);
+  if (!done(current.status)) throw failure;
+  return current.status;
 }
 
 async function listFlowStatuses(

@@ -1,8 +1,11 @@
 /** The CLI's exit codes, so that scripts can branch on what went wrong. */
 export const ExitCode = {
-  /** Every flow is ACTIVE (`start --wait`), every bring-up was started (`start`), or found and not failed (`status`). */
+  /**
+   * Every flow is ACTIVE (`start --wait`) or STANDBY (`stop --wait`), every workflow was started
+   * (`start`, `stop`), or every bring-up found and not failed (`status`).
+   */
   Success: 0,
-  /** A bring-up failed (the flow went to ERROR, timed out, ...), or `status` found no bring-up for a flow. */
+  /** A bring-up or take-offline failed (ERROR, a timeout, ...), or `status` found no bring-up for a flow. */
   FlowFailed: 1,
   /** Bad input: a malformed flow ARN, a bad duration, an unknown option. Nothing reached Temporal. */
   BadInput: 2,
@@ -17,11 +20,11 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 /** The exit-code table, as `--help` shows it. */
 export const EXIT_CODES_HELP = `
 Exit codes:
-  0  success: every flow ACTIVE (start --wait), every bring-up started (start),
-     every bring-up found and none failed (status)
-  1  a bring-up failed (FlowError, FlowStartTimeout, ...), or status found none for a flow;
-     worker or bundle failed
-  2  bad input (malformed flow ARN, bad duration, unknown option): nothing was started
+  0  success: every flow ACTIVE (start --wait) or STANDBY (stop --wait), every workflow
+     started (start, stop), every bring-up found and none failed (status)
+  1  a bring-up or take-offline failed (FlowError, FlowStartTimeout, FlowStopTimeout, ...),
+     or status found none for a flow; worker or bundle failed
+  2  bad input (malformed flow ARN, bad duration, unknown option): nothing was started or stopped
   3  cannot reach Temporal (check TEMPORAL_ADDRESS or --address, TEMPORAL_NAMESPACE,
      TEMPORAL_TLS_*, TEMPORAL_API_KEY)
   78 worker: a setting in the environment cannot work (the message names it)`;

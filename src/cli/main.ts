@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
  * `temporal-mediaconnect`: the operators' command line. Starts bring-ups of MediaConnect flows on
- * a Temporal cluster where this package's worker runs, follows them, and reports their status.
+ * a Temporal cluster where this package's worker runs, follows them, reports their status, and
+ * takes the flows offline again.
  *
  *   temporal-mediaconnect start <flowArn...> [--wait] [--json]
+ *   temporal-mediaconnect stop <flowArn...> [--wait] [--json]
  *   temporal-mediaconnect status <flowArn...> [--json]
  *   temporal-mediaconnect worker                  (runs this package's worker; configured from the environment)
  *   temporal-mediaconnect bundle <outputPath>     (pre-bundles the workflows for WORKFLOW_BUNDLE_PATH)
@@ -19,6 +21,7 @@ import { CliError, EXIT_CODES_HELP, ExitCode } from './exit-codes';
 import type { CliIo } from './io';
 import { startCommand, type StartCommandOptions } from './start-command';
 import { statusCommand, type StatusCommandOptions } from './status-command';
+import { stopCommand, type StopCommandOptions } from './stop-command';
 import { bundleCommand, WORKER_ENVIRONMENT_HELP, workerCommand } from './worker-command';
 import { terminalSafeLines } from '../live-view/terminal-text';
 
@@ -42,10 +45,32 @@ function withConnectionOptions(command: Command): Command {
     );
 }
 
+/** Adds the flags of a command that starts one workflow per flow (`start`, `stop`). */
+function withWorkflowOptions(
+  command: Command,
+  { waitingFor, awaited }: { waitingFor: string; awaited: string },
+): Command {
+  return command
+    .option(
+      '--poll-interval <duration>',
+      `time between status checks while a flow is ${waitingFor}, e.g. 2s (default: the workflow's, 2s)`,
+    )
+    .option(
+      '--timeout <duration>',
+      `how long a flow may take to become ${awaited}, e.g. 10m (default: the workflow's, 10m)`,
+    )
+    .option('--task-queue <name>', 'task queue of the worker', DEFAULT_TASK_QUEUE)
+    .option('--json', 'print one JSON document on stdout; progress and errors go to stderr', false)
+    .option(
+      '--no-search-attributes',
+      "do not set this package's search attributes (for a namespace that does not declare them)",
+    );
+}
+
 /** The command tree; `exitCode` receives what the command that ran returned. */
 function buildProgram(io: CliIo, setExitCode: (code: ExitCode) => void): Command {
   const program = new Command('temporal-mediaconnect')
-    .description('Bring AWS Elemental MediaConnect flows online with Temporal, and follow them.')
+    .description('Bring AWS Elemental MediaConnect flows online with Temporal, follow them, and take them offline.')
     .version(packageVersion(), '-V, --version')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
@@ -53,41 +78,53 @@ function buildProgram(io: CliIo, setExitCode: (code: ExitCode) => void): Command
     .addHelpText('after', `${CONNECTION_HELP}\n${EXIT_CODES_HELP}`);
 
   withConnectionOptions(
-    program
-      .command('start')
-      .description(
-        'Start bringing flows online (one bring-up per flow; a flow already being brought online is attached to, not restarted).',
-      )
-      .argument(
-        '<flowArn...>',
-        'ARNs of the MediaConnect flows; all are checked first, and one malformed ARN starts nothing',
-      )
-      .option(
-        '--wait',
-        'follow the bring-ups until every flow is ACTIVE or has failed (Ctrl-C stops following; the bring-ups go on)',
-        false,
-      )
-      .option(
-        '--poll-interval <duration>',
-        "time between status checks while a flow is STARTING, e.g. 2s (default: the workflow's, 2s)",
-      )
-      .option(
-        '--timeout <duration>',
-        "how long a flow may take to become ACTIVE, e.g. 10m (default: the workflow's, 10m)",
-      )
-      .option('--task-queue <name>', 'task queue of the worker', DEFAULT_TASK_QUEUE)
-      .option('--json', 'print one JSON document on stdout; progress and errors go to stderr', false)
-      .option(
-        '--no-search-attributes',
-        "do not set this package's search attributes (for a namespace that does not declare them)",
-      )
-      .addOption(
-        new Option('--refresh-ms <ms>', 'milliseconds between progress refreshes').argParser(Number).hideHelp(),
-      ),
+    withWorkflowOptions(
+      program
+        .command('start')
+        .description(
+          'Start bringing flows online (one bring-up per flow; a flow already being brought online is attached to, not restarted).',
+        )
+        .argument(
+          '<flowArn...>',
+          'ARNs of the MediaConnect flows; all are checked first, and one malformed ARN starts nothing',
+        )
+        .option(
+          '--wait',
+          'follow the bring-ups until every flow is ACTIVE or has failed (Ctrl-C stops following; the bring-ups go on)',
+          false,
+        ),
+      { waitingFor: 'STARTING', awaited: 'ACTIVE' },
+    ).addOption(
+      new Option('--refresh-ms <ms>', 'milliseconds between progress refreshes').argParser(Number).hideHelp(),
+    ),
   )
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (flowArns: string[], options: StartCommandOptions) =>
       setExitCode(await startCommand(flowArns, options, io)),
+    );
+
+  withConnectionOptions(
+    withWorkflowOptions(
+      program
+        .command('stop')
+        .description(
+          'Take flows offline (one takeFlowOffline per flow: StopFlow, then wait for STANDBY; a flow already STANDBY needs no StopFlow, one STARTING is stopped once ACTIVE).',
+        )
+        .argument(
+          '<flowArn...>',
+          'ARNs of the MediaConnect flows; all are checked first, and one malformed ARN stops nothing',
+        )
+        .option(
+          '--wait',
+          'wait until every flow is STANDBY or its take-offline has failed, printing a line as each ends (Ctrl-C stops waiting; the take-offlines go on)',
+          false,
+        ),
+      { waitingFor: 'STOPPING', awaited: 'STANDBY' },
+    ),
+  )
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (flowArns: string[], options: StopCommandOptions) =>
+      setExitCode(await stopCommand(flowArns, options, io)),
     );
 
   withConnectionOptions(

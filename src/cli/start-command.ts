@@ -21,6 +21,7 @@ import { createLiveView } from '../live-view/live-view';
 import { renderSummary, type BringUpRow } from '../live-view/progress-table';
 import { BRING_FLOW_ONLINE_BOUNDS } from '../common/bring-flow-online-input';
 import { validDuration, validFlowArns } from './validate';
+import { terminalSafe } from '../live-view/terminal-text';
 import { watchBringUps } from '../live-view/watch-bring-ups';
 
 /** A bring-up as `startBringFlowOnline` returned it. */
@@ -60,7 +61,11 @@ export async function startCommand(
   try {
     const handles = await startAll(client, target, flowArns, { pollInterval, timeout }, options);
     if (!options.wait) {
-      reportStarted(flowArns, handles, options, io);
+      reportStarted(flowArns, handles, io, {
+        json: options.json,
+        doing: (flowName) => `Bringing ${flowName} online`,
+        next: `Follow with: temporal-mediaconnect status ${flowArns.map(shellQuote).join(' ')}`,
+      });
       return ExitCode.Success;
     }
     const progressStream = options.json ? io.stderr : io.stdout;
@@ -107,42 +112,62 @@ async function startAll(
       ),
     );
   } catch (err) {
-    if (isTemporalUnavailable(err)) throw unreachable(target, err);
-    if (/does not declare this package's search attributes/.test((err as Error).message)) {
-      throw new CliError(
-        `${(err as Error).message.replace(/ or pass \{ searchAttributes: false \}\.$/, '')} or pass --no-search-attributes.`,
-        ExitCode.TemporalUnavailable,
-      );
-    }
-    throw err;
+    throw startRefusal(target, err);
   }
 }
 
-function reportStarted(
+/**
+ * Why starting workflows failed, as the CLI reports it: an unreachable Temporal, or a namespace
+ * without this package's search attributes (both exit code 3), else the error itself.
+ */
+export function startRefusal(target: TemporalTarget, err: unknown): unknown {
+  if (isTemporalUnavailable(err)) return unreachable(target, err);
+  if (/does not declare this package's search attributes/.test((err as Error).message)) {
+    return new CliError(
+      `${(err as Error).message.replace(/ or pass \{ searchAttributes: false \}\.$/, '')} or pass --no-search-attributes.`,
+      ExitCode.TemporalUnavailable,
+    );
+  }
+  return err;
+}
+
+/**
+ * What `start` and `stop` print without `--wait`: with `--json` the started document, else one line
+ * per flow (`doing(flowName)`: "Bringing MainStage online") and how to follow them (`next`).
+ */
+export function reportStarted(
   flowArns: readonly string[],
-  handles: readonly StartedBringUp[],
-  options: StartCommandOptions,
+  handles: ReadonlyArray<{ workflowId: string; firstExecutionRunId: string }>,
   io: CliIo,
+  { json, doing, next }: { json?: boolean; doing: (flowName: string) => string; next: string },
 ): void {
-  if (options.json) {
-    writeJson(io.stdout, {
-      ok: true,
-      started: flowArns.map((flowArn, i) => ({
-        flowArn,
-        flowName: parseFlowArn(flowArn).flowName,
-        workflowId: handles[i].workflowId,
-        runId: handles[i].firstExecutionRunId,
-      })),
-    });
+  if (json) {
+    writeJson(io.stdout, startedDocument(flowArns, handles));
     return;
   }
   writeLines(io.stdout, [
     ...flowArns.map(
       (flowArn, i) =>
-        `Bringing ${parseFlowArn(flowArn).flowName} online: workflow ${handles[i].workflowId} (run ${handles[i].firstExecutionRunId})`,
+        `${doing(terminalSafe(parseFlowArn(flowArn).flowName))}: workflow ${terminalSafe(handles[i].workflowId)} (run ${handles[i].firstExecutionRunId})`,
     ),
-    `Follow with: temporal-mediaconnect status ${flowArns.map(shellQuote).join(' ')}`,
+    next,
   ]);
+}
+
+/** What `--json` prints for workflows started without `--wait`: each flow's workflow id and run. */
+export function startedDocument(
+  flowArns: readonly string[],
+  handles: ReadonlyArray<{ workflowId: string; firstExecutionRunId: string }>,
+): { ok: true; started: Array<Record<string, string>> } {
+  return {
+    ok: true,
+    started: flowArns.map((flowArn, i) => ({
+      flowArn,
+      flowName: parseFlowArn(flowArn).flowName,
+      workflowId: handles[i].workflowId,
+      runId: handles[i].firstExecutionRunId,
+    })),
+  };
 }
 
 /** A row as `--json` reports it: the row without its display remark, plus the run id. */
@@ -151,6 +176,6 @@ export function jsonRow(row: BringUpRow, handle?: StartedBringUp): Record<string
   return { ...rest, ...(handle && { runId: handle.firstExecutionRunId }) };
 }
 
-function shellQuote(text: string): string {
+export function shellQuote(text: string): string {
   return /^[A-Za-z0-9_.:/=-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

@@ -3,7 +3,7 @@
  * checks before any call; the client helper runs them before contacting Temporal. Pure and
  * deterministic: safe in workflow code.
  */
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type Duration } from '@temporalio/common';
 import { parseFlowArn, type FlowArnParts } from './arn';
 import { durationOption } from './duration';
 import { invalidInput } from './failure-types';
@@ -64,13 +64,53 @@ export function checkBringFleetOnlineInput(raw: unknown): CheckedBringFleetOnlin
       'bringFleetOnline expects an object { flowArns: string[], maxConcurrent?, pollInterval?, timeout?, failFast?, childPollInterval? }',
     );
   }
-  if (input.flowArns.length === 0) throw invalidInput('flowArns is empty: give at least one flow ARN');
-  if (input.flowArns.length > MAX_FLEET_SIZE) {
+  const flows = checkFleetFlowArns(input.flowArns);
+  const maxConcurrent = input.maxConcurrent ?? BRING_FLEET_ONLINE_DEFAULTS.maxConcurrent;
+  if (
+    typeof maxConcurrent !== 'number' ||
+    !Number.isInteger(maxConcurrent) ||
+    maxConcurrent < 1 ||
+    maxConcurrent > MAX_FLEET_SIZE
+  ) {
     throw invalidInput(
-      `flowArns has ${input.flowArns.length} flows; one fleet takes at most ${MAX_FLEET_SIZE}: split the list into several fleets`,
+      `maxConcurrent must be a whole number from 1 to ${MAX_FLEET_SIZE}, got ${JSON.stringify(input.maxConcurrent)}`,
     );
   }
-  const flows = input.flowArns.map((arn, index) => {
+  if (input.failFast !== undefined && typeof input.failFast !== 'boolean')
+    throw invalidInput(`failFast must be true or false, got ${JSON.stringify(input.failFast)}`);
+  const { pollIntervalMs, timeoutMs } = checkFleetPacing(input, BRING_FLEET_ONLINE_DEFAULTS);
+  const childPollIntervalMs = durationOption(
+    'childPollInterval',
+    input.childPollInterval,
+    BRING_FLEET_ONLINE_DEFAULTS.childPollInterval,
+    { minMs: 100, maxMs: 3_600_000 },
+  );
+  const startsPendingPollMs = Math.max(pollIntervalMs, STARTS_PENDING_POLL_INTERVAL_MS);
+  return {
+    flows,
+    maxConcurrent,
+    pollIntervalMs,
+    startsPendingPollMs,
+    timeoutMs,
+    childPollIntervalMs,
+    failFast: input.failFast ?? BRING_FLEET_ONLINE_DEFAULTS.failFast,
+  };
+}
+
+/**
+ * Checks a fleet's flow ARNs: at least one, at most {@link MAX_FLEET_SIZE}, each well formed
+ * (the failure names its position) and listed once.
+ *
+ * @throws ApplicationFailure of type `InvalidFlowArn` or `InvalidInput`, non-retryable.
+ */
+export function checkFleetFlowArns(flowArns: unknown[]): FlowArnParts[] {
+  if (flowArns.length === 0) throw invalidInput('flowArns is empty: give at least one flow ARN');
+  if (flowArns.length > MAX_FLEET_SIZE) {
+    throw invalidInput(
+      `flowArns has ${flowArns.length} flows; one fleet takes at most ${MAX_FLEET_SIZE}: split the list into several fleets`,
+    );
+  }
+  const flows = flowArns.map((arn, index) => {
     try {
       return parseFlowArn(arn);
     } catch (err) {
@@ -91,46 +131,28 @@ export function checkBringFleetOnlineInput(raw: unknown): CheckedBringFleetOnlin
       throw invalidInput(`flowArns[${index}] repeats flowArns[${first}] (${flow.arn}): list each flow once`);
     seen.set(flow.arn, index);
   });
-  const maxConcurrent = input.maxConcurrent ?? BRING_FLEET_ONLINE_DEFAULTS.maxConcurrent;
-  if (
-    typeof maxConcurrent !== 'number' ||
-    !Number.isInteger(maxConcurrent) ||
-    maxConcurrent < 1 ||
-    maxConcurrent > MAX_FLEET_SIZE
-  ) {
-    throw invalidInput(
-      `maxConcurrent must be a whole number from 1 to ${MAX_FLEET_SIZE}, got ${JSON.stringify(input.maxConcurrent)}`,
-    );
-  }
-  if (input.failFast !== undefined && typeof input.failFast !== 'boolean')
-    throw invalidInput(`failFast must be true or false, got ${JSON.stringify(input.failFast)}`);
-  const pollIntervalMs = durationOption('pollInterval', input.pollInterval, BRING_FLEET_ONLINE_DEFAULTS.pollInterval, {
+  return flows;
+}
+
+/**
+ * Checks a fleet's `pollInterval` and `timeout`: each within its bounds, and together allowing at
+ * most {@link MAX_FLEET_POLLS} status reads.
+ *
+ * @throws ApplicationFailure of type `InvalidInput`, non-retryable.
+ */
+export function checkFleetPacing(
+  input: { pollInterval?: unknown; timeout?: unknown },
+  defaults: { pollInterval: Duration; timeout: Duration },
+): { pollIntervalMs: number; timeoutMs: number } {
+  const pollIntervalMs = durationOption('pollInterval', input.pollInterval, defaults.pollInterval, {
     minMs: 500,
     maxMs: 600_000,
   });
-  const timeoutMs = durationOption('timeout', input.timeout, BRING_FLEET_ONLINE_DEFAULTS.timeout, {
-    minMs: 1_000,
-    maxMs: 24 * 3_600_000,
-  });
-  const childPollIntervalMs = durationOption(
-    'childPollInterval',
-    input.childPollInterval,
-    BRING_FLEET_ONLINE_DEFAULTS.childPollInterval,
-    { minMs: 100, maxMs: 3_600_000 },
-  );
+  const timeoutMs = durationOption('timeout', input.timeout, defaults.timeout, { minMs: 1_000, maxMs: 24 * 3_600_000 });
   if (timeoutMs / pollIntervalMs > MAX_FLEET_POLLS) {
     throw invalidInput(
       `timeout / pollInterval allows ${Math.ceil(timeoutMs / pollIntervalMs)} status reads; the limit is ${MAX_FLEET_POLLS} (to bound the fleet's history): lengthen pollInterval or shorten timeout`,
     );
   }
-  const startsPendingPollMs = Math.max(pollIntervalMs, STARTS_PENDING_POLL_INTERVAL_MS);
-  return {
-    flows,
-    maxConcurrent,
-    pollIntervalMs,
-    startsPendingPollMs,
-    timeoutMs,
-    childPollIntervalMs,
-    failFast: input.failFast ?? BRING_FLEET_ONLINE_DEFAULTS.failFast,
-  };
+  return { pollIntervalMs, timeoutMs };
 }

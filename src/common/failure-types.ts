@@ -20,6 +20,11 @@ export const FailureType = {
   FlowDeleted: 'FlowDeleted',
   /** The deadline passed before the flow became ACTIVE. Details name the last status seen. */
   FlowStartTimeout: 'FlowStartTimeout',
+  /**
+   * The deadline passed before the flow was STANDBY (`takeFlowOffline`, `takeFleetOffline`).
+   * Details name the last status seen and the last retryable error.
+   */
+  FlowStopTimeout: 'FlowStopTimeout',
   /** A `failFast` fleet stopped at its first failed flow. Details carry the per-flow report. */
   FleetFailed: 'FleetFailed',
   /**

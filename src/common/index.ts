@@ -7,6 +7,7 @@ export { MAX_FLOW_ARN_LENGTH, flowArnProblem, parseFlowArn, type FlowArnParts } 
 export { AwsErrorName, FailureType, invalidInput } from './failure-types';
 export { FlowStatus, isFlowStatus, isStartedStatus } from './flow-status';
 export {
+  FlowArnSearchAttribute,
   FlowNameSearchAttribute,
   FlowRegionSearchAttribute,
   FlowStatusSearchAttribute,

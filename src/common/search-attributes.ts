@@ -16,12 +16,19 @@ export const FlowStatusSearchAttribute = defineSearchAttributeKey(
 );
 /** The flow's AWS region. */
 export const FlowRegionSearchAttribute = defineSearchAttributeKey('MediaConnectRegion', SearchAttributeType.KEYWORD);
+/**
+ * The flow's ARN, on every workflow that waits for one flow's status (a bring-up, alone or as a
+ * fleet's child): how the EventBridge forwarder finds the workflows to signal about a flow
+ * (`ExecutionStatus = 'Running' AND MediaConnectFlowArn = '<arn>'`).
+ */
+export const FlowArnSearchAttribute = defineSearchAttributeKey('MediaConnectFlowArn', SearchAttributeType.KEYWORD);
 
 /** Every custom search attribute of this package, as `name -> type` (for `temporal server start-dev --search-attribute`). */
 export const SEARCH_ATTRIBUTE_DECLARATIONS: Readonly<Record<string, 'Keyword'>> = {
   [FlowNameSearchAttribute.name]: 'Keyword',
   [FlowStatusSearchAttribute.name]: 'Keyword',
   [FlowRegionSearchAttribute.name]: 'Keyword',
+  [FlowArnSearchAttribute.name]: 'Keyword',
 };
 
 /** Every custom search attribute key of this package. */
@@ -29,4 +36,5 @@ export const SEARCH_ATTRIBUTE_KEYS = [
   FlowNameSearchAttribute,
   FlowStatusSearchAttribute,
   FlowRegionSearchAttribute,
+  FlowArnSearchAttribute,
 ] as const;

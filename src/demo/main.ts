@@ -41,7 +41,7 @@ function seconds(raw: string): number {
 
 function pollInterval(raw: string): string {
   try {
-    durationOption('--poll-interval', raw, '1s', { minMs: 100, maxMs: 3_600_000 });
+    durationOption('--poll-interval', raw, '5s', { minMs: 100, maxMs: 3_600_000 });
   } catch (err) {
     throw new InvalidArgumentError((err as Error).message);
   }
@@ -66,7 +66,12 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions & { exit:
       seconds,
       DEMO_DEFAULTS.startingSeconds,
     )
-    .option('--poll-interval <duration>', 'time between two status checks of a STARTING flow', pollInterval, '1s')
+    .option(
+      '--poll-interval <duration>',
+      'time between two status checks of a STARTING flow (status change events wake it sooner)',
+      pollInterval,
+      '5s',
+    )
     .option(
       '--temporal-port <port>',
       "port of the Temporal dev server's frontend",

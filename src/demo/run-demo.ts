@@ -1,7 +1,8 @@
 /**
  * The demo, start to finish, on one machine and no AWS account: a Temporal dev server with its
  * Web UI, the MediaConnect simulator, this package's worker, and a bring-up per demo flow,
- * followed live in the terminal, then summed up with a link per workflow into the Web UI.
+ * followed live in the terminal, then summed up with a link per workflow into the Web UI; at the
+ * end, one takeFleetOffline takes every flow offline again.
  *
  * Everything it starts is registered for {@link Demo.stop}, which the entry point calls on
  * Ctrl-C, SIGTERM, or at the end.
@@ -10,10 +11,12 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, type LogEntry, type Worker } from '@temporalio/worker';
-import { startBringFlowOnline } from '../client';
+import { startBringFlowOnline, startTakeFleetOffline } from '../client';
+import { forwardFlowStatusChange } from '../events/forward';
+import { terminalSafe } from '../live-view/terminal-text';
 import type { BringUpHandle } from '../live-view/bring-up-rows';
 import { createLiveView, type OutputStream } from '../live-view/live-view';
 import { formatElapsed, renderSummary, type BringUpRow } from '../live-view/progress-table';
@@ -30,7 +33,7 @@ export interface DemoOptions {
   flows: number;
   /** Typical STARTING time of a flow, in seconds. @default 8 */
   startingSeconds: number;
-  /** The bring-ups' time between status checks. @default '1s' */
+  /** The bring-ups' time between status checks (the events wake them sooner). @default '5s' */
   pollInterval: Duration;
   /** Port of the dev server's gRPC frontend. @default 7233 */
   temporalPort: number;
@@ -53,6 +56,8 @@ export class DemoSetupError extends Error {
 
 const IP = '127.0.0.1';
 const NAMESPACE = 'default';
+/** The take-offline's time between status reads (the fleet reads every flow at once: a second is plenty). */
+const OFFLINE_POLL_INTERVAL = '1s';
 /** Milliseconds each shutdown step may take before the next one runs anyway. */
 const STOP_STEP_MS = 5_000;
 
@@ -61,6 +66,8 @@ export class Demo {
   private devServer?: DevServer;
   private client?: Client;
   private bringUps: BringUpHandle[] = [];
+  /** The take-offline at the end, once started. */
+  private offline?: WorkflowHandle;
   private log?: WriteStream;
   /** Aborted by stop(): the live view stops watching and drawing. */
   private readonly watching = new AbortController();
@@ -95,9 +102,15 @@ export class Demo {
     );
     const { devServer, simulator } = await this.startServers(executable);
     const { running } = await this.startWorker(devServer, simulator, dataDir);
+    const forwarded = this.forwardStatusEvents(simulator);
     const flows = await this.startBringUps(simulator, plans);
     const rows = await this.watch(flows, simulator, running);
-    this.result = this.summarize(flows, rows, devServer);
+    const asPlanned = this.summarize(flows, rows, devServer);
+    this.say(
+      `EventBridge: ${forwarded.events} status change events forwarded as ${forwarded.signals} signals; each bring-up woke on its flow's change instead of waiting for its next ${String(options.pollInterval)} check.`,
+    );
+    const offline = await this.takeOffline(flows);
+    this.result = asPlanned === 0 && offline ? 0 : 1;
     return this.result;
   }
 
@@ -173,6 +186,27 @@ export class Demo {
       `  Worker               running on task queue "${options.taskQueue}" (workflows bundled in ${formatElapsed(performance.now() - bundling)}; log in ${path.join(dataDir, 'worker.log')})`,
     );
     return { running }; // wrapped: an async function returning the promise would wait for the worker to end
+  }
+
+  /**
+   * The simulator's "MediaConnect Flow Status Change" events go through `forwardFlowStatusChange`,
+   * as the EventBridge Lambda would send them: the bring-ups (and the take-offline) wake on them.
+   */
+  private forwardStatusEvents(simulator: MediaConnectSimulator): { events: number; signals: number } {
+    const forwarded = { events: 0, signals: 0 };
+    simulator.emitStatusEvents({
+      target: async (event) => {
+        const result = await forwardFlowStatusChange(this.client as Client, event, {
+          logger: Runtime.instance().logger,
+        });
+        forwarded.events += 1;
+        if (result.outcome === 'forwarded') forwarded.signals += result.signalled.length;
+      },
+    });
+    this.say(
+      `  EventBridge          the simulator's status change events, forwarded as signals (forwardFlowStatusChange)`,
+    );
+    return forwarded;
   }
 
   private async startBringUps(
@@ -256,6 +290,37 @@ export class Demo {
     return unplanned.length === 0 ? 0 : 1;
   }
 
+  /**
+   * Takes every demo flow offline, as an event day ends (a flow is billed while it runs): one
+   * `takeFleetOffline`, which stops the ACTIVE and ERROR flows and waits until all are STANDBY.
+   * Returns true when every flow is STANDBY.
+   */
+  private async takeOffline(flows: DemoFlow[]): Promise<boolean> {
+    const { options } = this;
+    this.say('');
+    this.say(`Taking the ${flows.length} flows offline: one takeFleetOffline (StopFlow, then wait for STANDBY)...`);
+    const handle = await startTakeFleetOffline(
+      this.client as Client,
+      { flowArns: flows.map((flow) => flow.flowArn), pollInterval: OFFLINE_POLL_INTERVAL },
+      { workflowId: `demo-offline-${Date.now()}`, taskQueue: options.taskQueue },
+    );
+    this.offline = handle;
+    const report = await handle.result().catch((err: unknown) => {
+      if (this.isStopping) throw new Error('The demo was stopped before its flows were offline');
+      throw err;
+    });
+    this.say(
+      `Offline: ${report.standby} of ${flows.length} flows STANDBY (${report.stops} StopFlow calls, ${report.reads} status reads).`,
+    );
+    for (const result of report.results.filter((r) => r.outcome !== 'STANDBY')) {
+      const name = flows.find((flow) => flow.flowArn === result.flowArn)?.name ?? result.flowArn;
+      this.say(
+        `  ${name}  ${result.outcome} ${terminalSafe(`${result.failure?.type ?? ''} ${result.failure?.message ?? ''}`)}`,
+      );
+    }
+    return report.standby === flows.length;
+  }
+
   /** The Web UI's list of workflows. */
   get workflowsUrl(): string | undefined {
     return this.devServer && `${this.devServer.uiUrl}/namespaces/${NAMESPACE}/workflows`;
@@ -263,7 +328,7 @@ export class Demo {
 
   /**
    * Stops everything the demo started, newest first; each step may take at most a few seconds.
-   * When `interrupted`, bring-ups still running are terminated first, so that a restart on the
+   * When `interrupted`, bring-ups (and the take-offline) still running are terminated first, so that a restart on the
    * same database does not find orphans polling a simulator that is gone. Idempotent.
    */
   stop(interrupted: boolean): Promise<void> {
@@ -285,7 +350,7 @@ export class Demo {
 
   private async terminateRunningBringUps(client: Client): Promise<void> {
     await Promise.all(
-      this.bringUps.map(async (handle) => {
+      [...this.bringUps, ...(this.offline ? [this.offline] : [])].map(async (handle) => {
         try {
           const description = await client.connection.withDeadline(Date.now() + 2_000, () => handle.describe());
           if (description.status.name === 'RUNNING')

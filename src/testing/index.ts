@@ -14,3 +14,4 @@ export type {
   SimulatorStats,
 } from './types';
 export { seededRandom } from './seeded-random';
+export type { FlowStatusEventOptions, FlowStatusEventStats } from './status-events';

@@ -28,6 +28,7 @@ import { DEFAULTS, LIMITS } from './defaults';
 import { FaultBook, faultAnswer, isErrorKind } from './faults';
 import { drainAndClose, readBoundedBody, requestInfo, send, signedRegion, TOO_LARGE, type RequestInfo } from './http';
 import { seededRandom } from './seeded-random';
+import { FlowStatusEvents, type FlowStatusEventOptions, type FlowStatusEventStats } from './status-events';
 import { RegionalRateLimit } from './token-bucket';
 import type {
   CallFilter,
@@ -75,6 +76,7 @@ export class MediaConnectSimulator {
   private readonly sockets = new Set<Socket>();
   private readonly delayed = new Set<NodeJS.Timeout>();
   private stopped = false;
+  private statusEvents: FlowStatusEvents | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -130,7 +132,9 @@ export class MediaConnectSimulator {
    * @throws TypeError when the name cannot be part of a flow ARN, the region is not served or an option is invalid.
    */
   createFlow(options: SimulatedFlowOptions): string {
-    return this.account.createFlow(options);
+    const flowArn = this.account.createFlow(options);
+    this.statusEvents?.observe(flowArn);
+    return flowArn;
   }
 
   /**
@@ -140,7 +144,9 @@ export class MediaConnectSimulator {
    * @throws TypeError when `count` is not from 1 to 100,000 or an option is invalid; then none is made.
    */
   createFlows(count: number, options: SimulatedFlowBatchOptions = {}): string[] {
-    return this.account.createFlows(count, options);
+    const flowArns = this.account.createFlows(count, options);
+    for (const flowArn of flowArns) this.statusEvents?.observe(flowArn);
+    return flowArns;
   }
 
   /**
@@ -150,6 +156,7 @@ export class MediaConnectSimulator {
    */
   updateFlow(flowArn: string, patch: Partial<SimulatedFlowOptions>): void {
     this.account.updateFlow(flowArn, patch);
+    this.statusEvents?.observe(flowArn);
   }
 
   /**
@@ -165,6 +172,26 @@ export class MediaConnectSimulator {
     const byName: Record<string, string> = {};
     for (const flow of this.account.flows.all()) byName[flow.name] = flow.arn;
     return byName;
+  }
+
+  // ----- EventBridge -----
+
+  /**
+   * From now on, emits a "MediaConnect Flow Status Change" EventBridge event (the exact envelope)
+   * for every status change of a flow, to `options.target`, optionally lost, late, duplicated or
+   * reordered; `undefined` stops. Flows are watched from the first call or `createFlow` about them.
+   * @throws TypeError naming the option that cannot work
+   */
+  emitStatusEvents(options: FlowStatusEventOptions | undefined): void {
+    const events = options && new FlowStatusEvents(options, this.account, (flowArn) => this.account.flows.get(flowArn));
+    this.statusEvents?.stop();
+    this.statusEvents = events;
+    for (const flow of events ? this.account.flows.all() : []) events?.observe(flow.arn);
+  }
+
+  /** The events emitted since `emitStatusEvents` was last called, and what became of them. */
+  statusEventStats(): FlowStatusEventStats {
+    return this.statusEvents?.report() ?? { events: [], delivered: 0, dropped: 0, failed: 0 };
   }
 
   // ----- faults -----
@@ -201,8 +228,9 @@ export class MediaConnectSimulator {
     this.log.reset();
   }
 
-  /** Forgets flows, faults and stats, refills the token buckets and reseeds the generator. */
+  /** Forgets flows, faults, stats and status events (turned off), refills the token buckets and reseeds the generator. */
   reset(): void {
+    this.emitStatusEvents(undefined);
     this.account.flows.clear();
     this.clearFaults();
     this.resetStats();
@@ -214,6 +242,7 @@ export class MediaConnectSimulator {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.statusEvents?.stop();
     for (const timer of this.delayed) clearTimeout(timer);
     this.delayed.clear();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -315,13 +344,14 @@ export class MediaConnectSimulator {
       send(res, answer);
       return;
     }
+    this.statusEvents?.observe(call.flowArn);
     if (fault?.kind === 'drop') {
-      if (fault.applied === true) applyOperation(this.account, call);
+      if (fault.applied === true) this.apply(call);
       this.log.record({ ...base, fault: 'drop' });
       req.socket.destroy();
       return;
     }
-    const answer = applyOperation(this.account, call);
+    const answer = this.apply(call);
     const createdArn =
       call.operation === 'CreateFlow'
         ? (answer.body as { flow?: { flowArn?: string } } | undefined)?.flow?.flowArn
@@ -342,6 +372,13 @@ export class MediaConnectSimulator {
       if (!res.destroyed) send(res, answer);
     }, fault.delayMs);
     this.delayed.add(timer);
+  }
+
+  /** Applies an operation; its status change, if any, becomes an event. */
+  private apply(call: WireCall): Answer {
+    const answer = applyOperation(this.account, call);
+    this.statusEvents?.observe(call.flowArn);
+    return answer;
   }
 
   private controlTarget(): ControlTarget {

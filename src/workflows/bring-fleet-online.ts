@@ -22,7 +22,11 @@ import {
 } from '../common/bring-fleet-online-input';
 import { FailureType } from '../common/failure-types';
 import { FlowStatus } from '../common/flow-status';
-import { FlowNameSearchAttribute, FlowRegionSearchAttribute } from '../common/search-attributes';
+import {
+  FlowArnSearchAttribute,
+  FlowNameSearchAttribute,
+  FlowRegionSearchAttribute,
+} from '../common/search-attributes';
 import { bringFlowOnline, type BringFlowOnlineInput } from './bring-flow-online';
 import {
   BUSY_READ_MS,
@@ -258,22 +262,25 @@ function pollLimitFailure(fleet: Fleet): ApplicationFailure {
 
 /**
  * Where the fleet itself carries this package's search attributes, the namespace declares them:
- * each bring-up then gets the fleet's attributes with its own flow name and region (and keeps
- * its status attribute up to date). Otherwise the bring-ups get none.
+ * each bring-up then gets the fleet's attributes with its own flow name, region and ARN (the ARN
+ * is how the EventBridge forwarder finds it) and keeps its status attribute up to date. Otherwise
+ * the bring-ups get none.
  */
 function childSearchAttributes(): ((flow: FlowArnParts) => SearchAttributePair[]) | undefined {
   const parent = workflowInfo().typedSearchAttributes;
   const declared =
     parent.get(FlowNameSearchAttribute) !== undefined || parent.get(FlowRegionSearchAttribute) !== undefined;
   if (!declared) return undefined;
-  const inherited = parent
-    .getAll()
-    .filter(
-      (pair) => pair.key.name !== FlowNameSearchAttribute.name && pair.key.name !== FlowRegionSearchAttribute.name,
-    );
+  const ownPerFlow = new Set([
+    FlowNameSearchAttribute.name,
+    FlowRegionSearchAttribute.name,
+    FlowArnSearchAttribute.name,
+  ]);
+  const inherited = parent.getAll().filter((pair) => !ownPerFlow.has(pair.key.name));
   return (flow) => [
     ...inherited,
     { key: FlowNameSearchAttribute, value: flow.flowName },
     { key: FlowRegionSearchAttribute, value: flow.region },
+    { key: FlowArnSearchAttribute, value: flow.arn },
   ];
 }

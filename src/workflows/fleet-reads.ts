@@ -5,9 +5,10 @@
  */
 import { isCancellation, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { MediaConnectActivities } from '../activities/mediaconnect-activities';
+import type { FlowArnParts } from '../common/arn';
 import { STARTS_PENDING_POLL_INTERVAL_MS } from '../common/bring-fleet-online-input';
 import { FlowStatus, isStartedStatus } from '../common/flow-status';
-import { cheaperRead, readCost, UNKNOWN_STATUS } from '../common/flow-status-reads';
+import { cheaperRead, readCost, UNKNOWN_STATUS, type FlowStatusReadOperation } from '../common/flow-status-reads';
 import { BUDGETED_ACTIVITY_OPTIONS } from './activity-options';
 import { flowStatusChangedSignal } from './bring-flow-online';
 import { showProgress, type Fleet, type FleetFlow } from './fleet-state';
@@ -96,21 +97,49 @@ export async function readAndForward(fleet: Fleet): Promise<void> {
  * ListFlows and DescribeFlow for that region, and records what changed.
  */
 export async function readStatuses(fleet: Fleet, entries: FleetFlow[]): Promise<void> {
-  const byRegion = new Map<string, FleetFlow[]>();
+  try {
+    await readFleetStatuses(fleet, entries);
+  } finally {
+    for (const entry of entries) if (isStartedStatus(entry.lastStatus)) entry.startSeen = true;
+    showProgress(fleet);
+  }
+}
+
+/** What a workflow that watches many flows keeps of its reads. */
+export interface FleetReads {
+  /** Per region: how many flows the account holds there, as the region's last ListFlows counted them. */
+  readonly accountFlows: Map<string, number>;
+  reads: number;
+  readCalls: Record<FlowStatusReadOperation, number>;
+}
+
+/** One flow a read asks about: its last status, updated by the read; `unlisted` once MediaConnect does not report it. */
+export interface ReadFlow {
+  readonly flow: FlowArnParts;
+  lastStatus?: FlowStatus;
+  unlisted: boolean;
+}
+
+/**
+ * Reads the statuses of `entries`, one `readFlowStatuses` activity per region (in parallel), each
+ * the cheaper of ListFlows and DescribeFlow for that region, and records each change in its entry.
+ * Every region's read ends before this returns, even when another region's fails; then the first
+ * failure is thrown.
+ */
+export async function readFleetStatuses(reads: FleetReads, entries: ReadFlow[]): Promise<void> {
+  const byRegion = new Map<string, ReadFlow[]>();
   for (const entry of entries) {
     const group = byRegion.get(entry.flow.region);
     if (group) group.push(entry);
     else byRegion.set(entry.flow.region, [entry]);
   }
-  // Every region's read ends before the next read begins, even when another region's fails.
-  const outcomes = await Promise.allSettled([...byRegion].map(([region, group]) => readRegion(fleet, region, group)));
-  fleet.reads += byRegion.size > 0 ? 1 : 0;
-  showProgress(fleet);
+  const outcomes = await Promise.allSettled([...byRegion].map(([region, group]) => readRegion(reads, region, group)));
+  reads.reads += byRegion.size > 0 ? 1 : 0;
   for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
 }
 
-async function readRegion(fleet: Fleet, region: string, group: FleetFlow[]): Promise<void> {
-  const operation = cheaperRead(group.length, fleet.accountFlows.get(region));
+async function readRegion(reads: FleetReads, region: string, group: ReadFlow[]): Promise<void> {
+  const operation = cheaperRead(group.length, reads.accountFlows.get(region));
   // Grouped by the status already known, so that only changes come back; flow ids are the compact form ListFlows needs.
   const flows: Partial<Record<string, string[]>> = {};
   for (const { flow, lastStatus } of group)
@@ -122,27 +151,25 @@ async function readRegion(fleet: Fleet, region: string, group: FleetFlow[]): Pro
     priority: { priorityKey: readPriorityKey() },
     summary: `${operation}: ${group.length} flows in ${region}`,
   });
-  const accountFlows = fleet.accountFlows.get(region);
+  const accountFlows = reads.accountFlows.get(region);
   const result = await readFlowStatuses({
     region,
     operation,
     flows,
     ...(accountFlows !== undefined && { accountFlows }),
   });
-  fleet.readCalls[operation] += result.calls;
-  if (result.accountFlows !== undefined) fleet.accountFlows.set(region, result.accountFlows);
+  reads.readCalls[operation] += result.calls;
+  if (result.accountFlows !== undefined) reads.accountFlows.set(region, result.accountFlows);
   const byId = new Map(group.map((entry) => [entry.flow.flowId, entry]));
   for (const [flowId, status] of Object.entries(result.changed)) {
     const entry = byId.get(flowId);
-    if (!entry) continue;
-    entry.lastStatus = status;
-    if (isStartedStatus(status)) entry.startSeen = true;
+    if (entry) entry.lastStatus = status;
   }
   for (const flowId of result.missing) {
     const entry = byId.get(flowId);
     if (!entry) continue;
     entry.unlisted = true;
-    log.warn('MediaConnect does not report this flow; its bring-up checks it on its own', {
+    log.warn('MediaConnect does not report this flow: no more reads ask about it', {
       flowArn: entry.flow.arn,
       operation,
     });

@@ -205,17 +205,29 @@ export const MAX_FLEET_FAILURE_MESSAGE = 400;
 
 /** A failed bring-up, as its failure type and (bounded) message, and the last status it recorded. */
 export function failedResult(flow: FlowArnParts, err: unknown, lastSeen: FlowStatus | undefined): FleetFlowResult {
+  const { failure, lastStatus } = fleetFailure(err);
+  return { flowArn: flow.arn, outcome: 'FAILED', lastStatus: lastStatus ?? lastSeen, failure };
+}
+
+/** `message`, cut at {@link MAX_FLEET_FAILURE_MESSAGE} characters. */
+export function boundedFailureMessage(message: string): string {
+  return message.length > MAX_FLEET_FAILURE_MESSAGE ? `${message.slice(0, MAX_FLEET_FAILURE_MESSAGE - 1)}…` : message;
+}
+
+/**
+ * A flow's failure as a fleet reports it: its type and (bounded) message, and the last status its
+ * details name, if any. `err` is a child workflow's failure or the workflow's own ApplicationFailure.
+ */
+export function fleetFailure(err: unknown): { failure: { type: string; message: string }; lastStatus?: FlowStatus } {
   const cause = err instanceof ChildWorkflowFailure ? err.cause : err;
-  const bounded = (message: string) =>
-    message.length > MAX_FLEET_FAILURE_MESSAGE ? `${message.slice(0, MAX_FLEET_FAILURE_MESSAGE - 1)}…` : message;
   const failure =
     cause instanceof ApplicationFailure
-      ? { type: cause.type || 'Error', message: bounded(cause.message) }
+      ? { type: cause.type || 'Error', message: boundedFailureMessage(cause.message) }
       : {
           type: (cause as Error | undefined)?.name ?? 'Error',
-          message: bounded((cause as Error | undefined)?.message ?? String(err)),
+          message: boundedFailureMessage((cause as Error | undefined)?.message ?? String(err)),
         };
   const details =
     cause instanceof ApplicationFailure ? (cause.details?.[0] as { lastStatus?: FlowStatus } | undefined) : undefined;
-  return { flowArn: flow.arn, outcome: 'FAILED', lastStatus: details?.lastStatus ?? lastSeen, failure };
+  return { failure, lastStatus: details?.lastStatus };
 }

@@ -30,4 +30,29 @@ export {
   type RequestBudgetInput,
   type RequestBudgetProgress,
 } from './request-budget-workflow';
+export {
+  offlineProgressQuery,
+  takeFlowOffline,
+  type TakeFlowOfflineInput,
+  type TakeFlowOfflineProgress,
+  type TakeFlowOfflineResult,
+} from './take-flow-offline';
+export {
+  offlineFleetProgressQuery,
+  takeFleetOffline,
+  type OfflineFlowResult,
+  type TakeFleetOfflineInput,
+  type TakeFleetOfflineProgress,
+  type TakeFleetOfflineResult,
+} from './take-fleet-offline';
 export { BUDGETED_ACTIVITY_OPTIONS, MEDIACONNECT_RETRY_POLICY } from './activity-options';
+export {
+  endEventSignal,
+  eventDay,
+  eventDayProgressQuery,
+  eventDayReportQuery,
+  type EndEvent,
+  type EventDayInput,
+  type EventDayProgress,
+} from './event-day';
+export type { EventDayFlowReport, EventDayIncident, EventDayPhase, EventDayReport } from '../common/event-day-records';

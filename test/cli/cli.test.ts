@@ -6,11 +6,11 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { bringFlowOnlineWorkflowId } from '../../src/client';
-import { runCli } from '../../src/cli/main';
 import { FlowNameSearchAttribute } from '../../src/common/search-attributes';
 import { BAD_FLOW_ARNS, GOOD_ARN } from '../support/bad-inputs';
 import { waitFor } from '../support/wait-for';
 import { useTestbed } from '../support/testbed';
+import { runCliAgainst, type CliRun as BaseCliRun } from '../support/cli';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const taskQueue = 'cli-test';
@@ -21,24 +21,14 @@ type JsonRow = Record<string, unknown> & {
   failure?: { type: string; message: string; details?: Array<{ errors?: string[] }> };
 };
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** stdout as the one JSON document `--json` promises. */
+/** A CLI run whose stdout is the `--json` document of `start` or `status`. */
+interface CliRun extends Omit<BaseCliRun, 'json'> {
   json: () => { ok: boolean; bringUps: JsonRow[]; started?: Array<Record<string, unknown>> };
 }
 
-/** Runs the CLI in-process with TEMPORAL_ADDRESS set to the dev server (and nothing else from the shell). */
-async function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: { TEMPORAL_ADDRESS: bed.env.address, TEMPORAL_NAMESPACE: 'default', HOME: '/nonexistent', ...extraEnv },
-  });
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) };
+/** Runs the CLI in-process against the dev server. */
+function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<CliRun> {
+  return runCliAgainst(bed, args, extraEnv);
 }
 
 const FAST = ['--task-queue', taskQueue, '--poll-interval', '200ms', '--refresh-ms', '100'];

@@ -64,7 +64,7 @@ function devServerPid(output: string): number {
 }
 
 describe('npm run demo', () => {
-  it('brings every flow online but the one scripted to fail, sums up with Web UI links, exits 0 with --exit, and keeps the bring-ups in its database file', async () => {
+  it('brings every flow online but the one scripted to fail, sums up with Web UI links, takes every flow offline, exits 0 with --exit, and keeps the workflows in its database file', async () => {
     const [temporalPort, uiPort] = [await freePort(), await freePort()];
     const demo = runDemo([
       '--flows',
@@ -102,7 +102,13 @@ describe('npm run demo', () => {
         ),
       );
     }
+    // The simulator's status change events reached the bring-ups through the forwarder: two a flow at least.
+    const forwarded = /^EventBridge: (\d+) status change events forwarded as (\d+) signals/m.exec(output);
+    expect(Number(forwarded?.[1])).toBeGreaterThanOrEqual(8);
+    expect(Number(forwarded?.[2])).toBeGreaterThanOrEqual(4);
     expect(output).not.toContain('\x1b['); // not a terminal: plain lines, no cursor moves
+    // At the end every flow goes offline: the three ACTIVE ones and the one in ERROR each need a StopFlow.
+    expect(output).toMatch(/^Offline: 4 of 4 flows STANDBY \(4 StopFlow calls, \d+ status reads\)\.$/m);
 
     // Nothing left behind.
     expect(isAlive(devServerPid(output))).toBe(false);
@@ -122,6 +128,9 @@ describe('npm run demo', () => {
         ).toBe(3);
         expect(
           (await client.workflow.count(`WorkflowType = 'bringFlowOnline' AND ExecutionStatus = 'Failed'`)).count,
+        ).toBe(1);
+        expect(
+          (await client.workflow.count(`WorkflowType = 'takeFleetOffline' AND ExecutionStatus = 'Completed'`)).count,
         ).toBe(1);
       } finally {
         await connection.close();

@@ -4,13 +4,18 @@
  */
 import { CreateFlowCommand, DescribeFlowCommand, type MediaConnectClient } from '@aws-sdk/client-mediaconnect';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startBringFleetOnline, startBringFlowOnline } from '../../src/client';
+import {
+  startBringFleetOnline,
+  startBringFlowOnline,
+  startTakeFlowOffline,
+  takeFlowOfflineWorkflowId,
+} from '../../src/client';
 import { FlowNameSearchAttribute, FlowStatusSearchAttribute } from '../../src/common/search-attributes';
 import { createDevServer } from '../support/temporal';
 import { startMoto, type MotoServer } from '../support/moto';
 import { mediaConnectClientFor } from '../support/aws';
 import { spawnWorker, startWorkerProcess, type WorkerProcess } from '../support/worker-process';
-import { activityAttempts, BUDGET_FAILURES, historyOf, lastFailureType } from '../support/history';
+import { activityAttempts, BUDGET_FAILURES, historyOf, lastFailureType, scheduledActivities } from '../support/history';
 import { workflowFailure } from '../support/failures';
 
 const taskQueue = 'e2e-moto';
@@ -120,6 +125,27 @@ describe('end to end against moto', () => {
     const events = await historyOf(handle);
     const [attempt] = activityAttempts(events, 'describeFlow');
     if (attempt !== 1) expect(BUDGET_FAILURES).toContain(lastFailureType(events, 'describeFlow'));
+  });
+
+  it('takes a moto flow it brought online offline again: StopFlow, then STANDBY', async () => {
+    const flowArn = await createMotoFlow('AfterShow');
+    await (await startBringFlowOnline(env.client, { flowArn, pollInterval: '1s' }, { taskQueue })).result();
+    const handle = await startTakeFlowOffline(env.client, { flowArn, pollInterval: '1s' }, { taskQueue });
+    expect(handle.workflowId).toBe(takeFlowOfflineWorkflowId(flowArn));
+    expect(await handle.result()).toMatchObject({ flowArn, status: 'STANDBY', stoppedByWorkflow: true });
+    const { Flow } = await mediaConnect.send(new DescribeFlowCommand({ FlowArn: flowArn }));
+    expect(Flow?.Status).toBe('STANDBY');
+    expect(scheduledActivities(await historyOf(handle))).toEqual(['describeFlow', 'stopFlow', 'describeFlow']);
+    const description = await handle.describe();
+    expect(description.typedSearchAttributes.get(FlowStatusSearchAttribute)).toBe('STANDBY');
+    expect(await description.staticSummary()).toBe('Take AfterShow offline');
+  });
+
+  it('takes a moto flow that is already STANDBY offline at once, without a StopFlow', async () => {
+    const flowArn = await createMotoFlow('NeverStarted');
+    const handle = await startTakeFlowOffline(env.client, { flowArn }, { taskQueue });
+    expect(await handle.result()).toMatchObject({ status: 'STANDBY', stoppedByWorkflow: false, polls: 1 });
+    expect(scheduledActivities(await historyOf(handle))).toEqual(['describeFlow']);
   });
 
   it('shuts the worker down cleanly on SIGTERM', async () => {

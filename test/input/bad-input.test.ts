@@ -1,13 +1,14 @@
 /**
  * Bad input through every entry point this package owns (the CLI has its own tests): workflow
- * input, the client helper and the activities. Each malformed input gets a clear,
+ * input, the client helpers (bring-up and take-offline) and the activities. Each malformed input gets a clear,
  * non-retryable failure that says what is wrong, and causes no MediaConnect call at all.
  */
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
-import { startBringFlowOnline } from '../../src/client';
+import { startBringFlowOnline, startTakeFlowOffline } from '../../src/client';
 import type { BringFlowOnlineInput, bringFlowOnline } from '../../src/workflows/bring-flow-online';
+import type { TakeFlowOfflineInput } from '../../src/workflows/take-flow-offline';
 import { BAD_FLOW_ARNS, GOOD_ARN } from '../support/bad-inputs';
 import { workflowFailure } from '../support/failures';
 import { historyOf, scheduledActivities } from '../support/history';
@@ -138,7 +139,13 @@ describe('bad workflow input', () => {
   });
 });
 
-describe('bad input to startBringFlowOnline', () => {
+/** A client helper of one flow, called with input of any shape. */
+type FlowHelper = (client: Client, input: BringFlowOnlineInput) => Promise<unknown>;
+
+describe.each<[string, FlowHelper]>([
+  ['startBringFlowOnline', startBringFlowOnline],
+  ['startTakeFlowOffline', (client, input) => startTakeFlowOffline(client, input as TakeFlowOfflineInput)],
+])('bad input to %s', (helper, startHelper) => {
   // A client whose connection would only be opened on first use, to an address nothing listens on,
   // and whose workflow.start is a spy that fails at once: any attempt to reach Temporal shows.
   const connection = Connection.lazy({ address: '127.0.0.1:1' });
@@ -148,7 +155,7 @@ describe('bad input to startBringFlowOnline', () => {
     () =>
       (start = jest
         .spyOn(client.workflow, 'start')
-        .mockImplementation(() => Promise.reject(new Error('startBringFlowOnline contacted Temporal')))),
+        .mockImplementation(() => Promise.reject(new Error(`${helper} contacted Temporal`)))),
   );
   afterEach(() => start.mockRestore());
   afterAll(() => connection.close());
@@ -156,7 +163,7 @@ describe('bad input to startBringFlowOnline', () => {
   it.each(BAD_FLOW_ARNS.map((bad) => [bad.label, bad] as const))(
     'refuses flowArn %s before contacting Temporal',
     async (_label, bad) => {
-      const thrown = await startBringFlowOnline(client, { flowArn: bad.value as string }).catch(
+      const thrown = await startHelper(client, { flowArn: bad.value as string }).catch(
         (err: { type?: string; message: string }) => err,
       );
       expect(thrown).toMatchObject({ type: 'InvalidFlowArn' });
@@ -170,7 +177,7 @@ describe('bad input to startBringFlowOnline', () => {
     ['a bare ARN string', GOOD_ARN, 'InvalidInput', 'expects'],
     ['an empty object', {}, 'InvalidFlowArn', 'must be a string, got undefined'],
   ])('refuses %s as input before contacting Temporal', async (_label, input, type, says) => {
-    const thrown = await startBringFlowOnline(client, input as BringFlowOnlineInput).catch(
+    const thrown = await startHelper(client, input as BringFlowOnlineInput).catch(
       (err: { type?: string; message: string }) => err,
     );
     expect(thrown).toMatchObject({ type });
@@ -186,7 +193,7 @@ describe('bad input to startBringFlowOnline', () => {
       (bad) => [bad.label, bad] as const,
     ),
   )('refuses %s with InvalidInput before contacting Temporal', async (_label, { input, type, says }) => {
-    const thrown = await startBringFlowOnline(client, input as BringFlowOnlineInput).catch(
+    const thrown = await startHelper(client, input as BringFlowOnlineInput).catch(
       (err: { type?: string; message: string }) => err,
     );
     expect(thrown).toMatchObject({ type });

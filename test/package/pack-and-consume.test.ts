@@ -110,6 +110,8 @@ describe('the packed tarball', () => {
       'lib/workflows/index.d.ts',
       'lib/activities/index.d.ts',
       'lib/testing/index.d.ts',
+      'lib/events/lambda.js',
+      'lib/events/lambda.d.ts',
       'lib/cli/main.js',
       'lib/worker.js',
       'src/index.ts',
@@ -174,7 +176,7 @@ describe('a consumer project', () => {
     240_000,
   );
 
-  it('loads neither @temporalio/worker nor the MediaConnect client through temporal-mediaconnect/client, and not the worker through the root', async () => {
+  it('loads neither @temporalio/worker nor the MediaConnect client through temporal-mediaconnect/client or /lambda, and not the worker through the root', async () => {
     const client = JSON.parse(await node(['loads.js', 'temporal-mediaconnect/client'])) as string[];
     expect(client).toContain('@temporalio/client');
     // ARN checks read the AWS SDK's partition table (@aws-sdk/util-endpoints); nothing else of the SDK.
@@ -187,6 +189,10 @@ describe('a consumer project', () => {
       '@aws-sdk/client-mediaconnect',
     ];
     expect(client.filter((name) => unwanted.includes(name))).toEqual([]);
+    // The Lambda forwarder: the Temporal client and its connection settings, no workflow code, no MediaConnect client.
+    const lambda = JSON.parse(await node(['loads.js', 'temporal-mediaconnect/lambda'])) as string[];
+    expect(lambda).toContain('@temporalio/client');
+    expect(lambda.filter((name) => unwanted.includes(name) && name !== '@temporalio/envconfig')).toEqual([]);
     const root = JSON.parse(await node(['loads.js', 'temporal-mediaconnect'])) as string[];
     expect(root).toContain('@aws-sdk/client-mediaconnect');
     expect(root.filter((name) => name === '@temporalio/worker' || name === '@temporalio/core-bridge')).toEqual([]);

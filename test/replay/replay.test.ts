@@ -65,6 +65,7 @@ describe('recorded histories', () => {
         'fleet-cancelled',
         'request-budget-run1',
         'request-budget-run2',
+        'event-day',
       ]),
     );
   });

@@ -1,4 +1,4 @@
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 
 /**
  * The failure a workflow ended with, as a caller sees it: `WorkflowFailedError.cause`.
@@ -21,3 +21,21 @@ export async function workflowFailure(
   }
   throw new Error('expected the workflow to fail, but it completed');
 }
+
+/** What the client sees of a cancelled workflow: `WorkflowFailedError` whose cause is a `CancelledFailure`, and its status. */
+export async function cancelledOutcome(
+  handle: WorkflowHandle,
+): Promise<{ error: string; cause?: string; status?: string }> {
+  const error = await handle.result().then(
+    () => undefined,
+    (err: unknown) => err as Error,
+  );
+  return {
+    error: error?.name ?? 'none',
+    cause: (error as WorkflowFailedError | undefined)?.cause?.name,
+    status: (await handle.describe()).status.name,
+  };
+}
+
+/** {@link cancelledOutcome} of a workflow that ended CANCELLED. */
+export const CANCELLED = { error: WorkflowFailedError.name, cause: 'CancelledFailure', status: 'CANCELLED' };

@@ -7,7 +7,7 @@
  * after the cancellation.
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { createWorker } from '../../src/worker';
@@ -16,6 +16,7 @@ import type { BringFlowOnlineInput, bringFlowOnline } from '../../src/workflows/
 import type { bringFleetOnline } from '../../src/workflows/bring-fleet-online';
 import type { RequestBudgetLimits } from '../../src/common/request-budget-math';
 import { countEvents, historyOf, scheduledActivities } from '../support/history';
+import { cancelledOutcome, CANCELLED } from '../support/failures';
 import { startTestbed, type Testbed } from '../support/testbed';
 import { waitFor } from '../support/wait-for';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
@@ -86,21 +87,6 @@ async function activityRunning(handle: WorkflowHandle, activityType: string): Pr
     (a) => a.activityType?.name === activityType && a.state === PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
   );
 }
-
-/** What the client sees: `WorkflowFailedError` whose cause is a `CancelledFailure`. */
-async function cancelledOutcome(handle: WorkflowHandle): Promise<{ error: string; cause?: string; status?: string }> {
-  const error = await handle.result().then(
-    () => undefined,
-    (err: unknown) => err as Error,
-  );
-  return {
-    error: error?.name ?? 'none',
-    cause: (error as WorkflowFailedError | undefined)?.cause?.name,
-    status: (await handle.describe()).status.name,
-  };
-}
-
-const CANCELLED = { error: WorkflowFailedError.name, cause: 'CancelledFailure', status: 'CANCELLED' };
 
 describe('cancelling bringFlowOnline', () => {
   it('while its StartFlow waits for the request budget: CANCELLED, the activity cancelled, StartFlow never sent', async () => {

@@ -16,6 +16,7 @@ import {
 } from 'temporal-mediaconnect/activities';
 import { bringFlowOnline, progressQuery } from 'temporal-mediaconnect/workflows';
 import { MediaConnectSimulator } from 'temporal-mediaconnect/testing';
+import { createFlowStatusChangeHandler, handler, type FlowStatusChangeEvent } from 'temporal-mediaconnect/lambda';
 import packageJson from 'temporal-mediaconnect/package.json';
 
 export async function consumer(client: Client, flowArn: string): Promise<BringFlowOnlineResult> {
@@ -32,6 +33,18 @@ export async function consumer(client: Client, flowArn: string): Promise<BringFl
   const progress = await handle.query(progressQuery);
   const result: BringFlowOnlineResult = await worker.runUntil(handle.result());
   const version: string = packageJson.version;
-  void [status, id, activities, bringFlowOnline, progress, version];
+  const event: FlowStatusChangeEvent = {
+    version: '0',
+    id: 'e',
+    'detail-type': 'MediaConnect Flow Status Change',
+    source: 'aws.mediaconnect',
+    account: '111122223333',
+    time: '2026-11-27T05:00:00Z',
+    region,
+    resources: [flowArn],
+    detail: { previousStatus: 'STARTING', currentStatus: 'ACTIVE' },
+  };
+  const forwarded = await createFlowStatusChangeHandler({ env: {} })(event);
+  void [status, id, activities, bringFlowOnline, progress, version, handler, forwarded.outcome];
   return result;
 }
