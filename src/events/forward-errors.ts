@@ -1,8 +1,8 @@
 /**
  * What a failed lookup or signal means for the forwarder: "no such workflow" is an answer, not an
  * error; a namespace without the ARN search attribute skips that lookup; everything else (Temporal
- * unavailable, a timeout, a refused API key) is thrown, so that Lambda retries the event and, after
- * its retries, sends it to the dead-letter queue. Pure predicates over the error.
+ * unavailable, a timeout, a refused API key) is thrown, so that Lambda retries the event (after its
+ * retries, it goes to an on-failure destination if one is configured). Pure predicates over the error.
  */
 import { isGrpcServiceError } from '@temporalio/client';
 import { causeChain } from '../common/error-chain';

@@ -87,8 +87,8 @@ export interface FlowStatusChangeHandlerOptions {
  * Makes a Lambda handler that forwards each event with {@link forwardFlowStatusChange}. The
  * settings are read on the first event and the connection is opened once and reused; a failed
  * connection is retried on the next event. Malformed or unknown events resolve as `dropped`;
- * Temporal being unreachable rejects, so that Lambda retries the event (and, after its retries,
- * sends it to the dead-letter queue).
+ * Temporal being unreachable rejects, so that Lambda retries the event (after its retries, the event
+ * goes to an on-failure destination if you configured one; the workflows' timers cover it anyway).
  */
 export function createFlowStatusChangeHandler(options: FlowStatusChangeHandlerOptions = {}): FlowStatusChangeHandler {
   let ready: Promise<{ client: Client; forward: ForwardFlowStatusChangeOptions }> | undefined;

@@ -360,6 +360,15 @@ describe('eventDay', () => {
     const firstRun = bed.env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId);
     const firstHistory = await historyOf(firstRun);
     expect(firstHistory.at(-1)?.eventType).toBe(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
+    // Every run's history is bounded by readsPerRun, however long the event: walk the runs.
+    const runLengths: number[] = [];
+    for (let runId: string | undefined = handle.firstExecutionRunId; runId;) {
+      const events = await historyOf(bed.env.client.workflow.getHandle(handle.workflowId, runId));
+      runLengths.push(events.length);
+      runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+    }
+    expect(runLengths).toHaveLength(report.runs);
+    for (const length of runLengths) expect(length).toBeLessThan(150); // 4 reads of ~11 events, the bring-up, the end
     expect(report).toMatchObject({ phase: 'ENDED', ready: true, incidents: 1, signals: { taken: 1, ignored: 0 } });
     expect(report.flows[1].incidents).toEqual([{ at: incidentAt, status: 'ERROR' }]);
     expect(report.flows[0].activeAt).toBeDefined();
