@@ -12,6 +12,7 @@
 import { MediaConnectClient, StartFlowCommand, waitUntilFlowActive } from '@aws-sdk/client-mediaconnect';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
 import { randomUUID } from 'node:crypto';
 import { startBringFleetOnline, startBringFlowOnline } from '../src/client';
 import { MediaConnectSimulator } from '../src/testing';
@@ -33,6 +34,8 @@ export interface FleetRow {
   byOperation: Record<string, number>;
   /** When the last accepted StartFlow arrived, ms after the contender began: the budget's pace. */
   startsDoneMs: number;
+  /** Other calls that reached MediaConnect before the last StartFlow, by operation: what delayed the starts. */
+  callsBeforeStartsDone: Record<string, number>;
   peakCallsPerSecond: number;
   firstSecondCalls: number;
   cpuMs: number;
@@ -45,6 +48,8 @@ export interface FleetRow {
   fleetHistory?: { events: number; bytes: number };
   /** The largest bring-up's history, bytes. */
   largestBringUpBytes?: number;
+  /** Where the fleet's time went, read from its history (reads, workflow task waits, child completions). */
+  fleetTimeline?: string;
   note?: string;
 }
 
@@ -132,8 +137,27 @@ async function measure(
   const rates = callRates(sim.calls(), startedAt);
   const starts = sim.calls({ operation: 'StartFlow' }).filter((c) => c.httpStatus === 202);
   const startsDoneMs = starts.length ? Math.max(...starts.map((c) => c.at)) - startedAt : NaN;
+  const startsPer10s = new Map<number, number>();
+  for (const c of starts) {
+    const bucket = Math.floor((c.at - startedAt) / 10_000) * 10;
+    startsPer10s.set(bucket, (startsPer10s.get(bucket) ?? 0) + 1);
+  }
+  const firstStartMs = starts.length ? Math.min(...starts.map((c) => c.at)) - startedAt : NaN;
+  const startsTimeline = `first StartFlow at ${(firstStartMs / 1000).toFixed(1)} s; StartFlows per 10 s: ${[
+    ...startsPer10s,
+  ]
+    .sort(([a], [b]) => a - b)
+    .map(([t, n]) => `${t}s:${n}`)
+    .join(' ')}`;
+  const callsBeforeStartsDone: Record<string, number> = {};
+  for (const call of sim.calls())
+    if (call.operation !== 'StartFlow' && call.at - startedAt <= startsDoneMs)
+      callsBeforeStartsDone[call.operation] = (callsBeforeStartsDone[call.operation] ?? 0) + 1;
   await sim.stop();
   const temporalCost = withWorker ? await costOf(ctx, outcome, budgetId) : {};
+  const fleetTimeline = outcome.fleetId
+    ? `${startsTimeline}\n${await timelineOf(ctx.client, outcome.fleetId, startedAt)}`
+    : undefined;
   return {
     contender,
     flows,
@@ -145,11 +169,13 @@ async function measure(
     throttled: stats.throttled,
     byOperation: stats.byOperation,
     startsDoneMs,
+    callsBeforeStartsDone,
     peakCallsPerSecond: rates.peakPerSecond,
     firstSecondCalls: rates.firstSecond,
     ...resources,
     otherFlows,
     ...temporalCost,
+    fleetTimeline,
     note: outcome.note,
   };
 }
@@ -169,6 +195,49 @@ async function costOf(
     fleetHistory: fleet && { events: fleet.events, bytes: fleet.bytes },
     largestBringUpBytes: bringUps.largestHistoryBytes,
   };
+}
+
+/**
+ * The fleet's timeline from its history, seconds after the contender began: each read (scheduled,
+ * started, completed), the workflow tasks' waits for a worker, and the bring-ups completed per 10 s.
+ */
+async function timelineOf(client: Client, fleetId: string, startedAt: number): Promise<string> {
+  const events = (await client.workflow.getHandle(fleetId).fetchHistory()).events ?? [];
+  const at = (e: temporal.api.history.v1.IHistoryEvent) =>
+    (Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6) - startedAt) / 1000;
+  const byId = new Map(events.map((e) => [String(e.eventId), e]));
+  const reads = events
+    .filter((e) => e.activityTaskCompletedEventAttributes)
+    .map((e) => {
+      const { scheduledEventId, startedEventId } = e.activityTaskCompletedEventAttributes ?? {};
+      const scheduled = byId.get(String(scheduledEventId));
+      const started = byId.get(String(startedEventId));
+      return scheduled && started ? `${at(scheduled).toFixed(1)}/${at(started).toFixed(1)}/${at(e).toFixed(1)}` : '?';
+    });
+  const taskWaits = events
+    .filter((e) => e.workflowTaskStartedEventAttributes)
+    .map((e) => at(e) - at(byId.get(String(Number(e.eventId) - 1)) ?? e));
+  const taskRuns = events
+    .filter((e) => e.workflowTaskCompletedEventAttributes)
+    .map((e) => at(e) - at(byId.get(String(e.workflowTaskCompletedEventAttributes?.startedEventId)) ?? e));
+  const completions = new Map<number, number>();
+  for (const e of events)
+    if (e.childWorkflowExecutionCompletedEventAttributes) {
+      const bucket = Math.floor(at(e) / 10) * 10;
+      completions.set(bucket, (completions.get(bucket) ?? 0) + 1);
+    }
+  const worst = (xs: number[]) =>
+    [...xs]
+      .sort((a, b) => b - a)
+      .slice(0, 5)
+      .map((x) => x.toFixed(1))
+      .join(', ');
+  return [
+    `reads scheduled/started/completed (s): ${reads.join('; ')}`,
+    `workflow tasks: ${taskWaits.length}, longest waits for a worker (s): ${worst(taskWaits)}; longest runs (s): ${worst(taskRuns)}`,
+    `bring-ups completed per 10 s: ${[...completions].map(([t, n]) => `${t}s:${n}`).join(' ')}`,
+    `fleet closed at ${at(events[events.length - 1]).toFixed(1)} s`,
+  ].join('\n');
 }
 
 const fleetWorkflow =

@@ -327,7 +327,13 @@ async function main(): Promise<void> {
         BIG_ACCOUNT,
         capMs(BIG_FLEET),
       );
-      console.log(`${fleetTable(rows)}\n\n${costTable(rows)}\n\n(${load()})\n`);
+      const before = (r: FleetRow) =>
+        Object.entries(r.callsBeforeStartsDone)
+          .map(([operation, n]) => `${n} ${operation}`)
+          .join(', ') || 'none';
+      const sizes = rows.map((r) => `other calls before the last StartFlow: ${before(r)}`).join('; ');
+      console.log(`${fleetTable(rows)}\n\n${costTable(rows)}\n\n(${sizes}; ${load()})\n`);
+      for (const row of rows) if (row.fleetTimeline) console.log(`Fleet timeline:\n${row.fleetTimeline}\n`);
     }
     // 5. The EventBridge fast path.
     if (EVENT_RUNS > 0 && EVENT_D > 0) {

@@ -55,6 +55,12 @@ const HEARTBEAT_EVERY_MS = 1_000;
 const RESERVE_TIMEOUT_MS = 10_000;
 /** Tokens one call may forfeit (its send came after the token's deadline) before the attempt fails and is retried. */
 const MAX_FORFEITS = 3;
+/**
+ * The budget workflow's task queue priority: the first. Every MediaConnect call waits on one of its
+ * updates, so its workflow tasks must not wait behind the hundreds of bring-up tasks a fleet queues
+ * (a burst of ACTIVE flows completes that many bring-ups at once).
+ */
+const BUDGET_PRIORITY_KEY = 1;
 /** AWS region names: lowercase letters, digits and dashes (`us-east-1`, `eusc-de-east-1`, `us-iso-east-1`). */
 const REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 
@@ -174,6 +180,7 @@ class TemporalRequestBudget implements RequestBudget {
           taskQueue,
           args: [{ limits }],
           workflowIdConflictPolicy: 'USE_EXISTING',
+          priority: { priorityKey: BUDGET_PRIORITY_KEY },
           staticSummary: `MediaConnect request budget: ${limits.requestsPerSecond}/s, burst ${limits.burst}`,
         }),
       }),

@@ -29,7 +29,14 @@ import {
 } from '../common/search-attributes';
 import { bringFlowOnline, type BringFlowOnlineInput } from './bring-flow-online';
 import { coveredByRead, eventReadAtMs, readSignalled, takeEvents } from './fleet-events';
-import { BUSY_READ_MS, readAndForward, readStatuses, startsPendingReadIntervalMs, stillWaiting } from './fleet-reads';
+import {
+  BUSY_READ_MS,
+  readAndForward,
+  readStatuses,
+  startsDoneEstimateMs,
+  startsPendingReadIntervalMs,
+  stillWaiting,
+} from './fleet-reads';
 import {
   cancelledResult,
   failedResult,
@@ -117,13 +124,21 @@ function newFleet(options: CheckedBringFleetOnlineInput): Fleet {
 const FLEET_TAKES_EVENTS = 'fleet-takes-events';
 
 /**
+ * Patch: while starts go out, the fleet reads no later than when they should be done. A fleet that
+ * began on an earlier version keeps its read schedule when its history is replayed.
+ */
+const READS_PACED_TO_STARTS = 'fleet-reads-paced-to-starts';
+
+/**
  * The fleet's loop: a first read (the snapshot every bring-up starts from), then bring-ups
  * launched as slots free up, and reads at their pace, until every flow has its result.
  * @throws ApplicationFailure `FleetFailed` (failFast) or `FleetPollLimit`.
  */
 async function watch(fleet: Fleet): Promise<void> {
+  const pacedToStarts = patched(READS_PACED_TO_STARTS);
   // If MediaConnect cannot be read for 10 minutes the fleet fails here, before it has started anything.
   await readStatuses(fleet, stillWaiting(fleet));
+  startsDoneEstimateMs(fleet); // the pace's starting point
   let nextReadAtMs = Date.now() + startsPendingReadIntervalMs(fleet);
   for (;;) {
     if (fleet.options.failFast && fleet.firstFailure) throw await failFast(fleet, fleet.firstFailure);
@@ -137,9 +152,14 @@ async function watch(fleet: Fleet): Promise<void> {
       coveredByRead(fleet.events, stillWaiting(fleet));
       await readAndForward(fleet);
       const budgetBusy = Date.now() - readStartedAtMs > BUSY_READ_MS;
+      const startsDoneAtMs = pacedToStarts ? (startsDoneEstimateMs(fleet) ?? Infinity) : Infinity;
       nextReadAtMs =
-        readStartedAtMs +
-        (startsPending && budgetBusy ? startsPendingReadIntervalMs(fleet) : fleet.options.pollIntervalMs);
+        startsPending && budgetBusy
+          ? Math.max(
+              readStartedAtMs + fleet.options.pollIntervalMs,
+              Math.min(readStartedAtMs + startsPendingReadIntervalMs(fleet), startsDoneAtMs),
+            )
+          : readStartedAtMs + fleet.options.pollIntervalMs;
       if (fleet.reads - (fleet.events?.reads ?? 0) > MAX_FLEET_POLLS + 100) throw pollLimitFailure(fleet);
       continue;
     }
@@ -176,7 +196,7 @@ function launch(fleet: Fleet, entry: FleetFlow): void {
     // Watched by the fleet's reads: the child's own timer is only a fallback. A flow that
     // MediaConnect did not report is left to the child's own polling.
     ...(known !== undefined && { knownStatus: known, pollInterval: fleet.options.childPollIntervalMs }),
-    ...(fleet.events && { eventsToParent: true }),
+    ...(fleet.events && known !== undefined && { eventsToParent: true }),
   };
   entry.childKnows = known;
   entry.scope = new CancellationScope();

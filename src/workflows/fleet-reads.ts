@@ -3,7 +3,7 @@
  * are still being issued, one `readFlowStatuses` activity per region, and the status changes it
  * forwards to the bring-ups.
  */
-import { isCancellation, log, proxyActivities } from '@temporalio/workflow';
+import { isCancellation, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { MediaConnectActivities } from '../activities/mediaconnect-activities';
 import type { FlowArnParts } from '../common/arn';
 import { STARTS_PENDING_POLL_INTERVAL_MS } from '../common/bring-fleet-online-input';
@@ -23,6 +23,21 @@ const FORWARDED: ReadonlySet<FlowStatus> = new Set([
 ]);
 /** A read that takes longer than this waited for its turn in the request budget: the starts are still using it. */
 export const BUSY_READ_MS = 5_000;
+/** Temporal's default priority key, for a fleet started without one (keys go from 1, first, to 5). */
+const DEFAULT_PRIORITY_KEY = 3;
+
+/**
+ * The task queue priority of the fleet's reads: one step ahead of the fleet's own (and so of its
+ * bring-ups', which inherit it). A fleet schedules its StartFlow activities all at once, far more
+ * than a worker runs at a time (100 by default), so they wait in the task queue; a read scheduled
+ * at the fleet's own priority would wait behind every one of them (144 s in the big-account
+ * benchmark), and the bring-ups would fall back to their own checks meanwhile. At a higher
+ * priority it goes to the next free activity slot, then waits for its tokens in the request
+ * budget like any call.
+ */
+export function readPriorityKey(): number {
+  return Math.max(1, (workflowInfo().priority?.priorityKey || DEFAULT_PRIORITY_KEY) - 1);
+}
 
 /**
  * Time between reads while StartFlows are still being issued and the budget is busy: {@link STARTS_PENDING_POLL_INTERVAL_MS}
@@ -38,6 +53,23 @@ export function startsPendingReadIntervalMs(fleet: Fleet): number {
     0,
   );
   return Math.max(fleet.options.startsPendingPollMs, calls * STARTS_PENDING_POLL_INTERVAL_MS);
+}
+
+/**
+ * After a read: when the flows still waiting for their StartFlow should all have started, at the
+ * pace the reads have seen flows start since the previous read; undefined while no pace is known.
+ * The fleet reads then at the latest, so that its last long pause while the starts go out does
+ * not outlast them: otherwise a read scheduled just before the last starts would hold the whole
+ * fleet's news back for up to a minute more.
+ */
+export function startsDoneEstimateMs(fleet: Fleet): number | undefined {
+  const now = Date.now();
+  const started = fleet.flows.filter((entry) => entry.result || entry.startSeen).length;
+  const previous = fleet.startsSeen;
+  fleet.startsSeen = { atMs: now, started };
+  if (!previous || started <= previous.started) return undefined;
+  const msPerStart = (now - previous.atMs) / (started - previous.started);
+  return now + (fleet.flows.length - started) * msPerStart;
 }
 
 /** Flows whose result is still open and that MediaConnect reports: what a read asks about. */
@@ -116,6 +148,7 @@ async function readRegion(reads: FleetReads, region: string, group: ReadFlow[]):
     ...BUDGETED_ACTIVITY_OPTIONS,
     // A read waits its turn in the request budget, behind the StartFlows already reserved.
     scheduleToCloseTimeout: '10m',
+    priority: { priorityKey: readPriorityKey() },
     summary: `${operation}: ${group.length} flows in ${region}`,
   });
   const accountFlows = reads.accountFlows.get(region);

@@ -36,7 +36,8 @@ export interface BringFleetOnlineInput {
    * Time between two status reads once every StartFlow has been issued. While starts are still
    * being issued the fleet reads only every `STARTS_PENDING_POLL_INTERVAL_MS` (10 s) per call a
    * read costs (60 s for 6 ListFlows pages), so that its reads do not eat the request budget the
-   * starts need.
+   * starts need, and no later than when its remaining starts should be done at the pace its reads
+   * have seen.
    * @default '2s'
    */
   pollInterval?: Duration;
@@ -139,6 +140,8 @@ export interface Fleet {
   readCalls: Record<FlowStatusReadOperation, number>;
   /** The flows' EventBridge changes the bring-ups handed over (fleets begun before this existed have none). */
   events?: FleetEvents;
+  /** How many flows the last read had seen started (or ended), and when: the pace of the starts. */
+  startsSeen?: { atMs: number; started: number };
   firstFailure?: FleetFlowResult;
   /** A bring-up settled since the watch loop last waited: a slot is free, or failFast must act. */
   settled: boolean;

@@ -201,6 +201,9 @@ describe('the MediaConnect request budget', () => {
     const progress = await budget(`${budgetId}:${sim.region}`).query(requestBudgetQuery);
     expect(progress.granted).toBeGreaterThanOrEqual(stats.total);
     expect(progress.throttled).toBe(stats.throttled); // every 429 reached the budget
+    // Started by the worker's first reservation, at the first task queue priority: every call waits on its updates.
+    const events = (await budget(`${budgetId}:${sim.region}`).fetchHistory()).events ?? [];
+    expect(events[0]?.workflowExecutionStartedEventAttributes?.priority?.priorityKey).toBe(1);
   });
 
   it('keeps workers on two task queues that name one budget under the quota together; with a budget each they draw 429s', async () => {
