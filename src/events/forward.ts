@@ -2,7 +2,7 @@
  * The EventBridge fast path: a MediaConnect "Flow Status Change" event becomes a
  * `flowStatusChanged` signal to every running workflow waiting on that flow.
  */
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { LogMetadata } from '@temporalio/common';
 import { bringFlowOnlineWorkflowId, takeFlowOfflineWorkflowId } from '../client';
 import { FlowArnSearchAttribute } from '../common/search-attributes';
@@ -82,8 +82,10 @@ export const WORKFLOW_TYPE_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,199}$/;
  * It signals, each workflow id once:
  * 1. the flow's deterministic ids (`workflowIds`: its bring-up and its take-offline), whatever the
  *    namespace declares;
- * 2. `ExecutionStatus = 'Running' AND MediaConnectFlowArn = '<arn>'` (fleet children and bring-ups
- *    started with search attributes), unless `searchAttribute` is false or the namespace lacks it;
+ * 2. `ExecutionStatus = 'Running' AND MediaConnectFlowArn = '<arn>'` (bring-ups started with search
+ *    attributes), unless `searchAttribute` is false or the namespace lacks it; a fleet's bring-up (id
+ *    `<fleet id>/<name>-<flow id>`, its parent the fleet) through its fleet, which confirms the changes
+ *    of many flows with one read and signals the bring-ups confirmed changes;
  * 3. `ExecutionStatus = 'Running' AND WorkflowType IN (<watcherWorkflowTypes>)`.
  * Visibility lags: a workflow started a moment before the event may be missed by 2 and 3; its
  * timer loop then sees the change at its next status check.
@@ -186,7 +188,7 @@ async function findRunning(
     // The ARN passed flowArnProblem: letters, digits, ":", ".", "_" and "-" only, nothing to escape.
     const query = `ExecutionStatus = 'Running' AND ${FlowArnSearchAttribute.name} = '${flowArn}'`;
     lookups.push(
-      list(client, query, settings).catch((err: unknown) => {
+      list(client, query, settings, fleetOfBringUp(flowArn)).catch((err: unknown) => {
         if (!isUndeclaredSearchAttribute(err, FlowArnSearchAttribute.name)) throw err;
         skipped.push(`the namespace does not declare the ${FlowArnSearchAttribute.name} search attribute`);
         return [];
@@ -200,7 +202,25 @@ async function findRunning(
   return (await Promise.all(lookups)).flat();
 }
 
-async function list(client: Client, query: string, settings: ForwarderSettings): Promise<string[]> {
+/**
+ * A fleet's bring-up of `flowArn` (id `<fleet id>/<name>-<flow id>`, started by its fleet) is reached
+ * through its fleet: the fleet confirms the changes of many flows with one read and signals each
+ * bring-up a confirmed change. Returns the fleet's id for a fleet bring-up, else the workflow's own.
+ */
+function fleetOfBringUp(flowArn: string): (execution: WorkflowExecutionInfo) => string {
+  const [, , , , , , flowId, name] = flowArn.split(':');
+  return ({ workflowId, parentExecution }) =>
+    parentExecution?.workflowId && workflowId === `${parentExecution.workflowId}/${name}-${flowId}`
+      ? parentExecution.workflowId
+      : workflowId;
+}
+
+async function list(
+  client: Client,
+  query: string,
+  settings: ForwarderSettings,
+  target: (execution: WorkflowExecutionInfo) => string = (execution) => execution.workflowId,
+): Promise<string[]> {
   const ids: string[] = [];
   for await (const execution of client.workflow.list({ query, pageSize: settings.maxLookupResults })) {
     if (ids.length === settings.maxLookupResults) {
@@ -210,7 +230,7 @@ async function list(client: Client, query: string, settings: ForwarderSettings):
       });
       break;
     }
-    ids.push(execution.workflowId);
+    ids.push(target(execution));
   }
   return ids;
 }

@@ -71,8 +71,11 @@ export { BRING_FLEET_ONLINE_DEFAULTS, MAX_FLEET_POLLS, MAX_FLEET_SIZE, STARTS_PE
  * the fleet's flows whose status changed: the fleet's history grows with the fleet, not with the
  * account. Each change goes to the flow's bring-up as a confirmed `flowStatusChanged` signal, so a
  * STARTING flow costs no call of its own; only a flow in ERROR costs a DescribeFlow, for its error
- * messages. Every call spends the account's request budget (the `mediaConnectRequestBudget`
- * workflow the worker's activities ask), shared by every workflow and worker that names it.
+ * messages. With EventBridge events forwarded, each bring-up hands its flow's unconfirmed changes to
+ * the fleet (see `fleet-events.ts`), which confirms those arriving together with one read of just those
+ * flows and forwards what it read the same way; the timed reads stay the guarantee. Every call
+ * spends the account's request budget (the `mediaConnectRequestBudget` workflow the worker's
+ * activities ask), shared by every workflow and worker that names it.
  *
  * Returns one result per flow (ACTIVE, FAILED with the failure's type and message, or
  * CANCELLED) and never fails because a flow failed, unless `failFast` is set. Cancelling the

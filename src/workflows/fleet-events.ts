@@ -7,7 +7,8 @@
  */
 import { isCancellation, log, setHandler } from '@temporalio/workflow';
 import { flowStatusChangedSignal, type FlowStatusChange } from './bring-flow-online';
-import { forwardStatuses, readStatuses } from './fleet-reads';
+import type { FlowStatus } from '../common/flow-status';
+import { FORWARDED, forwardStatuses, readStatuses } from './fleet-reads';
 import type { Fleet, FleetFlow } from './fleet-state';
 
 /**
@@ -16,7 +17,7 @@ import type { Fleet, FleetFlow } from './fleet-state';
  * second); reads at most 4 times a second leave the budget room for everything else, while an
  * event waits at most this long for its read.
  */
-export const EVENT_READ_GAP_MS = 250;
+export const EVENT_READ_GAP_MS = 100;
 
 /**
  * At most this many event reads per fleet (as many as it may have flows). Past it the fleet ignores
@@ -34,13 +35,21 @@ export interface FleetEvents {
   reads: number;
 }
 
-/** Makes the fleet take its bring-ups' unconfirmed changes: changes for flows not its own, or already settled, are dropped. */
+/**
+ * Makes the fleet take its flows' unconfirmed changes (from the forwarder, or handed over by a
+ * bring-up): changes for flows not its own or already settled, and statuses that change nothing for
+ * a bring-up (STARTING, UPDATING, the status it was last told) are dropped.
+ */
 export function takeEvents(fleet: Fleet): FleetEvents {
   const events: FleetEvents = { pending: new Set(), lastReadAtMs: 0, reads: 0 };
   const byArn = new Map(fleet.flows.map((entry) => [entry.flow.arn, entry]));
   setHandler(flowStatusChangedSignal, (change: FlowStatusChange = {}) => {
     const entry = change.flowArn === undefined ? undefined : byArn.get(change.flowArn);
     if (entry === undefined || entry.result || entry.unlisted || events.reads >= MAX_FLEET_EVENT_READS) return;
+    // Only a status a bring-up decides on (not STARTING), and not one it was told since its start, is worth a read.
+    const status = change.currentStatus;
+    if (status !== undefined && !FORWARDED.has(status as FlowStatus)) return;
+    if (status !== undefined && status === entry.childKnows && entry.startSeen) return;
     events.pending.add(entry);
   });
   return events;

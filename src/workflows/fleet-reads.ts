@@ -14,7 +14,7 @@ import { flowStatusChangedSignal } from './bring-flow-online';
 import { showProgress, type Fleet, type FleetFlow } from './fleet-state';
 
 /** Statuses worth forwarding to a bring-up: the ones it decides on. STARTING and UPDATING change nothing for it. */
-const FORWARDED: ReadonlySet<FlowStatus> = new Set([
+export const FORWARDED: ReadonlySet<FlowStatus> = new Set([
   FlowStatus.ACTIVE,
   FlowStatus.ERROR,
   FlowStatus.STANDBY,
