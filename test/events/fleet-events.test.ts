@@ -17,15 +17,30 @@ import { waitFor } from '../support/wait-for';
 const taskQueue = 'fleet-events-test';
 const bed = useTestbed({ server: 'dev', taskQueue, resetSimulatorBeforeEach: true });
 const silent = { info: () => undefined, warn: () => undefined };
+/** Forwards still under way: each test waits for its own before the next (and the server's shutdown). */
+const inFlight: Promise<unknown>[] = [];
+afterEach(async () => {
+  bed.sim.emitStatusEvents(undefined);
+  await Promise.allSettled(inFlight.splice(0));
+});
 
 function forwardEvents(events: Partial<FlowStatusEventOptions> = {}, options: ForwardFlowStatusChangeOptions = {}) {
   const forwarded: { flowArn: string; status?: string; signalled: string[] }[] = [];
   bed.sim.emitStatusEvents({
     ...events,
-    target: async (event) => {
-      const result = await forwardFlowStatusChange(bed.env.client, event, { logger: silent, ...options });
-      if (result.outcome === 'forwarded')
-        forwarded.push({ flowArn: result.flowArn, status: result.change.currentStatus, signalled: result.signalled });
+    target: (event) => {
+      const forwarding = forwardFlowStatusChange(bed.env.client, event, { logger: silent, ...options }).then(
+        (result) => {
+          if (result.outcome === 'forwarded')
+            forwarded.push({
+              flowArn: result.flowArn,
+              status: result.change.currentStatus,
+              signalled: result.signalled,
+            });
+        },
+      );
+      inFlight.push(forwarding);
+      return forwarding;
     },
   });
   return forwarded;
@@ -72,7 +87,7 @@ const readsOf = async (fleet: WorkflowHandle) =>
 
 describe('a fleet confirms its flows’ EventBridge changes with its own reads', () => {
   it('flows turning ACTIVE together: fewer status calls than flows, every bring-up ACTIVE without a check of its own', async () => {
-    forwardEvents();
+    const forwarded = forwardEvents();
     const names = Array.from({ length: 8 }, (_, i) => `Together${i + 1}`);
     const { fleet, flowArns, childIds } = await startFleet(names);
     // The first read that confirms a change is held back 3 s: the changes arriving meanwhile share the next read.
@@ -89,6 +104,10 @@ describe('a fleet confirms its flows’ EventBridge changes with its own reads',
     expect(statusCallsSince(switchedAtMs)).toBeGreaterThanOrEqual(1);
     // No bring-up read its own flow: each handed its change to the fleet and ended on the fleet's confirmed signal.
     expect(await childChecks(childIds)).toEqual(childIds.map(() => 0));
+    // The forwarder found each bring-up by its search attribute and signalled its fleet instead.
+    const active = forwarded.filter((f) => f.status === 'ACTIVE');
+    expect(active).toHaveLength(flowArns.length);
+    for (const f of active) expect(f.signalled).toEqual([fleet.workflowId]);
     expect(countEvents(await historyOf(fleet), 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED')).toBeGreaterThanOrEqual(1);
   });
 
@@ -127,5 +146,19 @@ describe('a fleet confirms its flows’ EventBridge changes with its own reads',
     expect(countEvents(history, 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED')).toBeGreaterThanOrEqual(3);
     // One read confirmed its own flow's change; the others' signals caused none.
     expect((await readsOf(fleet)) - readsBefore).toBe(1);
+  });
+
+  it('a bring-up signalled an unconfirmed change hands it to its fleet, which confirms it: no check of its own', async () => {
+    const { fleet, flowArns, childIds } = await startFleet(['HandedOver']);
+    bed.sim.updateFlow(flowArns[0], { status: 'ACTIVE' });
+    const child = bed.env.client.workflow.getHandle(childIds[0]);
+    await child.signal(flowStatusChangedSignal, { currentStatus: 'ACTIVE', previousStatus: 'STARTING' });
+
+    expect(await child.result()).toMatchObject({ status: 'ACTIVE', polls: 0 });
+    expect(await fleet.result()).toMatchObject({ active: 1 });
+    const history = await historyOf(child);
+    expect(countEvents(history, 'EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED')).toBe(1);
+    expect(countEvents(history, 'EVENT_TYPE_TIMER_FIRED')).toBe(0);
+    expect(await childChecks(childIds)).toEqual([0]);
   });
 });

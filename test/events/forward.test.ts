@@ -166,7 +166,7 @@ describe('events that are lost, late, duplicated or out of order', () => {
 });
 
 describe('forwardFlowStatusChange to fleet children and watchers', () => {
-  it('finds a fleet child by the MediaConnectFlowArn search attribute and ends it on the event', async () => {
+  it('finds a fleet child by the MediaConnectFlowArn search attribute, signals its fleet, and the child ends on the event', async () => {
     const results = forwardEvents();
     const flowArns = ['Cam1', 'Cam2'].map((name) => bed.sim.createFlow({ name, startingDuration: 600_000 }));
     const fleet = await startBringFleetOnline(
@@ -193,8 +193,9 @@ describe('forwardFlowStatusChange to fleet children and watchers', () => {
       const forwarded = results.find(
         (r) => r.outcome === 'forwarded' && r.flowArn === flowArns[i] && r.change.currentStatus === 'ACTIVE',
       );
+      // Reached through its fleet (its parent), which confirms and signals the bring-up a confirmed change.
       expect(forwarded).toMatchObject({
-        signalled: [childId],
+        signalled: [fleet.workflowId],
         notRunning: [bringFlowOnlineWorkflowId(flowArns[i]), takeFlowOfflineWorkflowId(flowArns[i])].sort(),
       });
     }
