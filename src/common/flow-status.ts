@@ -31,3 +31,16 @@ const startedStatuses = new Set<string>([FlowStatus.STARTING, FlowStatus.ACTIVE,
 export function isStartedStatus(status: string | undefined): boolean {
   return status !== undefined && startedStatuses.has(status);
 }
+
+/**
+ * Statuses a bring-up decides on (ACTIVE, or one that means it will not become ACTIVE). STARTING and
+ * UPDATING change nothing for it: a fleet does not forward them to its bring-ups, and the
+ * EventBridge forwarder does not pass them to a fleet.
+ */
+export const BRING_UP_DECISIVE_STATUSES: ReadonlySet<FlowStatus> = new Set([
+  FlowStatus.ACTIVE,
+  FlowStatus.ERROR,
+  FlowStatus.STANDBY,
+  FlowStatus.STOPPING,
+  FlowStatus.DELETING,
+]);

@@ -5,6 +5,7 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { LogMetadata } from '@temporalio/common';
 import { bringFlowOnlineWorkflowId, takeFlowOfflineWorkflowId } from '../client';
+import { BRING_UP_DECISIVE_STATUSES, type FlowStatus } from '../common/flow-status';
 import { FlowArnSearchAttribute } from '../common/search-attributes';
 import type { FlowStatusChange } from '../workflows/bring-flow-online';
 import { checkFlowStatusEvent } from './flow-status-event';
@@ -127,7 +128,7 @@ export async function forwardFlowStatusChange(
   // The deterministic ids need no lookup: they are signalled while the lookups run (and when they fail).
   const direct = new Set(settings.workflowIds(flowArn));
   const signalledDirectly = Promise.all([...direct].map(signal));
-  const found = await findRunning(client, flowArn, settings, skipped).catch((err: unknown) => {
+  const found = await findRunning(client, flowArn, change.currentStatus, settings, skipped).catch((err: unknown) => {
     failures.push(err);
     return [];
   });
@@ -180,6 +181,7 @@ function checkOptions(options: ForwardFlowStatusChangeOptions): ForwarderSetting
 async function findRunning(
   client: Client,
   flowArn: string,
+  currentStatus: string | undefined,
   settings: ForwarderSettings,
   skipped: string[],
 ): Promise<string[]> {
@@ -188,7 +190,7 @@ async function findRunning(
     // The ARN passed flowArnProblem: letters, digits, ":", ".", "_" and "-" only, nothing to escape.
     const query = `ExecutionStatus = 'Running' AND ${FlowArnSearchAttribute.name} = '${flowArn}'`;
     lookups.push(
-      list(client, query, settings, fleetOfBringUp(flowArn)).catch((err: unknown) => {
+      list(client, query, settings, fleetOfBringUp(flowArn, currentStatus)).catch((err: unknown) => {
         if (!isUndeclaredSearchAttribute(err, FlowArnSearchAttribute.name)) throw err;
         skipped.push(`the namespace does not declare the ${FlowArnSearchAttribute.name} search attribute`);
         return [];
@@ -205,21 +207,28 @@ async function findRunning(
 /**
  * A fleet's bring-up of `flowArn` (id `<fleet id>/<name>-<flow id>`, started by its fleet) is reached
  * through its fleet: the fleet confirms the changes of many flows with one read and signals each
- * bring-up a confirmed change. Returns the fleet's id for a fleet bring-up, else the workflow's own.
+ * bring-up a confirmed change. Returns the fleet's id for a fleet bring-up, else the workflow's own;
+ * undefined (nobody to signal) for a fleet bring-up and a status that changes nothing for it
+ * (STARTING, UPDATING): the fleet would drop it, after writing it to its history.
  */
-function fleetOfBringUp(flowArn: string): (execution: WorkflowExecutionInfo) => string {
+function fleetOfBringUp(
+  flowArn: string,
+  status: string | undefined,
+): (execution: WorkflowExecutionInfo) => string | undefined {
   const [, , , , , , flowId, name] = flowArn.split(':');
-  return ({ workflowId, parentExecution }) =>
-    parentExecution?.workflowId && workflowId === `${parentExecution.workflowId}/${name}-${flowId}`
-      ? parentExecution.workflowId
-      : workflowId;
+  const decisive = BRING_UP_DECISIVE_STATUSES.has(status as FlowStatus);
+  return ({ workflowId, parentExecution }) => {
+    const fleetId = parentExecution?.workflowId;
+    if (!fleetId || workflowId !== `${fleetId}/${name}-${flowId}`) return workflowId;
+    return decisive ? fleetId : undefined;
+  };
 }
 
 async function list(
   client: Client,
   query: string,
   settings: ForwarderSettings,
-  target: (execution: WorkflowExecutionInfo) => string = (execution) => execution.workflowId,
+  target: (execution: WorkflowExecutionInfo) => string | undefined = (execution) => execution.workflowId,
 ): Promise<string[]> {
   const ids: string[] = [];
   for await (const execution of client.workflow.list({ query, pageSize: settings.maxLookupResults })) {
@@ -230,7 +239,8 @@ async function list(
       });
       break;
     }
-    ids.push(target(execution));
+    const id = target(execution);
+    if (id !== undefined) ids.push(id);
   }
   return ids;
 }

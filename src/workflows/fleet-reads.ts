@@ -7,20 +7,14 @@ import { isCancellation, log, proxyActivities, workflowInfo } from '@temporalio/
 import type { MediaConnectActivities } from '../activities/mediaconnect-activities';
 import type { FlowArnParts } from '../common/arn';
 import { STARTS_PENDING_POLL_INTERVAL_MS } from '../common/bring-fleet-online-input';
-import { FlowStatus, isStartedStatus } from '../common/flow-status';
+import { BRING_UP_DECISIVE_STATUSES, FlowStatus, isStartedStatus } from '../common/flow-status';
 import { cheaperRead, readCost, UNKNOWN_STATUS, type FlowStatusReadOperation } from '../common/flow-status-reads';
 import { BUDGETED_ACTIVITY_OPTIONS } from './activity-options';
 import { flowStatusChangedSignal } from './bring-flow-online';
 import { showProgress, type Fleet, type FleetFlow } from './fleet-state';
 
 /** Statuses worth forwarding to a bring-up: the ones it decides on. STARTING and UPDATING change nothing for it. */
-export const FORWARDED: ReadonlySet<FlowStatus> = new Set([
-  FlowStatus.ACTIVE,
-  FlowStatus.ERROR,
-  FlowStatus.STANDBY,
-  FlowStatus.STOPPING,
-  FlowStatus.DELETING,
-]);
+export const FORWARDED = BRING_UP_DECISIVE_STATUSES;
 /** A read that takes longer than this waited for its turn in the request budget: the starts are still using it. */
 export const BUSY_READ_MS = 5_000;
 /** Temporal's default priority key, for a fleet started without one (keys go from 1, first, to 5). */

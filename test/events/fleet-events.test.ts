@@ -148,6 +148,19 @@ describe('a fleet confirms its flows’ EventBridge changes with its own reads',
     expect((await readsOf(fleet)) - readsBefore).toBe(1);
   });
 
+  it('a change that decides nothing for a bring-up (UPDATING) is not passed to its fleet: no signal in its history', async () => {
+    const { fleet, flowArns } = await startFleet(['Updating']);
+    const forwarded = forwardEvents();
+    bed.sim.updateFlow(flowArns[0], { status: 'UPDATING' });
+    await waitFor('the UPDATING change to be forwarded', () => forwarded.some((f) => f.status === 'UPDATING'));
+    bed.sim.updateFlow(flowArns[0], { status: 'ACTIVE' });
+
+    expect(await fleet.result()).toMatchObject({ active: 1 });
+    expect(forwarded.find((f) => f.status === 'UPDATING')?.signalled).toEqual([]);
+    expect(forwarded.find((f) => f.status === 'ACTIVE')?.signalled).toEqual([fleet.workflowId]);
+    expect(countEvents(await historyOf(fleet), 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED')).toBe(1);
+  });
+
   it('a bring-up signalled an unconfirmed change hands it to its fleet, which confirms it: no check of its own', async () => {
     const { fleet, flowArns, childIds } = await startFleet(['HandedOver']);
     bed.sim.updateFlow(flowArns[0], { status: 'ACTIVE' });
