@@ -240,11 +240,12 @@ describe('bad input never reaches Temporal', () => {
 });
 
 describe('an unreachable Temporal', () => {
-  it('exits 3 quickly with a message naming the address and TEMPORAL_ADDRESS', async () => {
+  it('exits 3, without retrying until a test times out, with a message naming the address and TEMPORAL_ADDRESS', async () => {
     const started = Date.now();
     const run = await cli(['start', GOOD_ARN, '--address', '127.0.0.1:1', '--connect-timeout', '1s']);
     expect(run.code).toBe(3);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // A generous bound on a behaviour, not a speed: it gives up (1 s connect timeout) instead of retrying for minutes.
+    expect(Date.now() - started).toBeLessThan(60_000);
     expect(run.stderr).toContain('Cannot reach Temporal at 127.0.0.1:1');
     expect(run.stderr).toContain('TEMPORAL_ADDRESS');
   });
