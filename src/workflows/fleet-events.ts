@@ -7,8 +7,8 @@
  */
 import { isCancellation, log, setHandler } from '@temporalio/workflow';
 import { flowStatusChangedSignal, type FlowStatusChange } from './bring-flow-online';
-import type { FlowStatus } from '../common/flow-status';
-import { FORWARDED, forwardStatuses, readStatuses } from './fleet-reads';
+import { BRING_UP_DECISIVE_STATUSES, type FlowStatus } from '../common/flow-status';
+import { forwardStatuses, readStatuses } from './fleet-reads';
 import type { Fleet, FleetFlow } from './fleet-state';
 
 /**
@@ -48,7 +48,7 @@ export function takeEvents(fleet: Fleet): FleetEvents {
     if (entry === undefined || entry.result || entry.unlisted || events.reads >= MAX_FLEET_EVENT_READS) return;
     // Only a status a bring-up decides on (not STARTING), and not one it was told since its start, is worth a read.
     const status = change.currentStatus;
-    if (status !== undefined && !FORWARDED.has(status as FlowStatus)) return;
+    if (status !== undefined && !BRING_UP_DECISIVE_STATUSES.has(status as FlowStatus)) return;
     if (status !== undefined && status === entry.childKnows && entry.startSeen) return;
     events.pending.add(entry);
   });

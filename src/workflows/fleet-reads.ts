@@ -13,8 +13,6 @@ import { BUDGETED_ACTIVITY_OPTIONS } from './activity-options';
 import { flowStatusChangedSignal } from './bring-flow-online';
 import { showProgress, type Fleet, type FleetFlow } from './fleet-state';
 
-/** Statuses worth forwarding to a bring-up: the ones it decides on. STARTING and UPDATING change nothing for it. */
-export const FORWARDED = BRING_UP_DECISIVE_STATUSES;
 /** A read that takes longer than this waited for its turn in the request budget: the starts are still using it. */
 export const BUSY_READ_MS = 5_000;
 /** Temporal's default priority key, for a fleet started without one (keys go from 1, first, to 5). */
@@ -178,7 +176,8 @@ export function forwardStatuses(fleet: Fleet): void {
     entry.childKnows = status;
     // STANDBY/STOPPING before anyone saw a start is the flow waiting for its StartFlow, not a stop.
     const meaningful =
-      FORWARDED.has(status) && (entry.startSeen || (status !== FlowStatus.STANDBY && status !== FlowStatus.STOPPING));
+      BRING_UP_DECISIVE_STATUSES.has(status) &&
+      (entry.startSeen || (status !== FlowStatus.STANDBY && status !== FlowStatus.STOPPING));
     // Not awaited: the next read need not wait until hundreds of signals are delivered. A bring-up
     // that has just finished can no longer be signalled: its result says it all.
     if (meaningful)
