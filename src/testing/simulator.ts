@@ -77,6 +77,8 @@ export class MediaConnectSimulator {
   private readonly delayed = new Set<NodeJS.Timeout>();
   private stopped = false;
   private statusEvents: FlowStatusEvents | undefined;
+  /** Emitters replaced or stopped whose deliveries may still be under way. */
+  private readonly eventsStopping = new Set<Promise<void>>();
 
   private constructor(
     private readonly server: Server,
@@ -184,9 +186,22 @@ export class MediaConnectSimulator {
    */
   emitStatusEvents(options: FlowStatusEventOptions | undefined): void {
     const events = options && new FlowStatusEvents(options, this.account, (flowArn) => this.account.flows.get(flowArn));
-    this.statusEvents?.stop();
+    if (this.statusEvents) {
+      const stopping = this.statusEvents.stop().finally(() => this.eventsStopping.delete(stopping));
+      this.eventsStopping.add(stopping);
+    }
     this.statusEvents = events;
     for (const flow of events ? this.account.flows.all() : []) events?.observe(flow.arn);
+  }
+
+  /**
+   * Stops emitting events and resolves once every delivery already under way has ended: call it
+   * before closing what the target uses (a test's Temporal client), or a forward still retrying
+   * then fails on a closed connection.
+   */
+  async stopStatusEvents(): Promise<void> {
+    this.emitStatusEvents(undefined);
+    await Promise.allSettled([...this.eventsStopping]);
   }
 
   /** The events emitted since `emitStatusEvents` was last called, and what became of them. */
@@ -242,7 +257,7 @@ export class MediaConnectSimulator {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.statusEvents?.stop();
+    await this.stopStatusEvents();
     for (const timer of this.delayed) clearTimeout(timer);
     this.delayed.clear();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));

@@ -58,6 +58,8 @@ export class FlowStatusEvents {
   private readonly lastStatus = new Map<string, FlowStatus>();
   private readonly clocks = new Map<string, NodeJS.Timeout>();
   private readonly pending = new Set<NodeJS.Timeout>();
+  /** Deliveries under way: a target may still be calling out (a forwarder signalling workflows). */
+  private readonly delivering = new Set<Promise<void>>();
   private held: FlowStatusChangeEvent[] = [];
   private readonly random: () => number;
   private readonly stats: FlowStatusEventStats = { events: [], delivered: 0, dropped: 0, failed: 0 };
@@ -94,13 +96,17 @@ export class FlowStatusEvents {
     return { ...this.stats, events: [...this.stats.events] };
   }
 
-  /** Cancels every clock and every delivery not made yet. */
-  stop(): void {
+  /**
+   * Cancels every clock and every delivery not made yet; resolves once the deliveries already under
+   * way have ended, so that whatever their target calls (a Temporal client) can then be closed.
+   */
+  async stop(): Promise<void> {
     for (const timer of [...this.clocks.values(), ...this.pending]) clearTimeout(timer);
     this.clocks.clear();
     this.pending.clear();
     this.held = [];
     this.lastStatus.clear();
+    await Promise.allSettled([...this.delivering]);
   }
 
   private forget(flowArn: string): void {
@@ -171,7 +177,10 @@ export class FlowStatusEvents {
   }
 
   private deliverAll(event: FlowStatusChangeEvent): void {
-    for (let copy = 0; copy <= (this.options.duplicates ?? 0); copy++) void this.deliver(event);
+    for (let copy = 0; copy <= (this.options.duplicates ?? 0); copy++) {
+      const delivery = this.deliver(event).finally(() => this.delivering.delete(delivery));
+      this.delivering.add(delivery);
+    }
   }
 
   private async deliver(event: FlowStatusChangeEvent): Promise<void> {

@@ -52,6 +52,8 @@ export async function startTestbed({
     sim,
     taskQueue,
     async stop() {
+      // Forwards of the simulator's events still under way use the client: let them end first.
+      await sim.stopStatusEvents();
       worker.shutdown();
       await running;
       await env.teardown();

@@ -17,6 +17,21 @@ describe('MediaConnectSimulator status change events (EventBridge)', () => {
     (started) => ({ sim, client } = started),
   );
 
+  it('stopStatusEvents resolves only once the deliveries under way have ended (a test may then close their client)', async () => {
+    let ended = 0;
+    sim.emitStatusEvents({
+      target: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        ended += 1;
+      },
+    });
+    const flowArn = sim.createFlow({ name: 'StillForwarding' });
+    sim.updateFlow(flowArn, { status: 'STARTING' });
+    await sim.stopStatusEvents();
+    expect(ended).toBe(1);
+    expect(sim.statusEventStats()).toMatchObject({ delivered: 0, dropped: 0, failed: 0, events: [] });
+  });
+
   it('emits STANDBY->STARTING on StartFlow and STARTING->ACTIVE when STARTING ends, with no DescribeFlow, in the exact EventBridge envelope', async () => {
     const received: FlowStatusChangeEvent[] = [];
     sim.emitStatusEvents({ target: (event) => received.push(event) });
