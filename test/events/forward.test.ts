@@ -317,7 +317,13 @@ describe('events that are not flow status changes', () => {
 
 describe('when Temporal cannot be reached', () => {
   it('throws, so that Lambda retries the event, and logs nothing as forwarded', async () => {
-    const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: 1_000 });
+    // No gRPC retry interceptor: a retry still scheduled when the connection closes would throw from
+    // its timer ("Channel has been shut down") in whichever suite runs next.
+    const connection = Connection.lazy({
+      address: `127.0.0.1:${await freePort()}`,
+      connectTimeout: 1_000,
+      interceptors: [],
+    });
     const client = new Client({ connection });
     try {
       const failure = await forwardFlowStatusChange(client, eventFor(bed.sim.createFlow({ name: 'Unreachable' })), {
