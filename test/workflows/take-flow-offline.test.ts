@@ -73,7 +73,15 @@ describe('takeFlowOffline', () => {
   });
 
   it('waits until a STARTING flow is ACTIVE, then stops it: no StopFlow is sent mid-start', async () => {
-    const flowArn = bed.sim.createFlow({ name: 'MidStart', status: 'STARTING', startingDescribes: 2 });
+    // STARTING ends by count (2 checks), STOPPING at once: a STOPPING of real milliseconds would race
+    // the 5 s timers, which this server skips, and a fast machine's 120 checks in its 1 s spent the
+    // 10-minute deadline (FlowStopTimeout, seen in CI on Node 26).
+    const flowArn = bed.sim.createFlow({
+      name: 'MidStart',
+      status: 'STARTING',
+      startingDescribes: 2,
+      stoppingDuration: 0,
+    });
     const handle = await start({ flowArn, pollInterval: '5s' });
     expect(await handle.result()).toMatchObject({ status: 'STANDBY', stoppedByWorkflow: true });
     // Two checks see STARTING, the third ACTIVE; then the one stop, accepted.
