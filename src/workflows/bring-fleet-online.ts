@@ -28,7 +28,7 @@ import {
   FlowRegionSearchAttribute,
 } from '../common/search-attributes';
 import { bringFlowOnline, type BringFlowOnlineInput } from './bring-flow-online';
-import { coveredByRead, eventReadAtMs, readSignalled, takeEvents } from './fleet-events';
+import { coveredByRead, eventReadDue, readSignalled, takeEvents } from './fleet-events';
 import {
   BUSY_READ_MS,
   readAndForward,
@@ -166,20 +166,14 @@ async function watch(fleet: Fleet): Promise<void> {
       if (fleet.reads - (fleet.events?.reads ?? 0) > MAX_FLEET_POLLS + 100) throw pollLimitFailure(fleet);
       continue;
     }
-    const eventReadAt = eventReadAtMs(fleet.events);
-    if (fleet.events && eventReadAt !== undefined && Date.now() >= eventReadAt) {
+    if (eventReadDue(fleet.events)) {
       await readSignalled(fleet, fleet.events);
       continue;
     }
     fleet.settled = false;
-    // A settled bring-up frees a slot (or fails a failFast fleet) at once, and a first handed-over change
-    // is read at once unless the last event read was too recent; timed reads keep their pace.
-    const { events } = fleet;
-    const wakeAtMs = Math.min(nextReadAtMs, eventReadAt ?? Infinity);
-    await condition(
-      () => fleet.settled || (eventReadAt === undefined && events !== undefined && events.pending.size > 0),
-      Math.max(1, wakeAtMs - Date.now()),
-    );
+    // A settled bring-up frees a slot (or fails a failFast fleet) at once, and a handed-over change is
+    // read at once; timed reads keep their pace.
+    await condition(() => fleet.settled || eventReadDue(fleet.events), Math.max(1, nextReadAtMs - Date.now()));
   }
 }
 

@@ -12,14 +12,6 @@ import { forwardStatuses, readStatuses } from './fleet-reads';
 import type { Fleet, FleetFlow } from './fleet-state';
 
 /**
- * Least time from one event read's start to the next one's: the changes arriving meanwhile share the
- * next read. Flows turn ACTIVE at the pace their starts went (up to the account's 5 requests a
- * second); reads at most 4 times a second leave the budget room for everything else, while an
- * event waits at most this long for its read.
- */
-export const EVENT_READ_GAP_MS = 100;
-
-/**
  * At most this many event reads per fleet (as many as it may have flows). Past it the fleet ignores
  * events and its timed reads carry on: its history stays bounded however often flows change.
  */
@@ -29,8 +21,6 @@ export const MAX_FLEET_EVENT_READS = 1000;
 export interface FleetEvents {
   /** Flows with a change handed over since the last read that covered them. */
   readonly pending: Set<FleetFlow>;
-  /** When the last event read started (epoch ms). */
-  lastReadAtMs: number;
   /** Event reads made (also counted in the fleet's `reads`). */
   reads: number;
 }
@@ -41,7 +31,7 @@ export interface FleetEvents {
  * a bring-up (STARTING, UPDATING, the status it was last told) are dropped.
  */
 export function takeEvents(fleet: Fleet): FleetEvents {
-  const events: FleetEvents = { pending: new Set(), lastReadAtMs: 0, reads: 0 };
+  const events: FleetEvents = { pending: new Set(), reads: 0 };
   const byArn = new Map(fleet.flows.map((entry) => [entry.flow.arn, entry]));
   setHandler(flowStatusChangedSignal, (change: FlowStatusChange = {}) => {
     const entry = change.flowArn === undefined ? undefined : byArn.get(change.flowArn);
@@ -55,10 +45,14 @@ export function takeEvents(fleet: Fleet): FleetEvents {
   return events;
 }
 
-/** When the next event read may start: undefined while no change waits for one. */
-export function eventReadAtMs(events: FleetEvents | undefined): number | undefined {
-  if (events === undefined || events.pending.size === 0) return undefined;
-  return events.lastReadAtMs + EVENT_READ_GAP_MS;
+/**
+ * Whether changes wait for an event read. The fleet reads them at once, one read at a time, with
+ * no pause between reads: the changes that come in while a read runs share the next one. (A pause
+ * would need a timer, and the server fires a timer of a few tens of milliseconds up to a second
+ * late when it is busy, as it is when a wave of flows turns ACTIVE: measured, see the README.)
+ */
+export function eventReadDue(events: FleetEvents | undefined): events is FleetEvents {
+  return events !== undefined && events.pending.size > 0;
 }
 
 /** The flows a timed read of `entries` is about to cover no longer wait for an event read. */
@@ -74,7 +68,6 @@ export function coveredByRead(events: FleetEvents | undefined, entries: FleetFlo
 export async function readSignalled(fleet: Fleet, events: FleetEvents): Promise<void> {
   const entries = [...events.pending].filter((entry) => !entry.result && !entry.unlisted);
   events.pending.clear();
-  events.lastReadAtMs = Date.now();
   if (entries.length === 0) return;
   events.reads += 1;
   try {

@@ -10,7 +10,7 @@ import { FlowArnSearchAttribute } from '../../src/common/search-attributes';
 import { forwardFlowStatusChange, type ForwardFlowStatusChangeOptions } from '../../src/events/forward';
 import type { FlowStatusEventOptions } from '../../src/testing';
 import { flowStatusChangedSignal } from '../../src/workflows/bring-flow-online';
-import { countEvents, historyOf, scheduledActivities } from '../support/history';
+import { countEvents, historyOf, scheduledActivities, timersStartedMs } from '../support/history';
 import { useTestbed } from '../support/testbed';
 import { waitFor } from '../support/wait-for';
 
@@ -109,6 +109,25 @@ describe('a fleet confirms its flows’ EventBridge changes with its own reads',
     expect(active).toHaveLength(flowArns.length);
     for (const f of active) expect(f.signalled).toEqual([fleet.workflowId]);
     expect(countEvents(await historyOf(fleet), 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('changes arriving one after another are read at once: no pause (a short timer) between the fleet’s reads', async () => {
+    forwardEvents();
+    const names = Array.from({ length: 6 }, (_, i) => `OneByOne${i + 1}`);
+    const { fleet, flowArns, childIds } = await startFleet(names);
+    const timersBefore = timersStartedMs(await historyOf(fleet)).length;
+    for (const flowArn of flowArns) {
+      bed.sim.updateFlow(flowArn, { status: 'ACTIVE' });
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+
+    expect(await fleet.result()).toMatchObject({ active: 6, failed: 0, cancelled: 0 });
+    expect(await childChecks(childIds)).toEqual(childIds.map(() => 0));
+    // The only timers after the changes wait for the next timed read (10 minutes away). A pause
+    // between event reads would be a timer of tens of milliseconds, which a busy server fires up to
+    // a second late.
+    const timersAfter = timersStartedMs(await historyOf(fleet)).slice(timersBefore);
+    expect(timersAfter.filter((ms) => ms < 60_000)).toEqual([]);
   });
 
   it('a lost ACTIVE event: the fleet’s timed read still ends that bring-up', async () => {

@@ -45,6 +45,16 @@ export function countEvents(events: HistoryEvent[], type: keyof typeof EventType
   return events.filter((e) => e.eventType === EventType[type]).length;
 }
 
+/** The start-to-fire timeouts (ms) of the timers a history started, in order. */
+export function timersStartedMs(events: HistoryEvent[]): number[] {
+  return events
+    .filter((e) => e.eventType === EventType.EVENT_TYPE_TIMER_STARTED)
+    .map((e) => {
+      const timeout = e.timerStartedEventAttributes?.startToFireTimeout;
+      return Number(timeout?.seconds ?? 0) * 1000 + Math.round((timeout?.nanos ?? 0) / 1e6);
+    });
+}
+
 /** Per finished activity of a type: server time from scheduling to the start of its last attempt. */
 export function activityStartDelaysMs(events: HistoryEvent[], activityType: string): number[] {
   const scheduledAt = new Map<string, number>();

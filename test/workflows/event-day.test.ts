@@ -18,7 +18,7 @@ import {
 } from '../../src/workflows/event-day';
 import type { EventDayReport } from '../../src/common/event-day-records';
 import { startEventDay } from '../../src/client';
-import { historyOf } from '../support/history';
+import { historyOf, timersStartedMs } from '../support/history';
 import { workflowFailure } from '../support/failures';
 import { useTestbed } from '../support/testbed';
 import { waitFor } from '../support/wait-for';
@@ -60,14 +60,9 @@ async function currentDetails(handle: WorkflowHandle): Promise<string> {
   return metadata.currentDetails ?? '';
 }
 
-/** The start-to-fire timeouts (ms) of the timers a history started, in order. */
+/** The start-to-fire timeouts (ms) of the timers the workflow started, in order. */
 async function timersOf(handle: WorkflowHandle): Promise<number[]> {
-  return (await historyOf(handle))
-    .filter((e) => e.eventType === EventType.EVENT_TYPE_TIMER_STARTED)
-    .map((e) => {
-      const timeout = e.timerStartedEventAttributes?.startToFireTimeout;
-      return Number(timeout?.seconds ?? 0) * 1000 + Math.round((timeout?.nanos ?? 0) / 1e6);
-    });
+  return timersStartedMs(await historyOf(handle));
 }
 
 describe('eventDay', () => {
