@@ -11,6 +11,7 @@ import {
   FlowStatusSearchAttribute,
 } from '../../src/common/search-attributes';
 import { forwardFlowStatusChange } from '../../src/events/forward';
+import { flowStatusChangeEvent } from '../support/flow-status-event';
 import { historyOf, countEvents } from '../support/history';
 import { createDevServer } from '../support/temporal';
 
@@ -23,17 +24,7 @@ beforeAll(async () => {
 afterAll(() => env?.teardown());
 
 const flowArn = 'arn:aws:mediaconnect:us-east-1:111122223333:flow:1-abcDEF-123:OldNamespace';
-const event = {
-  version: '0',
-  id: 'e-old',
-  'detail-type': 'MediaConnect Flow Status Change',
-  source: 'aws.mediaconnect',
-  account: '111122223333',
-  time: '2026-11-27T05:00:00Z',
-  region: 'us-east-1',
-  resources: [flowArn],
-  detail: { previousStatus: 'STARTING', currentStatus: 'ACTIVE' },
-};
+const event = flowStatusChangeEvent(flowArn);
 const silent = { info: () => undefined, warn: () => undefined };
 
 describe('forwardFlowStatusChange on a namespace without MediaConnectFlowArn', () => {
@@ -48,7 +39,7 @@ describe('forwardFlowStatusChange on a namespace without MediaConnectFlowArn', (
     expect(result).toEqual({
       outcome: 'forwarded',
       flowArn,
-      change: { flowArn, previousStatus: 'STARTING', currentStatus: 'ACTIVE', time: '2026-11-27T05:00:00Z' },
+      change: { flowArn, previousStatus: 'STARTING', currentStatus: 'ACTIVE', time: event.time },
       signalled: [handle.workflowId],
       notRunning: [takeFlowOfflineWorkflowId(flowArn)],
       skipped: ['the namespace does not declare the MediaConnectFlowArn search attribute'],

@@ -21,8 +21,9 @@ import {
   type ForwardFlowStatusChangeOptions,
   type ForwardFlowStatusChangeResult,
 } from '../../src/events/forward';
-import type { FlowStatusChangeEvent } from '../../src/events/flow-status-event';
 import type { FlowStatusEventOptions } from '../../src/testing';
+import type { FlowStatusChangeEvent } from '../../src/events/flow-status-event';
+import { flowStatusChangeEvent } from '../support/flow-status-event';
 import { countEvents, historyOf, scheduledActivities } from '../support/history';
 import { freePort } from '../support/ports';
 import { useTestbed } from '../support/testbed';
@@ -263,17 +264,7 @@ describe('forwardFlowStatusChange to the workflows that take flows offline', () 
 
 describe('events that are not flow status changes', () => {
   const flowArn = 'arn:aws:mediaconnect:us-east-1:111122223333:flow:1-abc-def:Dropped';
-  const valid = {
-    version: '0',
-    id: 'e1',
-    'detail-type': 'MediaConnect Flow Status Change',
-    source: 'aws.mediaconnect',
-    account: '111122223333',
-    time: '2026-11-27T05:00:00Z',
-    region: 'us-east-1',
-    resources: [flowArn],
-    detail: { previousStatus: 'STARTING', currentStatus: 'ACTIVE' },
-  };
+  const valid = flowStatusChangeEvent(flowArn);
   it.each([
     [
       'an Output Health event',
@@ -326,9 +317,13 @@ describe('when Temporal cannot be reached', () => {
     });
     const client = new Client({ connection });
     try {
-      const failure = await forwardFlowStatusChange(client, eventFor(bed.sim.createFlow({ name: 'Unreachable' })), {
-        logger,
-      }).catch((err: Error) => err);
+      const failure = await forwardFlowStatusChange(
+        client,
+        flowStatusChangeEvent(bed.sim.createFlow({ name: 'Unreachable' })),
+        {
+          logger,
+        },
+      ).catch((err: Error) => err);
       expect(failure).toBeInstanceOf(Error);
       expect((failure as Error).name).not.toBe('WorkflowNotFoundError');
       expect(logged.filter((line) => line.message.startsWith('Forwarded'))).toEqual([]);
@@ -337,17 +332,3 @@ describe('when Temporal cannot be reached', () => {
     }
   });
 });
-
-function eventFor(flowArn: string): FlowStatusChangeEvent {
-  return {
-    version: '0',
-    id: 'e2',
-    'detail-type': 'MediaConnect Flow Status Change',
-    source: 'aws.mediaconnect',
-    account: flowArn.split(':')[4],
-    time: new Date().toISOString(),
-    region: flowArn.split(':')[3],
-    resources: [flowArn],
-    detail: { previousStatus: 'STARTING', currentStatus: 'ACTIVE' },
-  };
-}
