@@ -118,7 +118,10 @@ export {
   DEFAULT_REQUEST_BUDGET,
   MAX_RETRY_AFTER_MS,
   requestBudgetWorkflowId,
+  WRITE_HORIZON_MS,
+  WRITE_SHARE,
   type RequestBudgetLimits,
+  type RequestLane,
 } from './common/request-budget-math';
 
 // Event days (README: "Run an event day"; the workflow itself: `temporal-mediaconnect/workflows`)

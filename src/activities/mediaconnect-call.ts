@@ -7,6 +7,7 @@ import { redactCredentials } from '../common/redact';
 import { classifyMediaConnectError, type ClassifiedError } from './classify-error';
 import { observeBudgetWait, observeCall } from './metrics';
 import type { RegionalMediaConnectClients } from './regional-clients';
+import type { RequestLane } from '../common/request-budget-math';
 import type { RequestBudget } from './request-budget-client';
 
 /** Time an activity keeps, after its wait for the budget, for its call and for reporting the result. */
@@ -42,7 +43,9 @@ export async function callMediaConnect<T>(
     const regionClient = await clients.forRegion(region);
     if (reservedToken) await reservedToken;
     else if (requestBudget && context)
-      await observeBudgetWait(() => requestBudget.acquire(affordableWaitMs(context, callTimeoutMs), region));
+      await observeBudgetWait(() =>
+        requestBudget.acquire(affordableWaitMs(context, callTimeoutMs), region, requestLane(operation)),
+      );
     const timeout = AbortSignal.timeout(callTimeoutMs);
     const cancelled = context?.cancellationSignal;
     try {
@@ -62,6 +65,13 @@ export async function callMediaConnect<T>(
   } finally {
     clearInterval(heartbeats);
   }
+}
+
+/** The calls that change a flow: booked just in time in the request budget, so that status reads waiting meanwhile go first. */
+const WRITE_OPERATIONS: ReadonlySet<string> = new Set(['StartFlow', 'StopFlow']);
+
+function requestLane(operation: string): RequestLane {
+  return WRITE_OPERATIONS.has(operation) ? 'write' : 'read';
 }
 
 /** When each activity attempt made its first call: its start, near enough (the attempt calls at once). */

@@ -6,10 +6,12 @@ import {
   MAX_ARRIVAL_ALLOWANCE_MS,
   boundedRetryAfterMs,
   checkRequestBudgetLimits,
+  DEFAULT_REQUEST_BUDGET,
   MAX_TOKENS_PER_UPDATE,
   RequestBudgetNames,
   requestBudgetWorkflowId,
   type RequestBudgetLimits,
+  type RequestLane,
   type RequestTokenGrant,
   type RequestTokensAnswer,
   type RequestTokensRequest,
@@ -40,11 +42,13 @@ export interface RequestBudget {
    * returns, send at once: the token is valid from now until its deadline.
    * @param maxWaitMs longest wait this activity attempt can afford.
    * @param region the flow's region (each region has its own quota, and its own budget).
+   * @param lane `write` for StartFlow and StopFlow: booked just in time, so that reads waiting
+   *   meanwhile go first (see `RequestLane`). @default 'read'
    * @throws ApplicationFailure `RequestBudgetExhausted` (retryable, with `nextRetryDelay`) when the
    *   budget is booked further ahead; `RequestBudgetUnavailable` (retryable) when it cannot be
    *   reached, or this worker could not send within its tokens' windows.
    */
-  acquire(maxWaitMs: number, region: string): Promise<void>;
+  acquire(maxWaitMs: number, region: string, lane?: RequestLane): Promise<void>;
   /** Tells the region's budget MediaConnect answered 429 anyway. Never throws. */
   reportThrottled(region: string, retryAfterMs?: number): Promise<void>;
 }
@@ -95,14 +99,14 @@ class TemporalRequestBudget implements RequestBudget {
     private readonly limits: RequestBudgetLimits,
   ) {}
 
-  async acquire(maxWaitMs: number, region: string): Promise<void> {
+  async acquire(maxWaitMs: number, region: string, lane: RequestLane = 'read'): Promise<void> {
     const context = Context.current();
     const { workflowId, taskQueue } = this.locate(context, region);
     const queue = this.queueFor(workflowId, context.client, taskQueue);
     const giveUpAt = Date.now() + Math.max(0, maxWaitMs);
     for (let forfeits = 0; ; forfeits += 1) {
       const affordableMs = Math.max(0, Math.floor(giveUpAt - Date.now()));
-      const { grant, sentAtMs, limits: applied } = await reserve(context, queue, workflowId, affordableMs);
+      const { grant, sentAtMs, limits: applied } = await reserve(context, queue, workflowId, affordableMs, lane);
       this.noteLimits(context, workflowId, applied);
       if (!grant.granted) throw bookedTooFarAhead(workflowId, applied, grant, affordableMs);
       await sleepWithHeartbeats(context, grant.waitMs);
@@ -213,9 +217,10 @@ async function reserve(
   queue: ReservationQueue,
   workflowId: string,
   affordableMs: number,
+  lane: RequestLane,
 ): Promise<Reserved> {
   try {
-    return await Promise.race([queue.request(affordableMs), context.cancelled]);
+    return await Promise.race([queue.request(affordableMs, lane, context.cancellationSignal), context.cancelled]);
   } catch (err) {
     if (context.cancellationSignal.aborted) throw err;
     throw ApplicationFailure.create({
@@ -254,32 +259,66 @@ interface Reserved {
 }
 
 interface PendingRequest {
-  maxWaitMs: number;
+  lane: RequestLane;
+  /** When the activity can wait no longer (Date.now()). */
+  giveUpAtMs: number;
+  /** A deferred write: not to be asked for again before then (Date.now()). */
+  notBeforeMs: number;
+  /** Part of the update in flight. */
+  sent: boolean;
   resolve(reserved: Reserved): void;
   reject(err: unknown): void;
 }
 
 /**
  * One worker's requests to one budget: whatever arrives while an update is in flight goes out
- * together in the next, so a worker never has more than one update in flight per budget. It also
- * tracks how late this worker's calls go out after their slots (the update's round trip, a busy
- * event loop) and asks the budget for that much allowance, so a slow worker does not forfeit
- * every token it takes from a full bucket.
+ * together in the next, so a worker never has more than one update in flight per budget. Reads
+ * go out before writes; writes the budget defers wait here, in order, until it said to ask
+ * again (a read arriving meanwhile goes out at once). It also tracks how late this worker's
+ * calls go out after their slots (the update's round trip, a busy event loop) and asks the
+ * budget for that much allowance, so a slow worker does not forfeit every token it takes from a
+ * full bucket.
  */
 class ReservationQueue {
   private pending: PendingRequest[] = [];
   private sending = false;
   /** The slowest recent lateness, ms, decaying by 5% a sample. */
   private slowestMs = 0;
+  /** Writes wait until then, the budget's last deferral (Date.now()): a new write does not ask before the ones it follows. */
+  private writesNotBeforeMs = 0;
+  /** Ends the wait for a deferred write early: a read arrived. */
+  private wake: (() => void) | undefined;
+  /** Most writes in one update: the budget's burst (all it could grant at once), once it has answered. */
+  private writesPerUpdate = DEFAULT_REQUEST_BUDGET.burst;
 
   constructor(
     private readonly send: (request: RequestTokensRequest) => Promise<RequestTokensAnswer>,
     private readonly observe: (requests: number, roundTripMs: number) => void,
   ) {}
 
-  request(maxWaitMs: number): Promise<Reserved> {
+  /** A token for one request, unless `cancelled` first (then it is not asked for, if it has not been yet). */
+  request(maxWaitMs: number, lane: RequestLane, cancelled: AbortSignal): Promise<Reserved> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ maxWaitMs, resolve, reject });
+      const notBeforeMs = lane === 'write' ? this.writesNotBeforeMs : 0;
+      const request: PendingRequest = {
+        lane,
+        giveUpAtMs: Date.now() + maxWaitMs,
+        notBeforeMs,
+        sent: false,
+        resolve,
+        reject,
+      };
+      this.pending.push(request);
+      cancelled.addEventListener(
+        'abort',
+        () => {
+          if (request.sent) return;
+          this.pending = this.pending.filter((p) => p !== request);
+          reject(new Error('The activity was cancelled before its request token was asked for'));
+        },
+        { once: true },
+      );
+      if (lane === 'read') this.wake?.();
       void this.drain();
     });
   }
@@ -293,22 +332,65 @@ class ReservationQueue {
     this.sending = true;
     try {
       while (this.pending.length > 0) {
-        const batch = this.pending.splice(0, MAX_TOKENS_PER_UPDATE);
-        const sentAtMs = Date.now();
-        try {
-          const arrivalAllowanceMs = Math.min(MAX_ARRIVAL_ALLOWANCE_MS, Math.ceil(this.slowestMs * 1.5));
-          const { grants, limits } = await this.send({ maxWaitsMs: batch.map((p) => p.maxWaitMs), arrivalAllowanceMs });
-          const roundTripMs = Date.now() - sentAtMs;
-          this.observeLateness(roundTripMs);
-          batch.forEach((p, i) => p.resolve({ grant: grants[i], sentAtMs, limits }));
-          this.observe(batch.length, roundTripMs);
-        } catch (err) {
-          for (const p of batch) p.reject(err);
-        }
+        const batch = this.nextBatch();
+        if (batch.length === 0) await this.waitForDeferredWrites();
+        else await this.reserve(batch);
       }
     } finally {
       this.sending = false;
     }
+  }
+
+  /** The requests the next update asks for: the reads waiting, or else the writes that may ask now; oldest first. */
+  private nextBatch(): PendingRequest[] {
+    const now = Date.now();
+    const reads = this.pending.filter((p) => p.lane === 'read');
+    if (reads.length > 0) return reads.slice(0, MAX_TOKENS_PER_UPDATE);
+    return this.pending.filter((p) => p.notBeforeMs <= now).slice(0, this.writesPerUpdate);
+  }
+
+  private async waitForDeferredWrites(): Promise<void> {
+    const untilMs = Math.min(...this.pending.map((p) => p.notBeforeMs));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(0, untilMs - Date.now()));
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = undefined;
+  }
+
+  private async reserve(batch: PendingRequest[]): Promise<void> {
+    const { lane } = batch[0];
+    for (const p of batch) p.sent = true;
+    const sentAtMs = Date.now();
+    try {
+      const arrivalAllowanceMs = Math.min(MAX_ARRIVAL_ALLOWANCE_MS, Math.ceil(this.slowestMs * 1.5));
+      const maxWaitsMs = batch.map((p) => Math.max(0, Math.floor(p.giveUpAtMs - sentAtMs)));
+      const answer = await this.send({ maxWaitsMs, arrivalAllowanceMs, ...(lane === 'write' && { lane }) });
+      const { grants, limits, askAgainInMs } = answer;
+      const roundTripMs = Date.now() - sentAtMs;
+      this.observeLateness(roundTripMs);
+      this.writesPerUpdate = limits.burst;
+      grants.forEach((grant, i) => batch[i].resolve({ grant, sentAtMs, limits }));
+      const answered = new Set(batch.slice(0, grants.length));
+      this.pending = this.pending.filter((p) => !answered.has(p));
+      if (askAgainInMs !== undefined) this.deferWrites(sentAtMs + askAgainInMs);
+      this.observe(grants.length, roundTripMs);
+    } catch (err) {
+      const failed = new Set(batch);
+      this.pending = this.pending.filter((p) => !failed.has(p));
+      for (const p of batch) p.reject(err);
+    } finally {
+      for (const p of batch) p.sent = false;
+    }
+  }
+
+  /** The budget deferred this update's remaining writes: they, and every write after them, ask again at `untilMs`. */
+  private deferWrites(untilMs: number): void {
+    this.writesNotBeforeMs = untilMs;
+    for (const p of this.pending) if (p.lane === 'write') p.notBeforeMs = Math.max(p.notBeforeMs, untilMs);
   }
 }
 

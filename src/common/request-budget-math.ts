@@ -26,6 +26,8 @@ export const REQUEST_BUDGET_BOUNDS = { maxRequestsPerSecond: 10_000, maxBurst: 1
 export interface RequestBudgetState {
   /** Theoretical arrival time of the next request, ms since the epoch. 0: the bucket is full. */
   nextDueMs: number;
+  /** When the budget last granted a write (ms since the epoch): the write lane's share is counted from it. */
+  lastWriteMs?: number;
 }
 
 export const FULL_BUCKET: RequestBudgetState = { nextDueMs: 0 };
@@ -47,8 +49,34 @@ export function requestBudgetWorkflowId(taskQueue: string, region: string): stri
   return `mediaconnect-request-budget:${taskQueue}:${region}`;
 }
 
+/**
+ * The budget's two lanes. Reads (DescribeFlow, ListFlows) tell a waiting workflow that its flows
+ * are ready; writes (StartFlow, StopFlow) start work that takes a MediaConnect flow tens of
+ * seconds anyway. A fleet of 1000 flows has 1000 StartFlows to send: booked in order, they would
+ * hold every read back by the 20 s or more they are booked ahead, and a flow that turned ACTIVE
+ * meanwhile would wait that long to be noticed. So writes are booked just in time: only while
+ * the budget is booked no further than {@link WRITE_HORIZON_MS} ahead; otherwise they are
+ * deferred (nothing reserved, ask again later), and a read asking meanwhile goes next. Reads
+ * never take the whole rate from writes: while writes are deferred, one of them is booked
+ * regardless every {@link WRITE_SHARE} of the rate.
+ */
+export type RequestLane = 'read' | 'write';
+
+/**
+ * How far ahead the budget may be booked when it grants a write: the longest a read waits behind
+ * writes. Longer than a worker's round trip to ask again (tens of ms), so the writes keep the
+ * rate busy while they go out just in time.
+ */
+export const WRITE_HORIZON_MS = 250;
+/** The share of the rate writes keep while reads alone book the budget past the horizon: one write in five at 5/s. */
+export const WRITE_SHARE = 0.2;
+/** The least time a deferred write waits before it asks again, ms: a bound on the asks a worker sends. */
+export const MIN_ASK_AGAIN_MS = 100;
+
 /** What a worker asks the budget for: tokens for the requests its activities are about to send, in one update. */
 export interface RequestTokensRequest {
+  /** The lane of every request in this update. @default 'read' (booked at once, in order: what a worker of an earlier version asks) */
+  lane?: RequestLane;
   /**
    * One entry per request: the longest wait it can afford, ms. A request whose wait would be
    * longer is refused and reserves nothing.
@@ -64,8 +92,16 @@ export interface RequestTokensRequest {
 
 /** The budget's answer to one `reserveRequests` update. */
 export interface RequestTokensAnswer {
-  /** One grant per request, in the order asked. */
+  /**
+   * One grant per request, in the order asked; for writes, possibly fewer: the requests after the
+   * last grant are deferred (see `askAgainInMs`).
+   */
   grants: RequestTokenGrant[];
+  /**
+   * Writes only: the requests past `grants` are deferred (the budget is booked past
+   * {@link WRITE_HORIZON_MS}); nothing is reserved for them, and they should ask again in this many ms.
+   */
+  askAgainInMs?: number;
   /** The limits the budget applies (set by its start input or `setRequestBudgetLimits`, never by a reservation). */
   limits: RequestBudgetLimits;
 }
@@ -181,7 +217,45 @@ export function reserve(
     nowMs + fullBucketAllowanceMs(limits, arrivalAllowanceMs),
     slotMs + defaultAllowanceMs(limits),
   );
-  return { waitMs, lateMs: countedFromMs - slotMs, state: { nextDueMs: countedFromMs + intervalMs(limits) } };
+  return {
+    waitMs,
+    lateMs: countedFromMs - slotMs,
+    state: { ...state, nextDueMs: countedFromMs + intervalMs(limits) },
+  };
+}
+
+/** The budget's answer to a write it cannot book yet: ask again in `askAgainInMs`. */
+export interface Deferral {
+  askAgainInMs: number;
+}
+
+/**
+ * Whether a write asked at `nowMs` must be deferred, and for how long: the budget is booked past
+ * {@link WRITE_HORIZON_MS} and the write lane has had its share ({@link WRITE_SHARE} of the rate)
+ * since its last grant. Undefined: the write is booked now, like a read. It asks again when the
+ * budget should be back within the horizon, or when the lane's share is due, whichever is first.
+ */
+export function writeDeferral(
+  state: RequestBudgetState,
+  limits: RequestBudgetLimits,
+  nowMs: number,
+): Deferral | undefined {
+  const waitMs = waitFor(state, limits, nowMs);
+  if (waitMs <= WRITE_HORIZON_MS) return undefined;
+  const shareDueMs = (state.lastWriteMs ?? -Infinity) + intervalMs(limits) / WRITE_SHARE;
+  if (shareDueMs <= nowMs) return undefined;
+  return { askAgainInMs: Math.max(MIN_ASK_AGAIN_MS, Math.min(waitMs - WRITE_HORIZON_MS, shareDueMs - nowMs)) };
+}
+
+/** {@link reserve} for a write: the same reservation, and the write lane's share counted from now. */
+export function reserveWrite(
+  state: RequestBudgetState,
+  limits: RequestBudgetLimits,
+  nowMs: number,
+  arrivalAllowanceMs?: number,
+): Reservation {
+  const reservation = reserve(state, limits, nowMs, arrivalAllowanceMs);
+  return { ...reservation, state: { ...reservation.state, lastWriteMs: nowMs } };
 }
 
 /**
@@ -211,7 +285,7 @@ export function afterThrottle(
   retryAfterMs?: number,
 ): RequestBudgetState {
   const emptyUntilMs = nowMs + Math.max(boundedRetryAfterMs(retryAfterMs) ?? 0, intervalMs(limits));
-  return { nextDueMs: Math.max(state.nextDueMs, emptyUntilMs + toleranceMs(limits)) };
+  return { ...state, nextDueMs: Math.max(state.nextDueMs, emptyUntilMs + toleranceMs(limits)) };
 }
 
 /** Tokens in the bucket at `nowMs` (fractional), for progress displays. */

@@ -20,10 +20,14 @@ import {
   MAX_TOKENS_PER_UPDATE,
   RequestBudgetNames,
   reserve,
+  reserveWrite,
   tokensAvailable,
   waitFor,
+  writeDeferral,
   type RequestBudgetLimits,
+  type Deferral,
   type RequestBudgetState,
+  type RequestLane,
   type RequestTokenGrant,
   type RequestTokensAnswer,
   type RequestTokensRequest,
@@ -42,7 +46,7 @@ export interface RequestBudgetInput {
    */
   updatesPerRun?: number;
   /** Set by the budget itself when it continues as new. */
-  carried?: { state: RequestBudgetState; granted: number; refused: number; throttled: number };
+  carried?: { state: RequestBudgetState; granted: number; refused: number; throttled: number; deferred?: number };
 }
 
 /** What the budget reports, for the `requestBudget` query and the Web UI. */
@@ -56,6 +60,8 @@ export interface RequestBudgetProgress {
   granted: number;
   /** Requests refused because they could not wait long enough (their activity attempt is retried later). */
   refused: number;
+  /** Writes told to ask again later because the budget was booked past the write horizon (reads went first). */
+  deferred: number;
   /** 429s callers reported despite the budget (someone else spends the account's quota). */
   throttled: number;
 }
@@ -127,6 +133,7 @@ class TokenBucket {
   private granted: number;
   private refused: number;
   private throttled: number;
+  private deferred: number;
   private updatesThisRun = 0;
   private lastRequestMs = Date.now();
 
@@ -138,16 +145,18 @@ class TokenBucket {
     this.granted = carried?.granted ?? 0;
     this.refused = carried?.refused ?? 0;
     this.throttled = carried?.throttled ?? 0;
+    this.deferred = carried?.deferred ?? 0;
   }
 
   progress(): RequestBudgetProgress {
-    const { limits, state, granted, refused, throttled } = this;
+    const { limits, state, granted, refused, throttled, deferred } = this;
     return {
       limits,
       tokensAvailable: tokensAvailable(state, limits, Date.now()),
       bookedAheadMs: waitFor(state, limits, Date.now()),
       granted,
       refused,
+      deferred,
       throttled,
     };
   }
@@ -161,30 +170,50 @@ class TokenBucket {
           `booked ahead: ${(p.bookedAheadMs / 1000).toFixed(1)} s`,
           `tokens handed out: ${p.granted}`,
           `requests refused (could not wait that long; retried later): ${p.refused}`,
+          `writes deferred (reads went first; asked again): ${p.deferred}`,
           `429s reported despite the budget: ${p.throttled}`,
         ],
       ),
     );
   }
 
-  /** One grant per wait, in order: a token when the wait fits, a refusal (nothing reserved) otherwise. */
-  reserveRequests({ maxWaitsMs, arrivalAllowanceMs }: RequestTokensRequest): RequestTokensAnswer {
+  /**
+   * One grant per wait, in order: a token when the wait fits, a refusal (nothing reserved)
+   * otherwise. Writes stop at the first one the budget defers: it and the rest ask again later.
+   */
+  reserveRequests({ maxWaitsMs, arrivalAllowanceMs, lane = 'read' }: RequestTokensRequest): RequestTokensAnswer {
     const now = Date.now();
-    const grants = maxWaitsMs.map((maxWaitMs): RequestTokenGrant => {
-      const waitMs = waitFor(this.state, this.limits, now);
-      if (waitMs > maxWaitMs) {
-        this.refused += 1;
-        return { granted: false, waitMs, lateMs: 0 };
-      }
-      const reservation = reserve(this.state, this.limits, now, arrivalAllowanceMs);
-      this.state = reservation.state;
-      this.granted += 1;
-      return { granted: true, waitMs, lateMs: reservation.lateMs };
-    });
+    const grants: RequestTokenGrant[] = [];
+    let deferral: Deferral | undefined;
+    for (const maxWaitMs of maxWaitsMs) {
+      deferral = lane === 'write' ? writeDeferral(this.state, this.limits, now) : undefined;
+      // A write that cannot wait until it may ask again is refused, like any request that cannot wait.
+      if (deferral && deferral.askAgainInMs < maxWaitMs) break;
+      deferral = undefined;
+      grants.push(this.grant(maxWaitMs, now, lane, arrivalAllowanceMs));
+    }
+    if (deferral) this.deferred += maxWaitsMs.length - grants.length;
     this.updatesThisRun += 1;
     this.lastRequestMs = now;
     this.showProgress();
-    return { grants, limits: this.limits };
+    return { grants, limits: this.limits, ...(deferral && { askAgainInMs: deferral.askAgainInMs }) };
+  }
+
+  private grant(
+    maxWaitMs: number,
+    now: number,
+    lane: RequestLane,
+    arrivalAllowanceMs: number | undefined,
+  ): RequestTokenGrant {
+    const waitMs = waitFor(this.state, this.limits, now);
+    if (waitMs > maxWaitMs) {
+      this.refused += 1;
+      return { granted: false, waitMs, lateMs: 0 };
+    }
+    const reservation = (lane === 'write' ? reserveWrite : reserve)(this.state, this.limits, now, arrivalAllowanceMs);
+    this.state = reservation.state;
+    this.granted += 1;
+    return { granted: true, waitMs, lateMs: reservation.lateMs };
   }
 
   setLimits(asked: Partial<RequestBudgetLimits>): RequestBudgetLimits {
@@ -217,8 +246,8 @@ class TokenBucket {
   }
 
   carried(): NonNullable<RequestBudgetInput['carried']> {
-    const { state, granted, refused, throttled } = this;
-    return { state, granted, refused, throttled };
+    const { state, granted, refused, throttled, deferred } = this;
+    return { state, granted, refused, throttled, deferred };
   }
 }
 
@@ -235,7 +264,10 @@ function handleBudgetRequests(budget: TokenBucket): void {
   setHandler(requestThrottledSignal, ({ retryAfterMs } = {}) => budget.noteThrottled(retryAfterMs));
 }
 
-function checkReserveRequest({ maxWaitsMs, arrivalAllowanceMs }: RequestTokensRequest): void {
+function checkReserveRequest({ maxWaitsMs, arrivalAllowanceMs, lane }: RequestTokensRequest): void {
+  if (lane !== undefined && lane !== 'read' && lane !== 'write') {
+    throw invalidInput(`reserveRequests: lane must be 'read' or 'write', got ${JSON.stringify(lane)}`);
+  }
   if (
     !Array.isArray(maxWaitsMs) ||
     maxWaitsMs.length === 0 ||

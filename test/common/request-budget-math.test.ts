@@ -10,7 +10,12 @@ import {
   FULL_BUCKET,
   MAX_RETRY_AFTER_MS,
   reserve,
+  reserveWrite,
   tokensAvailable,
+  waitFor,
+  WRITE_HORIZON_MS,
+  WRITE_SHARE,
+  writeDeferral,
   type RequestBudgetLimits,
   type RequestBudgetState,
 } from '../../src/common/request-budget-math';
@@ -189,5 +194,98 @@ describe('request budget (GCRA)', () => {
 
   it('defaults to MediaConnect’s documented quota: 5 requests/s, burst 30', () => {
     expect(checkRequestBudgetLimits(undefined, 'requestBudget')).toEqual({ requestsPerSecond: 5, burst: 30 });
+  });
+});
+
+/** Books writes at `nowMs` until the budget defers one; returns the writes' waits and the state after. */
+function bookWrites(state: RequestBudgetState, count: number, nowMs: number) {
+  const waits: number[] = [];
+  while (waits.length < count && !writeDeferral(state, LIMITS, nowMs)) {
+    const r = reserveWrite(state, LIMITS, nowMs);
+    waits.push(r.waitMs);
+    state = r.state;
+  }
+  return { waits, state, deferral: writeDeferral(state, LIMITS, nowMs) };
+}
+
+describe('request budget lanes: writes just in time, reads first', () => {
+  it('books writes only while the budget is booked no further than the horizon ahead, then defers them until it is back within it', () => {
+    const { waits, state, deferral } = bookWrites(FULL_BUCKET, 1_000, 0);
+    // The burst goes at once, then writes are booked at most the horizon ahead: not 1000, about 32.
+    expect(waits.length).toBeLessThan(LIMITS.burst + (WRITE_HORIZON_MS * LIMITS.requestsPerSecond) / 1000 + 2);
+    expect(Math.max(...waits)).toBeLessThanOrEqual(WRITE_HORIZON_MS);
+    expect(deferral).toBeDefined();
+    // Asking again when told, the budget is within the horizon again and books the next write.
+    const again = deferral!.askAgainInMs;
+    expect(waitFor(state, LIMITS, again)).toBeLessThanOrEqual(WRITE_HORIZON_MS);
+    expect(writeDeferral(state, LIMITS, again)).toBeUndefined();
+  });
+
+  it('lets a read asked while hundreds of writes wait go after at most the horizon, where booked in order it would wait behind them all', () => {
+    const lanes = bookWrites(FULL_BUCKET, 1_000, 0);
+    expect(reserve(lanes.state, LIMITS, 0).waitMs).toBeLessThanOrEqual(WRITE_HORIZON_MS + 200);
+    // The same 1000 writes booked in order, as before the lanes: the read waits 194 s.
+    expect(reserve(reserveMany(FULL_BUCKET, 1_000, 0).state, LIMITS, 0).waitMs).toBeGreaterThan(190_000);
+  });
+
+  it('keeps the write lane its share of the rate while reads alone book the budget far ahead', () => {
+    // Reads book 60 s ahead; writes ask every 50 ms for 20 s and get one in five of the rate, no more.
+    let { state } = reserveMany(FULL_BUCKET, 330, 0);
+    let writes = 0;
+    for (let nowMs = 0; nowMs < 20_000; nowMs += 50) {
+      if (writeDeferral(state, LIMITS, nowMs)) continue;
+      state = reserveWrite(state, LIMITS, nowMs).state;
+      writes += 1;
+    }
+    const share = 20 * LIMITS.requestsPerSecond * WRITE_SHARE;
+    expect(writes).toBeGreaterThanOrEqual(share);
+    expect(writes).toBeLessThanOrEqual(share + 1);
+  });
+
+  it('with reads and writes mixed at random, never lets a request reach a token bucket before it has a token, defers writes only past the horizon, and starves neither lane', () => {
+    const random = seededRandom(7);
+    for (let run = 0; run < 40; run += 1) {
+      const bucket = tokenBucket(LIMITS);
+      let state = FULL_BUCKET;
+      const sends: number[] = [];
+      // Writes waiting to be booked, each with the time it may ask (again).
+      let writesWaiting: number[] = [];
+      let nowMs = 1;
+      let writesBooked = 0;
+      let lastWriteBookedMs = 0;
+      let longestWriteGapMs = 0;
+      for (let step = 0; step < 600; step += 1) {
+        nowMs += random() * 120;
+        if (random() < 0.3) writesWaiting.push(nowMs, nowMs, nowMs); // a fleet's starts
+        if (random() < (run % 2 === 0 ? 0.3 : 0.9)) {
+          // A read: booked at once.
+          const r = reserve(state, LIMITS, nowMs);
+          state = r.state;
+          sends.push(nowMs + r.waitMs + random() * r.lateMs);
+        }
+        const due = writesWaiting.filter((at) => at <= nowMs);
+        writesWaiting = writesWaiting.filter((at) => at > nowMs);
+        for (const [i] of due.entries()) {
+          const deferral = writeDeferral(state, LIMITS, nowMs);
+          if (deferral) {
+            // Deferred: booked past the horizon, and the lane had its share lately.
+            expect(waitFor(state, LIMITS, nowMs)).toBeGreaterThan(WRITE_HORIZON_MS);
+            writesWaiting.push(...due.slice(i).map(() => nowMs + deferral.askAgainInMs));
+            break;
+          }
+          const r = reserveWrite(state, LIMITS, nowMs);
+          state = r.state;
+          sends.push(nowMs + r.waitMs + random() * r.lateMs);
+          writesBooked += 1;
+          longestWriteGapMs = Math.max(longestWriteGapMs, nowMs - lastWriteBookedMs);
+          lastWriteBookedMs = nowMs;
+        }
+      }
+      const refused = sends.sort((a, b) => a - b).filter((at) => !bucket(at)).length;
+      expect({ run, refused }).toEqual({ run, refused: 0 });
+      expect(writesBooked).toBeGreaterThan(0);
+      // While writes wait, one is booked at least every share interval (1 s), give or take a step and a re-ask.
+      expect(longestWriteGapMs).toBeLessThan(1_000 / (LIMITS.requestsPerSecond * WRITE_SHARE) + 2 * 120 + 200);
+    }
   });
 });

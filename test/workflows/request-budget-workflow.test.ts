@@ -22,6 +22,7 @@ import {
   ARRIVAL_ALLOWANCE_MS,
   MAX_RETRY_AFTER_MS,
   RequestBudgetNames,
+  type RequestLane,
   type RequestTokensAnswer,
   type RequestTokensRequest,
 } from '../../src/common/request-budget-math';
@@ -39,7 +40,13 @@ import { historyOf } from '../support/history';
 import { waitFor } from '../support/wait-for';
 import { createDevServer } from '../support/temporal';
 import { temporal } from '@temporalio/proto';
-import type { acquireIn, BudgetProbeActivities, describeWithin } from './fixtures/budget-probe-workflows';
+import type {
+  acquireIn,
+  acquireMany,
+  acquireRead,
+  BudgetProbeActivities,
+  describeWithin,
+} from './fixtures/budget-probe-workflows';
 
 const EventType = temporal.api.enums.v1.EventType;
 const QUOTA = { requestsPerSecond: 5, burst: 30 };
@@ -156,12 +163,19 @@ function book(budgetId: string, taskQueue: string, maxWaitsMs: number[], limits 
   });
 }
 
+/** The lanes of the probe's tokens, in the order the probe activities got them. */
+const tokensGranted: RequestLane[] = [];
+
 /** Starts an in-process worker on `taskQueue` whose probe activity reserves tokens from `requestBudget` (no MediaConnect call). */
 async function startProbeWorker(taskQueue: string, requestBudget: RequestBudgetOptions): Promise<void> {
   const budget = temporalRequestBudget(requestBudget);
   const activities: BudgetProbeActivities = {
-    async probeAcquire({ region, blockEventLoopMs }) {
-      const acquired = budget.acquire(30_000, region);
+    async probeAcquire({ region, blockEventLoopMs, lane }) {
+      const acquired = budget.acquire(30_000, region, lane);
+      acquired.then(
+        () => tokensGranted.push(lane ?? 'read'),
+        () => undefined, // the activity reports the failure
+      );
       // The reservation is on its way; now the event loop starves, as on a worker with too much to do.
       if (blockEventLoopMs) setTimeout(() => blockEventLoop(blockEventLoopMs), 0);
       await acquired;
@@ -326,6 +340,39 @@ describe('the MediaConnect request budget', () => {
 
     // Two tokens for one send: the late one was never used.
     expect((await budget(`${budgetId}:us-east-1`).query(requestBudgetQuery)).granted).toBe(2);
+  });
+
+  it('books writes just in time, so a read asked while 60 StartFlows wait goes ahead of most of them, and every write still gets its token', async () => {
+    const taskQueue = `budget-lanes-${randomUUID()}`;
+    const budgetId = `budget-${taskQueue}`;
+    await startProbeWorker(taskQueue, { ...QUOTA, budgetId });
+    tokensGranted.length = 0;
+
+    // 60 writes at once, as a fleet's StartFlows: the burst (30) goes at once, the rest take 6 s at 5/s.
+    const writes = client.workflow.execute<typeof acquireMany>('acquireMany', {
+      args: [60, 'us-east-1', 'write'],
+      taskQueue,
+      workflowId: `probe-${randomUUID()}`,
+    });
+    const handle = budget(`${budgetId}:us-east-1`);
+    await waitFor(
+      'the budget to defer writes',
+      async () => ((await handle.query(requestBudgetQuery).catch(() => undefined))?.deferred ?? 0) > 0,
+    );
+    await client.workflow.execute<typeof acquireRead>('acquireRead', {
+      args: ['us-east-1'],
+      taskQueue,
+      workflowId: `probe-${randomUUID()}`,
+    });
+    await writes;
+
+    // Booked in order, the read would come after every write already asked for; it came before most.
+    const readAt = tokensGranted.indexOf('read');
+    expect(tokensGranted.filter((lane) => lane === 'write')).toHaveLength(60);
+    expect(tokensGranted.slice(readAt + 1).length).toBeGreaterThanOrEqual(15);
+    const progress = await handle.query(requestBudgetQuery);
+    expect(progress).toMatchObject({ granted: 61, refused: 0 });
+    expect(progress.deferred).toBeGreaterThan(0);
   });
 
   it('keeps one budget per region: `<budgetId>:<region>`, each with its own bucket', async () => {
