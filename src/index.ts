@@ -58,6 +58,7 @@ export {
   isRetryable,
   RegionalMediaConnectClients,
   temporalRequestBudget,
+  WRITES_HELD,
   type ClassifiedError,
   type DescribeFlowResult,
   type FlowRef,

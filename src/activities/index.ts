@@ -17,4 +17,9 @@ export {
 export type { ReadFlowStatusesInput, ReadFlowStatusesResult } from '../common/flow-status-reads';
 export { classifyMediaConnectError, isRetryable, MAX_RETRY_AFTER_MS, type ClassifiedError } from './classify-error';
 export { RegionalMediaConnectClients } from './regional-clients';
-export { temporalRequestBudget, type RequestBudget, type RequestBudgetOptions } from './request-budget-client';
+export {
+  temporalRequestBudget,
+  WRITES_HELD,
+  type RequestBudget,
+  type RequestBudgetOptions,
+} from './request-budget-client';

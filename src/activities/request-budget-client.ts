@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { FailureType, invalidInput } from '../common/failure-types';
 import {
   MAX_ARRIVAL_ALLOWANCE_MS,
@@ -33,6 +33,14 @@ export interface RequestBudgetOptions extends Partial<RequestBudgetLimits> {
    * benchmark): every request in it waited `roundTripMs` on top of its slot. Must not throw.
    */
   onReservation?: (reservation: { budgetWorkflowId: string; requests: number; roundTripMs: number }) => void;
+  /**
+   * Most writes (StartFlow, StopFlow) this worker keeps waiting for their turn in one budget; a
+   * write past them gives up its activity slot and comes back near its turn (one more activity
+   * attempt, failed `RequestBudgetWriteQueued`). Set it to your `maxConcurrentActivityTaskExecutions`
+   * or more to keep every write waiting in the worker: no extra attempts, but in a big fleet the
+   * writes then take every slot and status reads wait for one. @default {@link WRITES_HELD} (50)
+   */
+  writesHeld?: number;
 }
 
 /** What the activities ask before every MediaConnect call. */
@@ -65,6 +73,14 @@ const MAX_FORFEITS = 3;
  * (a burst of ACTIVE flows completes that many bring-ups at once).
  */
 const BUDGET_PRIORITY_KEY = 1;
+/**
+ * Most writes (StartFlow, StopFlow) one worker keeps waiting for their turn in one budget: 10 s of
+ * them at 5 requests/s. A fleet of 1000 schedules its 1000 StartFlows at once; kept waiting in the
+ * worker, they would take every activity slot (100 by default) for minutes, and a status read would
+ * wait for a slot to free (and, on a task queue of several partitions, for a poll to reach its
+ * partition: seconds). The writes past these leave their slot at once and come back near their turn.
+ */
+export const WRITES_HELD = 50;
 /** AWS region names: lowercase letters, digits and dashes (`us-east-1`, `eusc-de-east-1`, `us-iso-east-1`). */
 const REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 
@@ -81,6 +97,11 @@ const REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+)+$/;
  */
 export function temporalRequestBudget(options: RequestBudgetOptions = {}): RequestBudget {
   const limits = checkRequestBudgetLimits(options, 'requestBudget');
+  if (options.writesHeld !== undefined && !(Number.isInteger(options.writesHeld) && options.writesHeld >= 1)) {
+    throw invalidInput(
+      `requestBudget: writesHeld must be a whole number of 1 or more (the writes a worker keeps waiting), got ${JSON.stringify(options.writesHeld)}`,
+    );
+  }
   if (options.budgetId !== undefined && (typeof options.budgetId !== 'string' || options.budgetId.trim() === '')) {
     throw invalidInput(
       `requestBudget: budgetId must be a non-empty string (the prefix of the budgets' workflow ids), got ${JSON.stringify(options.budgetId)}`,
@@ -155,6 +176,7 @@ class TemporalRequestBudget implements RequestBudget {
     let queue = this.queues.get(workflowId);
     if (!queue) {
       queue = new ReservationQueue(
+        this.options.writesHeld ?? WRITES_HELD,
         (request) => this.sendReservation(client, workflowId, taskQueue, request),
         (requests, roundTripMs) =>
           this.options.onReservation?.({ budgetWorkflowId: workflowId, requests, roundTripMs }),
@@ -223,6 +245,7 @@ async function reserve(
     return await Promise.race([queue.request(affordableMs, lane, context.cancellationSignal), context.cancelled]);
   } catch (err) {
     if (context.cancellationSignal.aborted) throw err;
+    if (err instanceof WriteQueuedLater) throw writeQueued(workflowId, err);
     throw ApplicationFailure.create({
       type: FailureType.RequestBudgetUnavailable,
       message: `Could not reserve a MediaConnect request from the budget workflow ${workflowId} (${updateError(err).message}); no MediaConnect call was made`,
@@ -241,6 +264,29 @@ function bookedTooFarAhead(
     message: `The MediaConnect request budget ${workflowId} (${applied.requestsPerSecond}/s, burst ${applied.burst}) is booked ${(grant.waitMs / 1000).toFixed(1)} s ahead, longer than this attempt can wait (${(affordableMs / 1000).toFixed(1)} s); no MediaConnect call was made, the attempt is retried when the wait fits`,
     nextRetryDelay: Math.max(1_000, Math.ceil(grant.waitMs - affordableMs)),
   });
+}
+
+function writeQueued(workflowId: string, { writesHeld, retryInMs }: WriteQueuedLater): ApplicationFailure {
+  const failure = ApplicationFailure.create({
+    type: FailureType.RequestBudgetWriteQueued,
+    message: `${writesHeld} writes of this worker already wait for their turn in the request budget ${workflowId}; this one gave up its activity slot and comes back in ${(retryInMs / 1000).toFixed(1)} s; no MediaConnect call was made`,
+    nextRetryDelay: retryInMs,
+    // Expected at every big fleet: the worker logs it at DEBUG, not as a failed activity.
+    category: ApplicationFailureCategory.BENIGN,
+  });
+  // The retried attempt's history event carries this failure: its message says all, a stack trace would only add bytes.
+  failure.stack = '';
+  return failure;
+}
+
+/** A write this worker does not keep waiting: its attempt should come back in `retryInMs`. */
+class WriteQueuedLater extends Error {
+  constructor(
+    readonly writesHeld: number,
+    readonly retryInMs: number,
+  ) {
+    super(`write queued: retry in ${retryInMs} ms`);
+  }
 }
 
 function tooBusyToSend(lateMs: number, grant: RequestTokenGrant): ApplicationFailure {
@@ -288,16 +334,21 @@ class ReservationQueue {
   private writesNotBeforeMs = 0;
   /** Ends the wait for a deferred write early: a read arrived. */
   private wake: (() => void) | undefined;
-  /** Most writes in one update: the budget's burst (all it could grant at once), once it has answered. */
-  private writesPerUpdate = DEFAULT_REQUEST_BUDGET.burst;
+  /** The budget's limits, as its last answer gave them. */
+  private limits = DEFAULT_REQUEST_BUDGET;
+  /** When the last write sent away ({@link WRITES_HELD}) should come back (Date.now()): the next one comes an interval later. */
+  private writesSentAwayUntilMs = 0;
 
   constructor(
+    private readonly writesHeld: number,
     private readonly send: (request: RequestTokensRequest) => Promise<RequestTokensAnswer>,
     private readonly observe: (requests: number, roundTripMs: number) => void,
   ) {}
 
   /** A token for one request, unless `cancelled` first (then it is not asked for, if it has not been yet). */
   request(maxWaitMs: number, lane: RequestLane, cancelled: AbortSignal): Promise<Reserved> {
+    if (lane === 'write' && this.pending.filter((p) => p.lane === 'write').length >= this.writesHeld)
+      return Promise.reject(new WriteQueuedLater(this.writesHeld, this.comeBackInMs()));
     return new Promise((resolve, reject) => {
       const notBeforeMs = lane === 'write' ? this.writesNotBeforeMs : 0;
       const request: PendingRequest = {
@@ -327,6 +378,19 @@ class ReservationQueue {
     this.slowestMs = Math.max(ms, this.slowestMs * 0.95);
   }
 
+  /**
+   * When a write sent away should come back: once half the writes held here should have gone, and
+   * after every write sent away before it, one budget interval apart (so that they do not all come
+   * back at once). Other workers' writes can only make its turn later: it may be sent away again.
+   */
+  private comeBackInMs(): number {
+    const now = Date.now();
+    const intervalMs = 1000 / this.limits.requestsPerSecond;
+    this.writesSentAwayUntilMs =
+      Math.max(this.writesSentAwayUntilMs, now + (this.writesHeld / 2) * intervalMs) + intervalMs;
+    return Math.max(1_000, Math.ceil(this.writesSentAwayUntilMs - now));
+  }
+
   private async drain(): Promise<void> {
     if (this.sending) return;
     this.sending = true;
@@ -346,7 +410,9 @@ class ReservationQueue {
     const now = Date.now();
     const reads = this.pending.filter((p) => p.lane === 'read');
     if (reads.length > 0) return reads.slice(0, MAX_TOKENS_PER_UPDATE);
-    return this.pending.filter((p) => p.notBeforeMs <= now).slice(0, this.writesPerUpdate);
+    return this.pending
+      .filter((p) => p.notBeforeMs <= now)
+      .slice(0, Math.min(this.limits.burst, MAX_TOKENS_PER_UPDATE));
   }
 
   private async waitForDeferredWrites(): Promise<void> {
@@ -372,7 +438,7 @@ class ReservationQueue {
       const { grants, limits, askAgainInMs } = answer;
       const roundTripMs = Date.now() - sentAtMs;
       this.observeLateness(roundTripMs);
-      this.writesPerUpdate = limits.burst;
+      this.limits = limits;
       grants.forEach((grant, i) => batch[i].resolve({ grant, sentAtMs, limits }));
       const answered = new Set(batch.slice(0, grants.length));
       this.pending = this.pending.filter((p) => !answered.has(p));

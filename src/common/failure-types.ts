@@ -40,6 +40,12 @@ export const FailureType = {
   /** The request budget workflow could not be reached. Retryable; no MediaConnect call was made. */
   RequestBudgetUnavailable: 'RequestBudgetUnavailable',
   /**
+   * A write (StartFlow, StopFlow) whose turn in the request budget is far off: the worker already
+   * holds as many writes waiting as it keeps, so this attempt gives up its activity slot and is
+   * retried near its turn. Retryable; no MediaConnect call was made.
+   */
+  RequestBudgetWriteQueued: 'RequestBudgetWriteQueued',
+  /**
    * The AWS SDK found no credentials to sign with (no AWS_PROFILE, AWS_ACCESS_KEY_ID or role), so
    * no request was sent. Non-retryable: only a change to the worker's configuration fixes it.
    */

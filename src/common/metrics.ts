@@ -17,7 +17,7 @@ export const MetricNames = {
   requestDuration: 'mediaconnect_request_duration_seconds',
   /** Histogram, seconds: how long a call waited for the request budget's token before it went out. */
   budgetWait: 'mediaconnect_request_budget_wait_seconds',
-  /** Counter: calls the request budget refused, by `reason` (`RequestBudgetExhausted`, `RequestBudgetUnavailable`). */
+  /** Counter: calls the request budget refused, by `reason` (`RequestBudgetExhausted`, `RequestBudgetUnavailable`, `RequestBudgetWriteQueued`). */
   budgetRefusals: 'mediaconnect_request_budget_refusals_total',
   /** Histogram, seconds: a bring-up's duration from its start to its end (over continue-as-new), by `outcome`. */
   bringUpDuration: 'mediaconnect_bring_up_duration_seconds',

@@ -80,7 +80,11 @@ function timeMs(e: HistoryEvent): number {
 }
 
 /** Failures that end an attempt before it calls MediaConnect (see README, "Failure types"). */
-export const BUDGET_FAILURES = [FailureType.RequestBudgetExhausted, FailureType.RequestBudgetUnavailable];
+export const BUDGET_FAILURES = [
+  FailureType.RequestBudgetExhausted,
+  FailureType.RequestBudgetUnavailable,
+  FailureType.RequestBudgetWriteQueued,
+];
 
 /** The failure type of the attempt before the recorded (last) start of an activity. */
 export function lastFailureType(events: HistoryEvent[], activityType: string): string | undefined {

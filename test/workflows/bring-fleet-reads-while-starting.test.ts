@@ -59,8 +59,8 @@ describe('bringFleetOnline status reads while starts go out', () => {
 
   it('reads again when its starts should be done at the pace it has seen, not a full pause later', async () => {
     // 7,500 other flows: a read costs 8 ListFlows pages, so while starts go out the fleet pauses
-    // 80 s between reads. 100 starts at 1/s take about 110 s: the second read (at about 80 s, done
-    // about 13 s later behind the starts booked ahead) sees about 20 starts left, 20 s of them.
+    // 80 s between reads. 100 starts at 1/s take about 110 s: the second read (at about 80 s; its
+    // pages go ahead of the starts, which the budget books just in time) sees about 25 starts left.
     bed.sim.createFlows(7_500, { prefix: 'Other' });
     const flowArns = Array.from({ length: 100 }, (_, i) =>
       bed.sim.createFlow({ name: `Paced${i}`, startingDuration: 500 }),
@@ -73,5 +73,11 @@ describe('bringFleetOnline status reads while starts go out', () => {
     const nextRead = calls.find((c) => c.operation === 'ListFlows' && c.at > lastStart);
     expect(nextRead).toBeDefined();
     expect(nextRead!.at - lastStart).toBeLessThan(20_000);
+
+    // And the reads held back while the starts went out: at most 4 reads of 8 pages before the last
+    // start. Their pages go ahead of the starts in the budget, so a fleet reading every pollInterval
+    // (2 s) would have taken nearly all of the quota from its starts.
+    const pagesBeforeLastStart = calls.filter((c) => c.operation === 'ListFlows' && c.at < lastStart);
+    expect(pagesBeforeLastStart.length).toBeLessThanOrEqual(4 * 8);
   }, 300_000);
 });

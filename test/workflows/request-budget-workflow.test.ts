@@ -342,15 +342,15 @@ describe('the MediaConnect request budget', () => {
     expect((await budget(`${budgetId}:us-east-1`).query(requestBudgetQuery)).granted).toBe(2);
   });
 
-  it('books writes just in time, so a read asked while 60 StartFlows wait goes ahead of most of them, and every write still gets its token', async () => {
+  it('books writes just in time, so a read asked while 120 StartFlows wait goes ahead of most of them; the worker keeps only WRITES_HELD of them, and every write still gets its token', async () => {
     const taskQueue = `budget-lanes-${randomUUID()}`;
     const budgetId = `budget-${taskQueue}`;
     await startProbeWorker(taskQueue, { ...QUOTA, budgetId });
     tokensGranted.length = 0;
 
-    // 60 writes at once, as a fleet's StartFlows: the burst (30) goes at once, the rest take 6 s at 5/s.
-    const writes = client.workflow.execute<typeof acquireMany>('acquireMany', {
-      args: [60, 'us-east-1', 'write'],
+    // 120 writes at once, as a fleet's StartFlows: the burst (30) goes at once, the rest take 18 s at 5/s.
+    const writes = await client.workflow.start<typeof acquireMany>('acquireMany', {
+      args: [120, 'us-east-1', 'write'],
       taskQueue,
       workflowId: `probe-${randomUUID()}`,
     });
@@ -364,15 +364,40 @@ describe('the MediaConnect request budget', () => {
       taskQueue,
       workflowId: `probe-${randomUUID()}`,
     });
-    await writes;
+    await writes.result();
 
     // Booked in order, the read would come after every write already asked for; it came before most.
     const readAt = tokensGranted.indexOf('read');
-    expect(tokensGranted.filter((lane) => lane === 'write')).toHaveLength(60);
-    expect(tokensGranted.slice(readAt + 1).length).toBeGreaterThanOrEqual(15);
+    expect(tokensGranted.filter((lane) => lane === 'write')).toHaveLength(120);
+    expect(tokensGranted.slice(readAt + 1).length).toBeGreaterThanOrEqual(30);
     const progress = await handle.query(requestBudgetQuery);
-    expect(progress).toMatchObject({ granted: 61, refused: 0 });
+    expect(progress).toMatchObject({ granted: 121, refused: 0 });
     expect(progress.deferred).toBeGreaterThan(0);
+    // The writes past the WRITES_HELD the worker keeps left their activity slots and came back: a
+    // later attempt, after a RequestBudgetWriteQueued failure.
+    const attempts = (await historyOf(writes))
+      .map((e) => e.activityTaskStartedEventAttributes)
+      .filter((started) => started !== null && started !== undefined);
+    const sentAway = attempts.filter((started) => (started.attempt ?? 1) > 1);
+    expect(sentAway.length).toBeGreaterThan(0);
+    for (const started of sentAway)
+      expect(started.lastFailure?.applicationFailureInfo?.type).toBe('RequestBudgetWriteQueued');
+  });
+
+  it('keeps every write waiting in the worker when writesHeld is above their number: no write is sent away, each of 100 writes takes one attempt', async () => {
+    const taskQueue = `budget-held-${randomUUID()}`;
+    await startProbeWorker(taskQueue, { ...QUOTA, budgetId: `budget-${taskQueue}`, writesHeld: 150 });
+    const writes = await client.workflow.start<typeof acquireMany>('acquireMany', {
+      args: [100, 'us-east-1', 'write'],
+      taskQueue,
+      workflowId: `probe-${randomUUID()}`,
+    });
+    await writes.result();
+    const attempts = (await historyOf(writes))
+      .map((e) => e.activityTaskStartedEventAttributes?.attempt)
+      .filter((attempt) => attempt !== undefined && attempt !== null);
+    expect(attempts).toHaveLength(100);
+    expect(attempts.every((attempt) => attempt === 1)).toBe(true);
   });
 
   it('keeps one budget per region: `<budgetId>:<region>`, each with its own bucket', async () => {
