@@ -28,7 +28,7 @@ import {
   FlowRegionSearchAttribute,
 } from '../common/search-attributes';
 import { bringFlowOnline, type BringFlowOnlineInput } from './bring-flow-online';
-import { coveredByRead, eventReadDue, readSignalled, takeEvents } from './fleet-events';
+import { coveredByRead, eventReadAtMs, readSignalled, takeEvents } from './fleet-events';
 import {
   BUSY_READ_MS,
   readAndForward,
@@ -95,7 +95,7 @@ export async function bringFleetOnline(input: BringFleetOnlineInput): Promise<Br
   const fleet = newFleet(checkBringFleetOnlineInput(input));
   setHandler(fleetProgressQuery, () => progress(fleet));
   // Patch: fleets begun on an earlier version let each bring-up confirm its own events (replay keeps that).
-  if (patched(FLEET_TAKES_EVENTS)) fleet.events = takeEvents(fleet);
+  if (patched(FLEET_TAKES_EVENTS)) fleet.events = takeEvents(fleet, patched(EVENT_READS_PACED_WHILE_STARTING));
   try {
     await watch(fleet);
     return report(fleet);
@@ -125,6 +125,9 @@ function newFleet(options: CheckedBringFleetOnlineInput): Fleet {
 
 /** Patch: the fleet takes its bring-ups' unconfirmed status changes and confirms them with its own reads. */
 const FLEET_TAKES_EVENTS = 'fleet-takes-events';
+
+/** Patch: while its starts go out, the fleet's event reads keep a gap (`EVENT_READ_GAP_WHILE_STARTING_MS`). */
+const EVENT_READS_PACED_WHILE_STARTING = 'fleet-event-reads-paced-while-starting';
 
 /**
  * Patch: while starts go out, the fleet reads no later than when they should be done. A fleet that
@@ -167,6 +170,7 @@ async function watch(fleet: Fleet): Promise<void> {
       await readAndForward(fleet);
       const holdBack = pacedWhileStarting || Date.now() - readStartedAtMs > BUSY_READ_MS;
       const startsDoneAtMs = pacedToStarts ? (startsDoneEstimateMs(fleet) ?? Infinity) : Infinity;
+      fleet.startsDoneAtMs = startsPending && Number.isFinite(startsDoneAtMs) ? startsDoneAtMs : undefined;
       nextReadAtMs =
         startsPending && holdBack
           ? Math.max(
@@ -177,14 +181,19 @@ async function watch(fleet: Fleet): Promise<void> {
       if (fleet.reads - (fleet.events?.reads ?? 0) > MAX_FLEET_POLLS + 100) throw pollLimitFailure(fleet);
       continue;
     }
-    if (eventReadDue(fleet.events)) {
+    const eventsAtMs = eventReadAtMs(fleet.events);
+    if (fleet.events && eventsAtMs !== undefined && eventsAtMs <= Date.now()) {
       await readSignalled(fleet, fleet.events);
       continue;
     }
     fleet.settled = false;
     // A settled bring-up frees a slot (or fails a failFast fleet) at once, and a handed-over change is
-    // read at once; timed reads keep their pace.
-    await condition(() => fleet.settled || eventReadDue(fleet.events), Math.max(1, nextReadAtMs - Date.now()));
+    // read at once (or when the event reads' gap ends); timed reads keep their pace.
+    const changeWaits = eventsAtMs !== undefined;
+    await condition(
+      () => fleet.settled || (!changeWaits && eventReadAtMs(fleet.events) !== undefined),
+      Math.max(1, Math.min(nextReadAtMs, eventsAtMs ?? Infinity) - Date.now()),
+    );
   }
 }
 

@@ -142,6 +142,8 @@ export interface Fleet {
   events?: FleetEvents;
   /** How many flows the last read had seen started (or ended), and when: the pace of the starts. */
   startsSeen?: { atMs: number; started: number };
+  /** When the fleet's starts should all be out, as its last timed read estimated (undefined: unknown, or no estimate yet). */
+  startsDoneAtMs?: number;
   firstFailure?: FleetFlowResult;
   /** A bring-up settled since the watch loop last waited: a slot is free, or failFast must act. */
   settled: boolean;
