@@ -4,6 +4,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { temporalRequestBudget, type RequestBudgetOptions } from '../../src/activities/request-budget-client';
+import { thrownBy } from '../support/failures';
 
 describe('temporalRequestBudget options', () => {
   it.each<[RequestBudgetOptions, RegExp]>([
@@ -13,12 +14,7 @@ describe('temporalRequestBudget options', () => {
     [{ budgetId: ' ' }, /budgetId must be a non-empty string/],
     [{ requestsPerSecond: 0 }, /requestsPerSecond must be a number above 0/],
   ])('refuses %j with an InvalidInput failure naming the option', (options, message) => {
-    let failure: unknown;
-    try {
-      temporalRequestBudget(options);
-    } catch (err) {
-      failure = err;
-    }
+    const failure = thrownBy(() => temporalRequestBudget(options));
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect(failure).toMatchObject({
       type: 'InvalidInput',

@@ -20,6 +20,7 @@ import {
   type RequestBudgetState,
 } from '../../src/common/request-budget-math';
 import { seededRandom } from '../../src/testing/seeded-random';
+import { thrownBy } from '../support/failures';
 
 const LIMITS: RequestBudgetLimits = { requestsPerSecond: 5, burst: 30 };
 
@@ -178,12 +179,7 @@ describe('request budget (GCRA)', () => {
     [{ burst: 0 }, /burst must be a whole number from 1/],
     [{ burst: 2.5 }, /burst must be a whole number from 1/],
   ])('refuses the limits %j with an InvalidInput failure naming the field', (limits, message) => {
-    let failure: unknown;
-    try {
-      checkRequestBudgetLimits(limits, 'requestBudget');
-    } catch (err) {
-      failure = err;
-    }
+    const failure = thrownBy(() => checkRequestBudgetLimits(limits, 'requestBudget'));
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect(failure).toMatchObject({
       type: 'InvalidInput',

@@ -39,3 +39,13 @@ export async function cancelledOutcome(
 
 /** {@link cancelledOutcome} of a workflow that ended CANCELLED. */
 export const CANCELLED = { error: WorkflowFailedError.name, cause: 'CancelledFailure', status: 'CANCELLED' };
+
+/** What `fn` throws (undefined if it returns): for checking a synchronous failure's type and message. */
+export function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  return undefined;
+}
