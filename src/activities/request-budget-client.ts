@@ -241,15 +241,20 @@ async function reserve(
   affordableMs: number,
   lane: RequestLane,
 ): Promise<Reserved> {
+  // A deferred write may wait here for seconds: heartbeat meanwhile, as through the rest of the wait.
+  const heartbeats = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
   try {
     return await Promise.race([queue.request(affordableMs, lane, context.cancellationSignal), context.cancelled]);
   } catch (err) {
-    if (context.cancellationSignal.aborted) throw err;
+    // Cancelled: end with the activity's own cancellation (whichever of the two promises lost the race).
+    if (context.cancellationSignal.aborted) await context.cancelled;
     if (err instanceof WriteQueuedLater) throw writeQueued(workflowId, err);
     throw ApplicationFailure.create({
       type: FailureType.RequestBudgetUnavailable,
       message: `Could not reserve a MediaConnect request from the budget workflow ${workflowId} (${updateError(err).message}); no MediaConnect call was made`,
     });
+  } finally {
+    clearInterval(heartbeats);
   }
 }
 
