@@ -313,8 +313,6 @@ interface PendingRequest {
   lane: RequestLane;
   /** When the activity can wait no longer (Date.now()). */
   giveUpAtMs: number;
-  /** A deferred write: not to be asked for again before then (Date.now()). */
-  notBeforeMs: number;
   /** Part of the update in flight. */
   sent: boolean;
   resolve(reserved: Reserved): void;
@@ -335,7 +333,7 @@ class ReservationQueue {
   private sending = false;
   /** The slowest recent lateness, ms, decaying by 5% a sample. */
   private slowestMs = 0;
-  /** Writes wait until then, the budget's last deferral (Date.now()): a new write does not ask before the ones it follows. */
+  /** No write is asked for before then (Date.now()): the budget's last deferral, for the writes it deferred and those after them. */
   private writesNotBeforeMs = 0;
   /** Ends the wait for a deferred write early: a read arrived. */
   private wake: (() => void) | undefined;
@@ -355,15 +353,7 @@ class ReservationQueue {
     if (lane === 'write' && this.pending.filter((p) => p.lane === 'write').length >= this.writesHeld)
       return Promise.reject(new WriteQueuedLater(this.writesHeld, this.comeBackInMs()));
     return new Promise((resolve, reject) => {
-      const notBeforeMs = lane === 'write' ? this.writesNotBeforeMs : 0;
-      const request: PendingRequest = {
-        lane,
-        giveUpAtMs: Date.now() + maxWaitMs,
-        notBeforeMs,
-        sent: false,
-        resolve,
-        reject,
-      };
+      const request: PendingRequest = { lane, giveUpAtMs: Date.now() + maxWaitMs, sent: false, resolve, reject };
       this.pending.push(request);
       cancelled.addEventListener(
         'abort',
@@ -412,18 +402,15 @@ class ReservationQueue {
 
   /** The requests the next update asks for: the reads waiting, or else the writes that may ask now; oldest first. */
   private nextBatch(): PendingRequest[] {
-    const now = Date.now();
     const reads = this.pending.filter((p) => p.lane === 'read');
     if (reads.length > 0) return reads.slice(0, MAX_TOKENS_PER_UPDATE);
-    return this.pending
-      .filter((p) => p.notBeforeMs <= now)
-      .slice(0, Math.min(this.limits.burst, MAX_TOKENS_PER_UPDATE));
+    if (Date.now() < this.writesNotBeforeMs) return [];
+    return this.pending.slice(0, Math.min(this.limits.burst, MAX_TOKENS_PER_UPDATE));
   }
 
   private async waitForDeferredWrites(): Promise<void> {
-    const untilMs = Math.min(...this.pending.map((p) => p.notBeforeMs));
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, Math.max(0, untilMs - Date.now()));
+      const timer = setTimeout(resolve, Math.max(0, this.writesNotBeforeMs - Date.now()));
       this.wake = () => {
         clearTimeout(timer);
         resolve();
@@ -447,7 +434,7 @@ class ReservationQueue {
       grants.forEach((grant, i) => batch[i].resolve({ grant, sentAtMs, limits }));
       const answered = new Set(batch.slice(0, grants.length));
       this.pending = this.pending.filter((p) => !answered.has(p));
-      if (askAgainInMs !== undefined) this.deferWrites(sentAtMs + askAgainInMs);
+      if (askAgainInMs !== undefined) this.writesNotBeforeMs = sentAtMs + askAgainInMs;
       this.observe(grants.length, roundTripMs);
     } catch (err) {
       const failed = new Set(batch);
@@ -456,12 +443,6 @@ class ReservationQueue {
     } finally {
       for (const p of batch) p.sent = false;
     }
-  }
-
-  /** The budget deferred this update's remaining writes: they, and every write after them, ask again at `untilMs`. */
-  private deferWrites(untilMs: number): void {
-    this.writesNotBeforeMs = untilMs;
-    for (const p of this.pending) if (p.lane === 'write') p.notBeforeMs = Math.max(p.notBeforeMs, untilMs);
   }
 }
 

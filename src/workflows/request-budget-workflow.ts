@@ -25,7 +25,6 @@ import {
   waitFor,
   writeDeferral,
   type RequestBudgetLimits,
-  type Deferral,
   type RequestBudgetState,
   type RequestLane,
   type RequestTokenGrant,
@@ -184,19 +183,21 @@ class TokenBucket {
   reserveRequests({ maxWaitsMs, arrivalAllowanceMs, lane = 'read' }: RequestTokensRequest): RequestTokensAnswer {
     const now = Date.now();
     const grants: RequestTokenGrant[] = [];
-    let deferral: Deferral | undefined;
+    let askAgainInMs: number | undefined;
     for (const maxWaitMs of maxWaitsMs) {
-      deferral = lane === 'write' ? writeDeferral(this.state, this.limits, now) : undefined;
-      // A write that cannot wait until it may ask again is refused, like any request that cannot wait.
-      if (deferral && deferral.askAgainInMs < maxWaitMs) break;
-      deferral = undefined;
+      const deferral = lane === 'write' ? writeDeferral(this.state, this.limits, now) : undefined;
+      // A write that cannot wait until it may ask again is refused below, like any request that cannot wait.
+      if (deferral && deferral.askAgainInMs < maxWaitMs) {
+        askAgainInMs = deferral.askAgainInMs;
+        this.deferred += maxWaitsMs.length - grants.length;
+        break;
+      }
       grants.push(this.grant(maxWaitMs, now, lane, arrivalAllowanceMs));
     }
-    if (deferral) this.deferred += maxWaitsMs.length - grants.length;
     this.updatesThisRun += 1;
     this.lastRequestMs = now;
     this.showProgress();
-    return { grants, limits: this.limits, ...(deferral && { askAgainInMs: deferral.askAgainInMs }) };
+    return { grants, limits: this.limits, ...(askAgainInMs !== undefined && { askAgainInMs }) };
   }
 
   private grant(
