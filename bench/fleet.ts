@@ -8,14 +8,17 @@
  *
  * The floor is the time needed just to issue every StartFlow within the budget, plus D:
  * (N - burst) / rate + D.
+ *
+ * Taking a fleet offline (`benchmarkTakeFleetOffline`) is measured the same way: N ACTIVE flows,
+ * STOPPING for 30 s after their StopFlow, the same floor.
  */
 import { MediaConnectClient, StartFlowCommand, waitUntilFlowActive } from '@aws-sdk/client-mediaconnect';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { randomUUID } from 'node:crypto';
-import { startBringFleetOnline, startBringFlowOnline } from '../src/client';
-import { MediaConnectSimulator } from '../src/testing';
+import { startBringFleetOnline, startBringFlowOnline, startTakeFleetOffline } from '../src/client';
+import { MediaConnectSimulator, type SimulatedFlowOptions } from '../src/testing';
 import { createMediaConnectClient, createWorker } from '../src/worker';
 import { callRates, ResourceMeter, within } from './support';
 import { addCosts, costOfWorkflows, type TemporalCost } from './temporal-cost';
@@ -32,9 +35,9 @@ export interface FleetRow {
   calls: number;
   throttled: number;
   byOperation: Record<string, number>;
-  /** When the last accepted StartFlow arrived, ms after the contender began: the budget's pace. */
+  /** When the last accepted StartFlow (StopFlow, taking offline) arrived, ms after the contender began: the budget's pace. */
   startsDoneMs: number;
-  /** Other calls that reached MediaConnect before the last StartFlow, by operation: what delayed the starts. */
+  /** Other calls that reached MediaConnect before the last StartFlow (StopFlow), by operation: what delayed them. */
   callsBeforeStartsDone: Record<string, number>;
   peakCallsPerSecond: number;
   firstSecondCalls: number;
@@ -50,11 +53,27 @@ export interface FleetRow {
   largestBringUpBytes?: number;
   /** Where the fleet's time went, read from its history (reads, workflow task waits, child completions). */
   fleetTimeline?: string;
+  /** The fleet's result (its report), JSON bytes. */
+  resultBytes?: number;
   note?: string;
 }
 
 export const BUDGET = { requestsPerSecond: 5, burst: 30 };
 const STARTING_MS = 30_000;
+
+/** Which way the fleet goes: the flows' status before, the write that moves them, the status after. */
+interface Direction {
+  flowOptions: Omit<SimulatedFlowOptions, 'name'>;
+  write: 'StartFlow' | 'StopFlow';
+  done: 'ACTIVE' | 'STANDBY';
+}
+const ONLINE: Direction = { flowOptions: { startingDuration: STARTING_MS }, write: 'StartFlow', done: 'ACTIVE' };
+/** STOPPING lasts as long as STARTING does in the bring-up rows, so the floor is the same. */
+const OFFLINE: Direction = {
+  flowOptions: { status: 'ACTIVE', stoppingDuration: STARTING_MS },
+  write: 'StopFlow',
+  done: 'STANDBY',
+};
 
 interface Context {
   client: Client;
@@ -70,6 +89,8 @@ interface RunOutcome {
   fleetId?: string;
   /** The bring-ups' workflow ids. */
   bringUpIds?: string[];
+  /** The fleet's result, JSON bytes. */
+  resultBytes?: number;
 }
 
 type Run = (env: {
@@ -92,6 +113,7 @@ async function measure(
   run: Run,
   withWorker: boolean,
   otherFlows = 0,
+  direction = ONLINE,
 ): Promise<FleetRow> {
   const sim = await MediaConnectSimulator.start({ rateLimit: BUDGET });
   if (otherFlows > 0) {
@@ -99,7 +121,7 @@ async function measure(
     sim.createFlows(Math.floor(otherFlows / 2), { prefix: 'Idle' });
   }
   const flowArns = Array.from({ length: flows }, (_, i) =>
-    sim.createFlow({ name: `Fleet${flows}-${String(i).padStart(3, '0')}`, startingDuration: STARTING_MS }),
+    sim.createFlow({ name: `Fleet${flows}-${String(i).padStart(3, '0')}`, ...direction.flowOptions }),
   );
   const taskQueue = `bench-fleet-${randomUUID()}`;
   const budgetId = `bench-budget-${taskQueue}`;
@@ -133,9 +155,9 @@ async function measure(
   await running;
   mediaConnect.destroy();
   const stats = sim.stats();
-  const active = flowArns.filter((arn) => sim.flowStatus(arn) === 'ACTIVE').length;
+  const active = flowArns.filter((arn) => sim.flowStatus(arn) === direction.done).length;
   const rates = callRates(sim.calls(), startedAt);
-  const starts = sim.calls({ operation: 'StartFlow' }).filter((c) => c.httpStatus === 202);
+  const starts = sim.calls({ operation: direction.write }).filter((c) => c.httpStatus === 202);
   const startsDoneMs = starts.length ? Math.max(...starts.map((c) => c.at)) - startedAt : NaN;
   const startsPer10s = new Map<number, number>();
   for (const c of starts) {
@@ -143,7 +165,7 @@ async function measure(
     startsPer10s.set(bucket, (startsPer10s.get(bucket) ?? 0) + 1);
   }
   const firstStartMs = starts.length ? Math.min(...starts.map((c) => c.at)) - startedAt : NaN;
-  const startsTimeline = `first StartFlow at ${(firstStartMs / 1000).toFixed(1)} s; StartFlows per 10 s: ${[
+  const startsTimeline = `first ${direction.write} at ${(firstStartMs / 1000).toFixed(1)} s; ${direction.write}s per 10 s: ${[
     ...startsPer10s,
   ]
     .sort(([a], [b]) => a - b)
@@ -151,7 +173,7 @@ async function measure(
     .join(' ')}`;
   const callsBeforeStartsDone: Record<string, number> = {};
   for (const call of sim.calls())
-    if (call.operation !== 'StartFlow' && call.at - startedAt <= startsDoneMs)
+    if (call.operation !== direction.write && call.at - startedAt <= startsDoneMs)
       callsBeforeStartsDone[call.operation] = (callsBeforeStartsDone[call.operation] ?? 0) + 1;
   await sim.stop();
   const temporalCost = withWorker ? await costOf(ctx, outcome, budgetId) : {};
@@ -176,6 +198,7 @@ async function measure(
     otherFlows,
     ...temporalCost,
     fleetTimeline,
+    resultBytes: outcome.resultBytes,
     note: outcome.note,
   };
 }
@@ -210,7 +233,12 @@ async function timelineOf(client: Client, fleetId: string, startedAt: number): P
     .filter((e) => e.activityTaskCompletedEventAttributes)
     .map((e) => {
       const { scheduledEventId, startedEventId } = e.activityTaskCompletedEventAttributes ?? {};
-      const scheduled = byId.get(String(scheduledEventId));
+      return { e, scheduled: byId.get(String(scheduledEventId)), startedEventId };
+    })
+    .filter(
+      ({ scheduled }) => scheduled?.activityTaskScheduledEventAttributes?.activityType?.name === 'readFlowStatuses',
+    )
+    .map(({ e, scheduled, startedEventId }) => {
       const started = byId.get(String(startedEventId));
       return scheduled && started ? `${at(scheduled).toFixed(1)}/${at(started).toFixed(1)}/${at(e).toFixed(1)}` : '?';
     });
@@ -235,7 +263,9 @@ async function timelineOf(client: Client, fleetId: string, startedAt: number): P
   return [
     `reads scheduled/started/completed (s): ${reads.join('; ')}`,
     `workflow tasks: ${taskWaits.length}, longest waits for a worker (s): ${worst(taskWaits)}; longest runs (s): ${worst(taskRuns)}`,
-    `bring-ups completed per 10 s: ${[...completions].map(([t, n]) => `${t}s:${n}`).join(' ')}`,
+    ...(completions.size > 0
+      ? [`bring-ups completed per 10 s: ${[...completions].map(([t, n]) => `${t}s:${n}`).join(' ')}`]
+      : []),
     `fleet closed at ${at(events[events.length - 1]).toFixed(1)} s`,
   ].join('\n');
 }
@@ -259,6 +289,23 @@ const fleetWorkflow =
       return { failedWorkflows: 1, note: `cap of ${capMs / 1000} s reached`, ...ids };
     }
     return { failedWorkflows: report.failed, ...ids };
+  };
+
+const takeFleetWorkflow =
+  (ctx: Context): Run =>
+  async ({ flowArns, taskQueue, capMs }) => {
+    const handle = await startTakeFleetOffline(
+      ctx.client,
+      { flowArns },
+      { taskQueue, workflowId: `bench-offline-${randomUUID()}` },
+    );
+    const report = await within(handle.result(), capMs, () => undefined);
+    if (!report) {
+      await handle.terminate('benchmark cap reached');
+      return { failedWorkflows: 1, note: `cap of ${capMs / 1000} s reached`, fleetId: handle.workflowId };
+    }
+    const resultBytes = Buffer.byteLength(JSON.stringify(report));
+    return { failedWorkflows: report.failed, fleetId: handle.workflowId, resultBytes };
   };
 
 const independentWorkflows =
@@ -319,6 +366,20 @@ export async function benchmarkBigAccount(
   capMs: number,
 ): Promise<FleetRow[]> {
   return [await measure(ctx, 'bringFleetOnline', flows, capMs, fleetWorkflow(ctx), true, otherFlows)];
+}
+
+/**
+ * A fleet of `flows` ACTIVE flows taken offline with `takeFleetOffline` (STOPPING for 30 s), in an
+ * account that holds `otherFlows` other flows: StopFlows are writes in the request budget, and the
+ * fleet's reads go ahead of them.
+ */
+export async function benchmarkTakeFleetOffline(
+  ctx: Context,
+  flows: number,
+  otherFlows: number,
+  capMs: number,
+): Promise<FleetRow[]> {
+  return [await measure(ctx, 'takeFleetOffline', flows, capMs, takeFleetWorkflow(ctx), true, otherFlows, OFFLINE)];
 }
 
 /** The contenders for one fleet size, one after the other. */

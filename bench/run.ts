@@ -2,7 +2,8 @@
  * Benchmarks: `npx tsx bench/run.ts [--quick]` (smoke run: `--durations 5 --runs 1 --fleets 40`;
  * one fleet contender: `--durations '' --fleets 100 --contenders fleet`; the raised-quota row
  * alone: `--durations '' --fleets '' --raised 1000x4`; the EventBridge rows alone:
- * `--durations '' --fleets '' --raised '' --big-account '' --events 5x10,100`).
+ * `--durations '' --fleets '' --raised '' --big-account '' --events 5x10,100`; taking a fleet
+ * offline alone: `--durations '' --fleets '' --raised '' --big-account '' --events '' --offline 1000x5000`).
  *
  * Runs against the MediaConnect simulator (in this process) and a real Temporal dev server
  * (`temporal server start-dev`, started here) with an in-process worker, every contender in the
@@ -23,7 +24,14 @@ import { parseArgs } from 'node:util';
 import { MediaConnectSimulator } from '../src/testing';
 import { createMediaConnectClient, createWorker } from '../src/worker';
 import { createDevServer } from '../test/support/temporal';
-import { benchmarkBigAccount, benchmarkFleet, BUDGET, FLEET_CONTENDERS, type FleetRow } from './fleet';
+import {
+  benchmarkBigAccount,
+  benchmarkFleet,
+  benchmarkTakeFleetOffline,
+  BUDGET,
+  FLEET_CONTENDERS,
+  type FleetRow,
+} from './fleet';
 import { benchmarkRaisedQuota, RAISED_QUOTA, raisedQuotaTable } from './raised-quota';
 import { actionsOf } from './temporal-cost';
 import { benchmarkSingleFlow, type SingleFlowRow } from './single-flow';
@@ -46,6 +54,8 @@ const { values: args } = parseArgs({
     raised: { type: 'string' },
     /** The EventBridge rows: `<single flows at once>x<D seconds>,<fleet size>` (default 5x10,100; '' turns them off). */
     events: { type: 'string' },
+    /** Taking a fleet offline: `<flows>[x<other flows in the account>]` (default 1000 in the full run, off with --quick; '' turns it off). */
+    offline: { type: 'string' },
   },
 });
 const quick = args.quick ?? false;
@@ -60,6 +70,10 @@ const BIG_FLEET = Number(args['big-fleet'] ?? 1000);
 const RAISED = (args.raised ?? (quick ? '' : '1000x4')).split('x').filter(Boolean).map(Number);
 const [EVENT_SINGLE = '', EVENT_FLEET = '0'] = (args.events ?? '5x10,100').split(',');
 const [EVENT_RUNS, EVENT_D] = EVENT_SINGLE.split('x').map(Number);
+const [OFFLINE_FLEET = 0, OFFLINE_OTHERS = 0] = (args.offline ?? (quick ? '' : '1000'))
+  .split('x')
+  .filter(Boolean)
+  .map(Number);
 const capMs = (flows: number) => (flows <= 100 ? 6 : 12) * 60_000;
 
 function load(): string {
@@ -180,6 +194,50 @@ function eventsTable(rows: EventsRow[]): string {
   );
 }
 
+/** Taking offline: time against the floor, calls, and what the one fleet workflow cost in Temporal. */
+function offlineTable(rows: FleetRow[]): string {
+  return table(
+    [
+      'contender',
+      'flows',
+      'other flows',
+      'total (s)',
+      'floor (s)',
+      'vs floor',
+      'stops done (s)',
+      'STANDBY',
+      'failed',
+      'calls',
+      'throttled',
+      'Stop/Describe/List',
+      'other calls before the last StopFlow',
+      'fleet history',
+      'result',
+      'actions / flow',
+    ],
+    rows.map((r) => [
+      r.contender,
+      r.flows,
+      r.otherFlows,
+      seconds(r.totalMs),
+      seconds(r.floorMs),
+      Number.isFinite(r.totalMs) ? `${((r.totalMs / r.floorMs - 1) * 100).toFixed(1)}%` : 'n/a',
+      seconds(r.startsDoneMs),
+      `${r.active}/${r.flows}`,
+      r.failedWorkflows,
+      r.calls,
+      r.throttled,
+      `${r.byOperation.StopFlow ?? 0}/${r.byOperation.DescribeFlow ?? 0}/${r.byOperation.ListFlows ?? 0}`,
+      Object.entries(r.callsBeforeStartsDone)
+        .map(([operation, n]) => `${n} ${operation}`)
+        .join(', ') || 'none',
+      r.fleetHistory ? `${r.fleetHistory.events} events, ${kib(r.fleetHistory.bytes)}` : '-',
+      kib(r.resultBytes),
+      r.cost ? (actionsOf(r.cost) / r.flows).toFixed(1) : '-',
+    ]),
+  );
+}
+
 const kib = (bytes: number | undefined) => (bytes === undefined ? '-' : `${(bytes / 1024).toFixed(0)} KiB`);
 
 /** What each row cost in Temporal, per flow brought online: history events, and billable actions by kind. */
@@ -275,9 +333,10 @@ async function main(): Promise<void> {
     }
 
     // 2. Fleets.
-    console.log(
-      `## 2. Fleet, STARTING for 30 s, budget ${BUDGET.requestsPerSecond} requests/s burst ${BUDGET.burst} (simulator) and the same request budget (worker)\n`,
-    );
+    if (FLEETS.length > 0)
+      console.log(
+        `## 2. Fleet, STARTING for 30 s, budget ${BUDGET.requestsPerSecond} requests/s burst ${BUDGET.burst} (simulator) and the same request budget (worker)\n`,
+      );
     const fleetRows: FleetRow[] = [];
     for (const flows of FLEETS) {
       const rows = await benchmarkFleet(
@@ -345,6 +404,20 @@ async function main(): Promise<void> {
         { runs: EVENT_RUNS, durationS: EVENT_D, fleet: Number(EVENT_FLEET), capMs: capMs(Number(EVENT_FLEET)) },
       );
       console.log(`${eventsTable(rows)}\n\n(${load()})\n`);
+    }
+    // 6. Taking a fleet offline.
+    if (OFFLINE_FLEET > 0) {
+      console.log(
+        `## 6. Taking a fleet of ${OFFLINE_FLEET} offline (takeFleetOffline, STOPPING for 30 s) in an account holding ${OFFLINE_OTHERS} other flows, same budget\n`,
+      );
+      const rows = await benchmarkTakeFleetOffline(
+        { client: env.client, connection: env.nativeConnection, namespace, workflowBundlePath },
+        OFFLINE_FLEET,
+        OFFLINE_OTHERS,
+        capMs(OFFLINE_FLEET),
+      );
+      console.log(`${offlineTable(rows)}\n\n(${load()})\n`);
+      for (const row of rows) if (row.fleetTimeline) console.log(`Fleet timeline:\n${row.fleetTimeline}\n`);
     }
     console.log(`Finished in ${seconds(Date.now() - began, 0)} s, ${load()}.`);
     console.log(`Re-run: npx tsx bench/run.ts ${process.argv.slice(2).join(' ')}`);

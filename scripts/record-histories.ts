@@ -224,6 +224,24 @@ const OFFLINE_SCENARIOS: Array<{
       return { handle, outcome: `${result.standby} STANDBY, ${result.failed} FAILED` };
     },
   },
+  {
+    // The same fleet under the `offline-fleet-reads-paced-while-stopping` patch (its marker in the history).
+    name: 'offline-fleet-paced',
+    async record(client, sim) {
+      const flowArns = [
+        sim.createFlow({ name: 'PacedActive', status: 'ACTIVE', stoppingDuration: 800 }),
+        sim.createFlow({ name: 'PacedStandby' }),
+        sim.createFlow({ name: 'PacedStarting', status: 'STARTING', startingDuration: 1_000 }),
+      ];
+      const handle = await startTakeFleetOffline(
+        client,
+        { flowArns, pollInterval: '500ms' },
+        { workflowId: 'offline-fleet-paced', taskQueue },
+      );
+      const result = await handle.result();
+      return { handle, outcome: `${result.standby} STANDBY, ${result.failed} FAILED` };
+    },
+  },
 ];
 
 /**

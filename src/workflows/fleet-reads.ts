@@ -38,13 +38,25 @@ export function readPriorityKey(): number {
  * hears of its flow's ACTIVE before its own fallback timer (`childPollInterval`, 2 min) fires.
  */
 export function startsPendingReadIntervalMs(fleet: Fleet): number {
+  return writesPendingReadIntervalMs(fleet, stillWaiting(fleet), fleet.options.startsPendingPollMs);
+}
+
+/**
+ * Time between reads of `entries` while the reader's writes (StartFlows, StopFlows) are still being
+ * issued: {@link STARTS_PENDING_POLL_INTERVAL_MS} per call such a read costs, at least `minimumMs`.
+ */
+export function writesPendingReadIntervalMs(
+  reads: FleetReads,
+  entries: readonly ReadFlow[],
+  minimumMs: number,
+): number {
   const byRegion = new Map<string, number>();
-  for (const entry of stillWaiting(fleet)) byRegion.set(entry.flow.region, (byRegion.get(entry.flow.region) ?? 0) + 1);
+  for (const entry of entries) byRegion.set(entry.flow.region, (byRegion.get(entry.flow.region) ?? 0) + 1);
   const calls = [...byRegion].reduce(
-    (sum, [region, waiting]) => sum + readCost(waiting, fleet.accountFlows.get(region)),
+    (sum, [region, waiting]) => sum + readCost(waiting, reads.accountFlows.get(region)),
     0,
   );
-  return Math.max(fleet.options.startsPendingPollMs, calls * STARTS_PENDING_POLL_INTERVAL_MS);
+  return Math.max(minimumMs, calls * STARTS_PENDING_POLL_INTERVAL_MS);
 }
 
 /**
