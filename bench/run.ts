@@ -114,6 +114,28 @@ function singleFlowTable(rows: SingleFlowRow[]): string {
   );
 }
 
+/** A fleet row's time against its floor and its outcome: total, floor, vs floor, writes done, done / flows, failed, calls. */
+function paceCells(r: FleetRow): Array<string | number> {
+  return [
+    seconds(r.totalMs),
+    seconds(r.floorMs),
+    Number.isFinite(r.totalMs) ? `${((r.totalMs / r.floorMs - 1) * 100).toFixed(1)}%` : 'n/a',
+    seconds(r.startsDoneMs),
+    `${r.active}/${r.flows}`,
+    r.failedWorkflows,
+    r.calls,
+  ];
+}
+
+/** The other calls that reached MediaConnect before a row's last write, by operation. */
+function callsBeforeWritesDone(r: FleetRow): string {
+  return (
+    Object.entries(r.callsBeforeStartsDone)
+      .map(([operation, n]) => `${n} ${operation}`)
+      .join(', ') || 'none'
+  );
+}
+
 function fleetTable(rows: FleetRow[]): string {
   return table(
     [
@@ -137,13 +159,7 @@ function fleetTable(rows: FleetRow[]): string {
     rows.map((r) => [
       r.contender,
       r.flows,
-      seconds(r.totalMs),
-      seconds(r.floorMs),
-      Number.isFinite(r.totalMs) ? `${((r.totalMs / r.floorMs - 1) * 100).toFixed(1)}%` : 'n/a',
-      seconds(r.startsDoneMs),
-      `${r.active}/${r.flows}`,
-      r.failedWorkflows,
-      r.calls,
+      ...paceCells(r),
       `${r.throttled} (${((r.throttled / Math.max(1, r.calls)) * 100).toFixed(1)}%)`,
       `${r.byOperation.StartFlow ?? 0}/${r.byOperation.DescribeFlow ?? 0}/${r.byOperation.ListFlows ?? 0}`,
       r.peakCallsPerSecond,
@@ -219,18 +235,10 @@ function offlineTable(rows: FleetRow[]): string {
       r.contender,
       r.flows,
       r.otherFlows,
-      seconds(r.totalMs),
-      seconds(r.floorMs),
-      Number.isFinite(r.totalMs) ? `${((r.totalMs / r.floorMs - 1) * 100).toFixed(1)}%` : 'n/a',
-      seconds(r.startsDoneMs),
-      `${r.active}/${r.flows}`,
-      r.failedWorkflows,
-      r.calls,
+      ...paceCells(r),
       r.throttled,
       `${r.byOperation.StopFlow ?? 0}/${r.byOperation.DescribeFlow ?? 0}/${r.byOperation.ListFlows ?? 0}`,
-      Object.entries(r.callsBeforeStartsDone)
-        .map(([operation, n]) => `${n} ${operation}`)
-        .join(', ') || 'none',
+      callsBeforeWritesDone(r),
       r.fleetHistory ? `${r.fleetHistory.events} events, ${kib(r.fleetHistory.bytes)}` : '-',
       kib(r.resultBytes),
       r.cost ? (actionsOf(r.cost) / r.flows).toFixed(1) : '-',
@@ -386,11 +394,7 @@ async function main(): Promise<void> {
         BIG_ACCOUNT,
         capMs(BIG_FLEET),
       );
-      const before = (r: FleetRow) =>
-        Object.entries(r.callsBeforeStartsDone)
-          .map(([operation, n]) => `${n} ${operation}`)
-          .join(', ') || 'none';
-      const sizes = rows.map((r) => `other calls before the last StartFlow: ${before(r)}`).join('; ');
+      const sizes = rows.map((r) => `other calls before the last StartFlow: ${callsBeforeWritesDone(r)}`).join('; ');
       console.log(`${fleetTable(rows)}\n\n${costTable(rows)}\n\n(${sizes}; ${load()})\n`);
       for (const row of rows) if (row.fleetTimeline) console.log(`Fleet timeline:\n${row.fleetTimeline}\n`);
     }

@@ -208,41 +208,36 @@ const OFFLINE_SCENARIOS: Array<{
   },
   {
     name: 'offline-fleet',
-    async record(client, sim) {
-      const flowArns = [
-        sim.createFlow({ name: 'OfflineActive', status: 'ACTIVE', stoppingDuration: 800 }),
-        sim.createFlow({ name: 'OfflineStandby' }),
-        sim.createFlow({ name: 'OfflineStarting', status: 'STARTING', startingDuration: 1_000 }),
+    record: (client, sim) =>
+      recordOfflineFleet(client, sim, 'offline-fleet', 'Offline', [
         'arn:aws:mediaconnect:us-east-1:111122223333:flow:1-0000000000000000-000000000000:OfflineNowhere',
-      ];
-      const handle = await startTakeFleetOffline(
-        client,
-        { flowArns, pollInterval: '500ms' },
-        { workflowId: 'offline-fleet', taskQueue },
-      );
-      const result = await handle.result();
-      return { handle, outcome: `${result.standby} STANDBY, ${result.failed} FAILED` };
-    },
+      ]),
   },
+  // The same fleet under the `offline-fleet-reads-paced-while-stopping` patch (its marker in the history).
   {
-    // The same fleet under the `offline-fleet-reads-paced-while-stopping` patch (its marker in the history).
     name: 'offline-fleet-paced',
-    async record(client, sim) {
-      const flowArns = [
-        sim.createFlow({ name: 'PacedActive', status: 'ACTIVE', stoppingDuration: 800 }),
-        sim.createFlow({ name: 'PacedStandby' }),
-        sim.createFlow({ name: 'PacedStarting', status: 'STARTING', startingDuration: 1_000 }),
-      ];
-      const handle = await startTakeFleetOffline(
-        client,
-        { flowArns, pollInterval: '500ms' },
-        { workflowId: 'offline-fleet-paced', taskQueue },
-      );
-      const result = await handle.result();
-      return { handle, outcome: `${result.standby} STANDBY, ${result.failed} FAILED` };
-    },
+    record: (client, sim) => recordOfflineFleet(client, sim, 'offline-fleet-paced', 'Paced'),
   },
 ];
+
+/** A takeFleetOffline of an ACTIVE, a STANDBY and a STARTING flow (and `moreArns`), under `workflowId`. */
+async function recordOfflineFleet(
+  client: Client,
+  sim: MediaConnectSimulator,
+  workflowId: string,
+  prefix: string,
+  moreArns: string[] = [],
+): Promise<{ handle: WorkflowHandle; outcome: string }> {
+  const flowArns = [
+    sim.createFlow({ name: `${prefix}Active`, status: 'ACTIVE', stoppingDuration: 800 }),
+    sim.createFlow({ name: `${prefix}Standby` }),
+    sim.createFlow({ name: `${prefix}Starting`, status: 'STARTING', startingDuration: 1_000 }),
+    ...moreArns,
+  ];
+  const handle = await startTakeFleetOffline(client, { flowArns, pollInterval: '500ms' }, { workflowId, taskQueue });
+  const result = await handle.result();
+  return { handle, outcome: `${result.standby} STANDBY, ${result.failed} FAILED` };
+}
 
 /**
  * An event day in one run: its timer, the online fleet, a flow in ERROR signalled (the confirming read,
