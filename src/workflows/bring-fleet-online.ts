@@ -34,6 +34,7 @@ import {
   readAndForward,
   readStatuses,
   startsDoneEstimateMs,
+  startsPending,
   startsPendingReadIntervalMs,
   stillWaiting,
 } from './fleet-reads';
@@ -161,7 +162,7 @@ async function watch(fleet: Fleet): Promise<void> {
     launchBringUps(fleet);
     if (fleet.flows.every((entry) => entry.result)) return;
     if (Date.now() >= nextReadAtMs) {
-      const startsPending = fleet.flows.some((entry) => !entry.result && !entry.startSeen);
+      const starting = startsPending(fleet);
       // Paced from the read's start. While starts are pending the reads hold back, so that they leave
       // the starts their tokens (before READS_PACED_WHILE_STARTING: only after a read that waited long
       // behind the starts, which reads no longer do).
@@ -170,9 +171,9 @@ async function watch(fleet: Fleet): Promise<void> {
       await readAndForward(fleet);
       const holdBack = pacedWhileStarting || Date.now() - readStartedAtMs > BUSY_READ_MS;
       const startsDoneAtMs = pacedToStarts ? (startsDoneEstimateMs(fleet) ?? Infinity) : Infinity;
-      fleet.startsDoneAtMs = startsPending && Number.isFinite(startsDoneAtMs) ? startsDoneAtMs : undefined;
+      fleet.startsDoneAtMs = starting && Number.isFinite(startsDoneAtMs) ? startsDoneAtMs : undefined;
       nextReadAtMs =
-        startsPending && holdBack
+        starting && holdBack
           ? Math.max(
               readStartedAtMs + fleet.options.pollIntervalMs,
               Math.min(readStartedAtMs + startsPendingReadIntervalMs(fleet), startsDoneAtMs),

@@ -8,7 +8,7 @@
 import { isCancellation, log, setHandler } from '@temporalio/workflow';
 import { flowStatusChangedSignal, type FlowStatusChange } from './bring-flow-online';
 import { BRING_UP_DECISIVE_STATUSES, type FlowStatus } from '../common/flow-status';
-import { forwardStatuses, readStatuses } from './fleet-reads';
+import { forwardStatuses, readStatuses, startsPending } from './fleet-reads';
 import type { Fleet, FleetFlow } from './fleet-state';
 
 /**
@@ -78,11 +78,7 @@ export function eventReadAtMs(events: FleetEvents | undefined): number | undefin
  * flows) never holds its event reads back.
  */
 function startsGoingOut(fleet: Fleet): boolean {
-  return (
-    fleet.startsDoneAtMs !== undefined &&
-    Date.now() < fleet.startsDoneAtMs &&
-    fleet.flows.some((entry) => !entry.result && !entry.startSeen)
-  );
+  return fleet.startsDoneAtMs !== undefined && Date.now() < fleet.startsDoneAtMs && startsPending(fleet);
 }
 
 /** The flows a timed read of `entries` is about to cover no longer wait for an event read. */

@@ -76,6 +76,11 @@ export function startsDoneEstimateMs(fleet: Fleet): number | undefined {
   return now + (fleet.flows.length - started) * msPerStart;
 }
 
+/** Whether any flow still waits for its StartFlow (no result, and no read has seen it started). */
+export function startsPending(fleet: Fleet): boolean {
+  return fleet.flows.some((entry) => !entry.result && !entry.startSeen);
+}
+
 /** Flows whose result is still open and that MediaConnect reports: what a read asks about. */
 export function stillWaiting(fleet: Fleet): FleetFlow[] {
   return fleet.flows.filter((entry) => !entry.result && !entry.unlisted);

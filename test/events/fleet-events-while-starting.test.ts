@@ -9,16 +9,10 @@ import { startBringFleetOnline } from '../../src/client';
 import { forwardFlowStatusChange } from '../../src/events/forward';
 import { EVENT_READ_GAP_WHILE_STARTING_MS } from '../../src/workflows/fleet-events';
 import { historyOf, timersStartedMs } from '../support/history';
-import { useTestbed } from '../support/testbed';
+import { useQuotaTestbed } from '../support/testbed';
 
 const taskQueue = 'fleet-events-while-starting-test';
-const QUOTA = { requestsPerSecond: 5, burst: 5 };
-const bed = useTestbed({
-  server: 'dev',
-  taskQueue,
-  simulator: { rateLimit: QUOTA },
-  worker: { requestBudget: { ...QUOTA, budgetId: `budget-${taskQueue}` } },
-});
+const bed = useQuotaTestbed(taskQueue, { requestsPerSecond: 5, burst: 5 });
 const silent = { info: () => undefined, warn: () => undefined };
 const inFlight: Promise<unknown>[] = [];
 afterAll(async () => {

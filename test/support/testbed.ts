@@ -76,3 +76,26 @@ export function useTestbed(options: TestbedOptions & { resetSimulatorBeforeEach?
   if (options.resetSimulatorBeforeEach) beforeEach(() => bed.sim.reset());
   return bed;
 }
+
+/**
+ * A dev-server testbed held to one MediaConnect quota on both sides: the simulator answers 429 past
+ * `quota`, and the worker keeps to it through a request budget of its own (`budget-<taskQueue>`).
+ */
+export function useQuotaTestbed(
+  taskQueue: string,
+  quota: { requestsPerSecond: number; burst: number },
+  {
+    worker,
+    ...options
+  }: Partial<Omit<TestbedOptions, 'server' | 'taskQueue' | 'simulator'>> & {
+    resetSimulatorBeforeEach?: boolean;
+  } = {},
+): Testbed {
+  return useTestbed({
+    server: 'dev',
+    taskQueue,
+    simulator: { rateLimit: quota },
+    ...options,
+    worker: { ...worker, requestBudget: { ...quota, budgetId: `budget-${taskQueue}` } },
+  });
+}

@@ -7,20 +7,14 @@
 import { randomUUID } from 'node:crypto';
 import type { bringFleetOnline } from '../../src/workflows/bring-fleet-online';
 import { historyOf } from '../support/history';
-import { useTestbed } from '../support/testbed';
+import { useQuotaTestbed } from '../support/testbed';
 
 const taskQueue = 'bring-fleet-reads-while-starting-test';
-const QUOTA = { requestsPerSecond: 1, burst: 1 };
-const bed = useTestbed({
-  server: 'dev',
+const bed = useQuotaTestbed(
   taskQueue,
-  simulator: { rateLimit: QUOTA },
-  worker: {
-    requestBudget: { ...QUOTA, budgetId: `budget-${taskQueue}` },
-    workerOptions: { maxConcurrentActivityTaskExecutions: 5 },
-  },
-  resetSimulatorBeforeEach: true,
-});
+  { requestsPerSecond: 1, burst: 1 },
+  { worker: { workerOptions: { maxConcurrentActivityTaskExecutions: 5 } }, resetSimulatorBeforeEach: true },
+);
 
 async function runFleet(flowArns: string[]) {
   const handle = await bed.env.client.workflow.start<typeof bringFleetOnline>('bringFleetOnline', {

@@ -6,16 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { startTakeFleetOffline } from '../../src/client';
 import { STARTS_PENDING_POLL_INTERVAL_MS } from '../../src/common/bring-fleet-online-input';
-import { useTestbed } from '../support/testbed';
+import { useQuotaTestbed } from '../support/testbed';
 
 const taskQueue = 'take-fleet-offline-reads-while-stopping-test';
-const QUOTA = { requestsPerSecond: 1, burst: 1 };
-const bed = useTestbed({
-  server: 'dev',
-  taskQueue,
-  simulator: { rateLimit: QUOTA },
-  worker: { requestBudget: { ...QUOTA, budgetId: `budget-${taskQueue}` } },
-});
+const bed = useQuotaTestbed(taskQueue, { requestsPerSecond: 1, burst: 1 });
 
 describe('takeFleetOffline status reads while its StopFlows go out', () => {
   it('come at most one per 10 s per page while stops are under way, and every flow still ends STANDBY', async () => {
